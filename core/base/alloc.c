@@ -1,0 +1,149 @@
+/* alloc.c - the replaceable allocation hooks and out-of-memory injection for tests. */
+#include "designkit/alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *libc_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    return malloc(size);
+}
+
+static void *libc_realloc(void *ptr, size_t size, void *ud)
+{
+    (void)ud;
+    return realloc(ptr, size);
+}
+
+static void libc_free(void *ptr, void *ud)
+{
+    (void)ud;
+    free(ptr);
+}
+
+static const dk_allocator libc_allocator = {libc_malloc, libc_realloc, libc_free, NULL};
+static dk_allocator current = {libc_malloc, libc_realloc, libc_free, NULL};
+
+/* Remaining successful allocations before injected failure; negative means "never fail". */
+static long fail_after = -1;
+
+/*
+ * dk_set_allocator - installs a copy of `a` (NULL restores libc). Not thread safe by design:
+ * it is configuration done before anything runs.
+ */
+void dk_set_allocator(const dk_allocator *a)
+{
+    current = a != NULL ? *a : libc_allocator;
+}
+
+/*
+ * dk_get_allocator - the allocator in use; never NULL.
+ */
+const dk_allocator *dk_get_allocator(void)
+{
+    return &current;
+}
+
+/*
+ * dk_alloc_fail_after - after `n` more successful allocations every allocation fails, until
+ * called again with n < 0. Lets a test walk every allocation site of a constructor.
+ */
+void dk_alloc_fail_after(long n)
+{
+    fail_after = n < 0 ? -1 : n;
+}
+
+/* Consumes one allowance of the failure injector; 0 means this allocation must fail. */
+static int may_allocate(void)
+{
+    if (fail_after < 0)
+        return 1;
+    if (fail_after == 0)
+        return 0;
+    return 1;
+}
+
+/* Counts one successful allocation against the injector. */
+static void count_success(void)
+{
+    if (fail_after > 0)
+        fail_after--;
+}
+
+/*
+ * dk_malloc - `size` bytes from the current hook; NULL on failure or for size 0 (so callers
+ * never see a unique zero-size pointer whose meaning differs between C libraries).
+ */
+void *dk_malloc(size_t size)
+{
+    void *p;
+    if (size == 0 || !may_allocate())
+        return NULL;
+    p = current.malloc(size, current.ud);
+    if (p != NULL)
+        count_success();
+    return p;
+}
+
+/*
+ * dk_calloc - zeroed `count * size` bytes; NULL on failure, size 0 or multiplication overflow.
+ * Built on the malloc hook so an allocator only needs three functions.
+ */
+void *dk_calloc(size_t count, size_t size)
+{
+    void *p;
+    if (count == 0 || size == 0 || count > SIZE_MAX / size)
+        return NULL;
+    p = dk_malloc(count * size);
+    if (p != NULL)
+        memset(p, 0, count * size);
+    return p;
+}
+
+/*
+ * dk_realloc - resizes `ptr` (NULL acts as dk_malloc). Size 0 frees `ptr` and returns NULL,
+ * because the hooks promise they are never asked to realloc to 0. On failure `ptr` is intact.
+ */
+void *dk_realloc(void *ptr, size_t size)
+{
+    void *p;
+    if (ptr == NULL)
+        return dk_malloc(size);
+    if (size == 0) {
+        dk_free(ptr);
+        return NULL;
+    }
+    if (!may_allocate())
+        return NULL;
+    p = current.realloc(ptr, size, current.ud);
+    if (p != NULL)
+        count_success();
+    return p;
+}
+
+/*
+ * dk_free - returns `ptr` to the current hook; NULL is a no-op.
+ */
+void dk_free(void *ptr)
+{
+    if (ptr != NULL)
+        current.free(ptr, current.ud);
+}
+
+/*
+ * dk_strdup - a copy of `s` the caller frees with dk_free; NULL for NULL `s` or on failure.
+ */
+char *dk_strdup(const char *s)
+{
+    size_t n;
+    char *p;
+    if (s == NULL)
+        return NULL;
+    n = strlen(s) + 1;
+    p = dk_malloc(n);
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}

@@ -1,0 +1,40 @@
+/* balancer.h - load-balancing algorithms: which backend gets the next request. */
+#ifndef DESIGNKIT_BALANCER_H
+#define DESIGNKIT_BALANCER_H
+
+#include <stddef.h>
+#include "designkit/status.h"
+#include "designkit/rng.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dk_lb_algorithm {
+    DK_LB_ROUND_ROBIN,      /* each backend in turn */
+    DK_LB_RANDOM,           /* uniformly at random */
+    DK_LB_LEAST_CONNECTIONS /* fewest requests in flight; ties to the lowest index after the
+                               last pick, so equal loads rotate */
+} dk_lb_algorithm;
+
+const char *dk_lb_algorithm_name(dk_lb_algorithm a); /* "round_robin", "random", ... */
+dk_status dk_lb_algorithm_parse(const char *name, dk_lb_algorithm *out); /* DK_ENOTFOUND */
+
+/* A balancer over `backends` backends (>= 1), usable on its own or inside the simulator.
+ * Caller frees with dk_lb_free. NULL with `err` on a bad count or out-of-memory. */
+typedef struct dk_lb dk_lb_t;
+dk_lb_t *dk_lb_new(dk_lb_algorithm algorithm, size_t backends, dk_error *err);
+void dk_lb_free(dk_lb_t *lb);
+
+/* Picks a backend index and counts a connection to it; `rng` is used by the random ones.
+ * Allocates nothing. */
+size_t dk_lb_pick(dk_lb_t *lb, dk_rng_t *rng);
+/* A request to backend i finished: one connection fewer. */
+void dk_lb_done(dk_lb_t *lb, size_t i);
+size_t dk_lb_connections(const dk_lb_t *lb, size_t i);
+size_t dk_lb_backends(const dk_lb_t *lb);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

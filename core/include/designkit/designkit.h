@@ -1,0 +1,21 @@
+/* designkit.h - everything public in one include. */
+#ifndef DESIGNKIT_H
+#define DESIGNKIT_H
+
+#define DK_VERSION "0.1.0"
+
+#include "designkit/status.h"
+#include "designkit/alloc.h"
+#include "designkit/rng.h"
+#include "designkit/heap.h"
+#include "designkit/map.h"
+#include "designkit/hist.h"
+#include "designkit/units.h"
+#include "designkit/file.h"
+#include "designkit/balancer.h"
+#include "designkit/cache.h"
+#include "designkit/sim.h"
+#include "designkit/model.h"
+#include "designkit/export.h"
+
+#endif

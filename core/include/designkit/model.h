@@ -1,0 +1,202 @@
+/* model.h - the architecture model: components, links, groups and their validated properties. */
+#ifndef DESIGNKIT_MODEL_H
+#define DESIGNKIT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "designkit/status.h"
+#include "designkit/rng.h"
+#include "designkit/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The model knows nothing of Lua, Graphviz or JSON: the bindings, the exporters and the
+ * simulator's builder all read it through this header. Names are unique per model among
+ * components and among groups. Every property is validated when set, and a failure names the
+ * component and the field:  cache "redis": capacity must be a positive integer (got -5) */
+
+typedef enum dk_kind {
+    DK_KIND_CLIENT,
+    DK_KIND_BALANCER,
+    DK_KIND_SERVICE,
+    DK_KIND_CACHE,
+    DK_KIND_DATABASE,
+    DK_KIND_QUEUE,
+    DK_KIND__COUNT
+} dk_kind;
+
+const char *dk_kind_name(dk_kind kind); /* "client", "balancer", ... */
+/* DK_ENOTFOUND with `err` listing the kinds: unknown component kind "cahce" (use client, ...) */
+dk_status dk_kind_parse(const char *name, dk_kind *kind, dk_error *err);
+
+/* ---- property schema ---- */
+
+typedef enum dk_prop_type {
+    DK_PROP_INT,      /* whole number in [min, max] */
+    DK_PROP_NUMBER,   /* real number in [min, max] */
+    DK_PROP_DURATION, /* nanoseconds; text like "2ms" */
+    DK_PROP_SIZE,     /* bytes; text like "64KiB" */
+    DK_PROP_RATE,     /* per second; text like "1k/s" */
+    DK_PROP_FRACTION, /* 0..1; text like "99.9%" */
+    DK_PROP_ENUM,     /* one of `choices` */
+    DK_PROP_DIST,     /* a distribution (of durations in ns for times, of keys for keys) */
+    DK_PROP_MIX       /* request classes with weights */
+} dk_prop_type;
+
+typedef struct dk_prop_info {
+    const char *name;
+    dk_prop_type type;
+    double min, max;            /* numeric types */
+    const char *const *choices; /* DK_PROP_ENUM: NULL-terminated */
+    const char *doc;            /* one line for references and error hints */
+} dk_prop_info;
+
+/* The properties of a kind, in documentation order. */
+const dk_prop_info *dk_kind_props(dk_kind kind, size_t *count);
+const dk_prop_info *dk_kind_prop(dk_kind kind, const char *name); /* NULL if none */
+/* "capacity, policy, ttl, time, replicas" for error messages; borrowed static text. */
+const char *dk_kind_prop_list(dk_kind kind);
+
+/* ---- the model ---- */
+
+typedef struct dk_model dk_model_t;
+typedef struct dk_comp dk_comp_t;
+typedef struct dk_group dk_group_t;
+
+dk_model_t *dk_model_new(const char *name, dk_error *err); /* caller frees with dk_model_free */
+void dk_model_free(dk_model_t *m);
+const char *dk_model_name(const dk_model_t *m);
+
+/* Groups nest (region > zone > cluster, though any nesting is allowed). `kind` is one of
+ * "region", "zone", "cluster", "group". parent NULL puts it at the top. */
+dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *name,
+                               const char *kind, dk_error *err);
+size_t dk_model_group_count(const dk_model_t *m);
+dk_group_t *dk_model_group(const dk_model_t *m, size_t i); /* creation order */
+dk_group_t *dk_model_find_group(const dk_model_t *m, const char *name);
+const char *dk_group_name(const dk_group_t *g);
+const char *dk_group_kind(const dk_group_t *g);
+dk_group_t *dk_group_parent(const dk_group_t *g);
+
+/* Adds a component of `kind` named `name` into `group` (NULL: top level) with every property at
+ * its default. DK_EEXIST if the name is taken. */
+dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, dk_kind kind, const char *name,
+                        dk_error *err);
+size_t dk_model_comp_count(const dk_model_t *m);
+dk_comp_t *dk_model_comp(const dk_model_t *m, size_t i); /* creation order */
+dk_comp_t *dk_model_find(const dk_model_t *m, const char *name);
+const char *dk_comp_name(const dk_comp_t *c);
+dk_kind dk_comp_kind(const dk_comp_t *c);
+dk_group_t *dk_comp_group(const dk_comp_t *c);
+size_t dk_comp_index(const dk_comp_t *c);
+
+/* Links: `from` calls `to`. A link may carry a one-way latency distribution (ns; NULL: none;
+ * cloned). Linking the same pair twice is DK_EEXIST; linking a component to itself, or into a
+ * client, is DK_EINVAL. */
+dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_dist_t *latency,
+                        dk_error *err);
+size_t dk_model_link_count(const dk_model_t *m);
+void dk_model_link_at(const dk_model_t *m, size_t i, dk_comp_t **from, dk_comp_t **to,
+                      const dk_dist_t **latency);
+size_t dk_comp_out_count(const dk_comp_t *c);
+dk_comp_t *dk_comp_out(const dk_comp_t *c, size_t i); /* link order */
+
+/* ---- properties ----
+ * Setters check the type and range and name the component and field on failure. Number setters
+ * take the value in base units (ns, bytes, per second, fraction). Text setters parse units
+ * ("2ms", "64KiB", "1k/s", "99.9%", an enum choice). An unknown property name is DK_ENOTFOUND
+ * with the list of valid ones. */
+dk_status dk_comp_set_number(dk_comp_t *c, const char *prop, double value, dk_error *err);
+dk_status dk_comp_set_text(dk_comp_t *c, const char *prop, const char *text, dk_error *err);
+/* Takes ownership of `d` (also on failure). */
+dk_status dk_comp_set_dist(dk_comp_t *c, const char *prop, dk_dist_t *d, dk_error *err);
+/* Class names and weights (> 0), copied. */
+dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *classes,
+                          const double *weights, size_t n, dk_error *err);
+
+int dk_comp_is_set(const dk_comp_t *c, const char *prop); /* 1 if set explicitly */
+double dk_comp_number(const dk_comp_t *c, const char *prop);     /* default if unset */
+const char *dk_comp_text(const dk_comp_t *c, const char *prop);  /* enums; borrowed */
+const dk_dist_t *dk_comp_dist(const dk_comp_t *c, const char *prop); /* default if unset */
+size_t dk_comp_mix_count(const dk_comp_t *c, const char *prop);
+void dk_comp_mix_at(const dk_comp_t *c, const char *prop, size_t i, const char **cls,
+                    double *weight);
+
+/* ---- routes: what a service does for a request class ---- */
+
+typedef enum dk_route_kind {
+    DK_ROUTE_CACHE_ASIDE, /* built in: targets[0] the cache, targets[1] the database */
+    DK_ROUTE_CALL,        /* built in: call each target in order */
+    DK_ROUTE_CUSTOM       /* a flow given by the caller (a Lua handler); cannot be exported */
+} dk_route_kind;
+
+typedef struct dk_route {
+    const char *cls; /* request class; "*" is the default for classes without a route */
+    dk_route_kind kind;
+    dk_comp_t *targets[4];
+    size_t ntargets;
+    const char *label;          /* custom: what it is, for reports ("Lua handler at x.lua:12") */
+    const dk_flow_ops *ops;     /* custom: the flow's ops ... */
+    void *data;                 /* ... and data, owned by the caller, not the model */
+} dk_route;
+
+/* Adds or replaces the route for r->cls on a service (copies r; strings copied). Built-in routes
+ * check their targets (cache_aside needs a cache and a database). */
+dk_status dk_comp_set_route(dk_comp_t *service, const dk_route *r, dk_error *err);
+size_t dk_comp_route_count(const dk_comp_t *c);
+const dk_route *dk_comp_route(const dk_comp_t *c, size_t i);
+
+/* Every request class named by a client's mix, in first-seen order (client order, then mix
+ * order). */
+size_t dk_model_class_count(const dk_model_t *m);
+const char *dk_model_class(const dk_model_t *m, size_t i);
+
+/* ---- expectations (the design's own SLOs) ---- */
+typedef struct dk_expect {
+    const char *metric; /* "p50" "p90" "p99" "p999" "mean" (ns) "availability" (fraction)
+                           "throughput" (per second) "utilisation" (max over stations) */
+    const char *cls;    /* request class, or NULL for all classes together */
+    double limit;       /* latency and utilisation: at most; availability, throughput: at least */
+} dk_expect;
+dk_status dk_model_expect(dk_model_t *m, const dk_expect *e, dk_error *err); /* copied */
+size_t dk_model_expect_count(const dk_model_t *m);
+const dk_expect *dk_model_expect_at(const dk_model_t *m, size_t i);
+
+/* ---- validation ---- */
+
+typedef enum dk_severity { DK_SEV_INFO, DK_SEV_WARNING, DK_SEV_ERROR } dk_severity;
+const char *dk_severity_name(dk_severity s); /* "info", "warning", "error" */
+
+typedef struct dk_finding {
+    dk_severity severity;
+    const char *rule;      /* static id: "unreachable", "no-route", "spof", "sync-cycle",
+                              "single-backend" */
+    const char *component; /* borrowed from the model; NULL for model-wide findings */
+    char message[256];
+    char hint[256];
+} dk_finding;
+
+typedef struct dk_findings dk_findings_t;
+/* Runs every rule; findings sorted by severity (errors first), then component order. The result
+ * borrows component names from `m`: free it before the model. NULL only on out-of-memory. */
+dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status);
+size_t dk_findings_count(const dk_findings_t *f);
+const dk_finding *dk_findings_at(const dk_findings_t *f, size_t i);
+size_t dk_findings_errors(const dk_findings_t *f);
+void dk_findings_free(dk_findings_t *f);
+
+/* ---- from model to simulator ---- */
+
+/* Builds a simulator for `m`: one actor per component (a service with replicas R and workers W
+ * is one station of R*W servers; a balancer with one backend per link), links with their
+ * latencies, classes from the clients' mixes, routes as flows. Custom routes use their ops and
+ * data as given. NULL with `err` naming the component when the model cannot run (a client with
+ * no target, ...). */
+dk_sim_t *dk_model_build_sim(const dk_model_t *m, uint64_t seed, dk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
