@@ -45,12 +45,19 @@ typedef enum dk_prop_type {
     DK_PROP_MIX       /* request classes with weights */
 } dk_prop_type;
 
+/* dk_prop_info.flags */
+#define DK_PROP_F_POSITIVE 0x1u  /* the value must also be > min (a rate of 0 means nothing) */
+#define DK_PROP_F_DURATIONS 0x2u /* DK_PROP_DIST: values are durations in ns ("2ms" as text) */
+
 typedef struct dk_prop_info {
     const char *name;
     dk_prop_type type;
-    double min, max;            /* numeric types */
+    double min, max;            /* numeric types; DK_PROP_DIST: bounds of a constant */
     const char *const *choices; /* DK_PROP_ENUM: NULL-terminated */
     const char *doc;            /* one line for references and error hints */
+    double def;           /* the default in base units; DIST: its constant; ENUM: choice index */
+    const char *def_text; /* the default as a user writes it ("1ms", "poisson"), for references */
+    unsigned flags;       /* DK_PROP_F_* */
 } dk_prop_info;
 
 /* The properties of a kind, in documentation order. */

@@ -197,6 +197,8 @@ dk_rng_t *dk_actor_rng(dk_actor_t *a);
 size_t dk_actor_index(const dk_actor_t *a);
 const dk_actor_stats *dk_actor_get_stats(const dk_actor_t *a);
 dk_actor_stats *dk_actor_stats_mut(dk_actor_t *a);
+/* Calls sent over the link from -> to so far (0 if they are not linked). */
+uint64_t dk_sim_link_calls(const dk_actor_t *from, const dk_actor_t *to);
 /* Downstream actors, in the order dk_sim_link added them. */
 size_t dk_actor_out_count(const dk_actor_t *a);
 dk_actor_t *dk_actor_out(const dk_actor_t *a, size_t i);

@@ -1,0 +1,71 @@
+# designkit - a thin wrapper over CMake. `make run` and `make test` work on a fresh Debian 12
+# machine: they install what is missing (apt-get), configure, build, then run or test.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+# CI (and anyone who asks) builds with -Werror.
+WERROR     ?= $(if $(CI),ON,OFF)
+CMAKE_ARGS ?=
+
+# Debian packages the build and the tests need; python3-simpy only serves the benchmark.
+PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check
+BENCH_PACKAGES := python3-simpy
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps bench-deps configure build run test asan install bench format clean help
+
+all: build
+
+help:
+	@echo "make run      install what is missing, build, run the URL-shortener design"
+	@echo "make test     install what is missing, build, run every test"
+	@echo "make asan     the tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
+	@echo "make install  install library, headers, designkit.pc, the CLI and the Lua module"
+
+# Installs only the packages that are not installed yet, so a ready machine pays nothing.
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing: $$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@mkdir -p out
+	./$(BUILD)/designkit run models/hld/url_shortener.lua --json out/url_shortener.json
+	./$(BUILD)/designkit draw models/hld/url_shortener.lua -o out/url_shortener.svg
+	@echo "wrote out/url_shortener.json and out/url_shortener.svg"
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDK_SANITIZE=ON -DDK_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j$(JOBS)
+
+install: build
+	cmake --install $(BUILD)
+
+bench: bench-deps build
+	@bash tests/bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) out

@@ -1,0 +1,264 @@
+/* json_util.c - private cJSON helpers: allocation hooks, distributions, exact integers, keys. */
+#include "export/json_util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "designkit/alloc.h"
+
+static void *json_malloc(size_t size)
+{
+    return dk_malloc(size);
+}
+
+static void json_free(void *ptr)
+{
+    dk_free(ptr);
+}
+
+void dk__json_init(void)
+{
+    cJSON_Hooks hooks = {json_malloc, json_free};
+    cJSON_InitHooks(&hooks);
+}
+
+cJSON *dk__json_from_dist(const dk_dist_t *d)
+{
+    dk_dist_kind kind = dk_dist_kind_of(d);
+    cJSON *j = cJSON_CreateObject();
+
+    if (j == NULL || cJSON_AddStringToObject(j, "kind", dk_dist_kind_name(kind)) == NULL)
+        goto oom;
+    if (kind == DK_DIST_EMPIRICAL) {
+        size_t n = dk_dist_empirical_size(d);
+        cJSON *values = cJSON_AddArrayToObject(j, "values");
+        cJSON *weights = cJSON_AddArrayToObject(j, "weights");
+        if (values == NULL || weights == NULL)
+            goto oom;
+        for (size_t i = 0; i < n; i++) {
+            double v, w;
+            dk_dist_empirical_at(d, i, &v, &w);
+            cJSON *jv = cJSON_CreateNumber(v), *jw = cJSON_CreateNumber(w);
+            if (jv == NULL || jw == NULL) {
+                cJSON_Delete(jv);
+                cJSON_Delete(jw);
+                goto oom;
+            }
+            cJSON_AddItemToArray(values, jv);
+            cJSON_AddItemToArray(weights, jw);
+        }
+    } else {
+        double p[2];
+        size_t n = dk_dist_params(d, p);
+        cJSON *params = cJSON_AddArrayToObject(j, "params");
+        if (params == NULL)
+            goto oom;
+        for (size_t i = 0; i < n; i++) {
+            cJSON *jp = cJSON_CreateNumber(p[i]);
+            if (jp == NULL)
+                goto oom;
+            cJSON_AddItemToArray(params, jp);
+        }
+    }
+    return j;
+oom:
+    cJSON_Delete(j);
+    return NULL;
+}
+
+/* Reads a numeric array into a fresh dk_malloc'd buffer; *n gets its length. */
+static dk_status number_array(const cJSON *arr, const char *field, double **out, size_t *n,
+                              dk_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!cJSON_IsArray(arr))
+        return dk_error_set(err, DK_EINVAL, "%s must be an array of numbers (got %s)", field,
+                            dk__json_type_name(arr));
+    size_t count = (size_t)cJSON_GetArraySize(arr);
+    if (count == 0)
+        return DK_OK;
+    double *v = dk_malloc(count * sizeof *v);
+    if (v == NULL)
+        return dk_error_set(err, DK_ENOMEM, "out of memory");
+    size_t i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, arr)
+    {
+        if (!cJSON_IsNumber(item)) {
+            dk_free(v);
+            return dk_error_set(err, DK_EINVAL, "%s[%zu] must be a number (got %s)", field, i,
+                                dk__json_type_name(item));
+        }
+        v[i++] = item->valuedouble;
+    }
+    *out = v;
+    *n = count;
+    return DK_OK;
+}
+
+/* How many constructor parameters each non-empirical kind takes. */
+static size_t param_count(dk_dist_kind kind)
+{
+    return (kind == DK_DIST_CONSTANT || kind == DK_DIST_EXPONENTIAL) ? 1 : 2;
+}
+
+static dk_dist_t *from_params(dk_dist_kind kind, const double *p, dk_error *err)
+{
+    switch (kind) {
+    case DK_DIST_CONSTANT:
+        return dk_dist_constant(p[0], err);
+    case DK_DIST_UNIFORM:
+        return dk_dist_uniform(p[0], p[1], err);
+    case DK_DIST_EXPONENTIAL:
+        return dk_dist_exponential(p[0], err);
+    case DK_DIST_NORMAL:
+        return dk_dist_normal(p[0], p[1], err);
+    case DK_DIST_LOGNORMAL:
+        return dk_dist_lognormal(p[0], p[1], err);
+    case DK_DIST_PARETO:
+        return dk_dist_pareto(p[0], p[1], err);
+    case DK_DIST_ZIPF:
+        /* n is a count: refuse what would be silently truncated */
+        if (!(p[0] >= 1 && p[0] <= 9007199254740992.0) || floor(p[0]) != p[0]) {
+            dk_error_set(err, DK_EINVAL, "zipf: n must be a positive integer (got %g)", p[0]);
+            return NULL;
+        }
+        return dk_dist_zipf((uint64_t)p[0], p[1], err);
+    case DK_DIST_EMPIRICAL:
+        break;
+    }
+    dk_error_set(err, DK_EINTERNAL, "unexpected distribution kind %d", (int)kind);
+    return NULL;
+}
+
+dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err)
+{
+    static const char *const param_keys[] = {"kind", "params", NULL};
+    static const char *const empirical_keys[] = {"kind", "values", "weights", NULL};
+    dk_dist_kind kind;
+
+    if (!cJSON_IsObject(j)) {
+        dk_error_set(err, DK_EINVAL,
+                     "a distribution must be an object like {\"kind\":\"exponential\","
+                     "\"params\":[2000000]} (got %s)",
+                     dk__json_type_name(j));
+        return NULL;
+    }
+    const cJSON *jk = cJSON_GetObjectItemCaseSensitive(j, "kind");
+    if (!cJSON_IsString(jk)) {
+        dk_error_set(err, DK_EINVAL, "distribution \"kind\" must be a string (got %s)",
+                     dk__json_type_name(jk));
+        return NULL;
+    }
+    if (dk_dist_kind_parse(jk->valuestring, &kind) != DK_OK) {
+        dk_error_set(err, DK_EINVAL,
+                     "unknown distribution kind \"%s\" (use constant, uniform, exponential, "
+                     "normal, lognormal, pareto, zipf, empirical)",
+                     jk->valuestring);
+        return NULL;
+    }
+
+    if (kind == DK_DIST_EMPIRICAL) {
+        double *values = NULL, *weights = NULL;
+        size_t nv = 0, nw = 0;
+        dk_dist_t *d = NULL;
+        if (dk__json_check_keys(j, empirical_keys, err) != DK_OK)
+            return NULL;
+        if (number_array(cJSON_GetObjectItemCaseSensitive(j, "values"), "values", &values, &nv,
+                         err) != DK_OK)
+            return NULL;
+        const cJSON *jw = cJSON_GetObjectItemCaseSensitive(j, "weights");
+        if (jw != NULL && number_array(jw, "weights", &weights, &nw, err) != DK_OK)
+            goto done;
+        if (nv == 0) {
+            dk_error_set(err, DK_EINVAL, "empirical: values must not be empty");
+            goto done;
+        }
+        if (jw != NULL && nw != nv) {
+            dk_error_set(err, DK_EINVAL, "empirical: %zu weights for %zu values", nw, nv);
+            goto done;
+        }
+        d = dk_dist_empirical(values, weights, nv, err);
+    done:
+        dk_free(values);
+        dk_free(weights);
+        return d;
+    }
+
+    if (dk__json_check_keys(j, param_keys, err) != DK_OK)
+        return NULL;
+    double *p = NULL;
+    size_t np = 0;
+    const cJSON *jp = cJSON_GetObjectItemCaseSensitive(j, "params");
+    if (number_array(jp, "params", &p, &np, err) != DK_OK)
+        return NULL;
+    if (np != param_count(kind)) {
+        dk_error_set(err, DK_EINVAL, "%s takes %zu parameter%s (got %zu)",
+                     dk_dist_kind_name(kind), param_count(kind),
+                     param_count(kind) == 1 ? "" : "s", np);
+        dk_free(p);
+        return NULL;
+    }
+    dk_dist_t *d = from_params(kind, p, err);
+    dk_free(p);
+    return d;
+}
+
+int dk__json_add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRIu64, v);
+    return cJSON_AddRawToObject(obj, key, buf) != NULL;
+}
+
+const char *dk__json_type_name(const cJSON *j)
+{
+    if (j == NULL)
+        return "nothing";
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsBool(j))
+        return "a boolean";
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsString(j))
+        return "a string";
+    if (cJSON_IsArray(j))
+        return "an array";
+    if (cJSON_IsObject(j))
+        return "an object";
+    return "an invalid value";
+}
+
+dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_error *err)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, obj)
+    {
+        size_t i;
+        for (i = 0; valid[i] != NULL; i++)
+            if (strcmp(item->string, valid[i]) == 0)
+                break;
+        if (valid[i] == NULL) {
+            char list[256] = "";
+            size_t used = 0;
+            for (i = 0; valid[i] != NULL && used < sizeof list; i++) {
+                int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                 valid[i]);
+                if (n < 0)
+                    break;
+                used += (size_t)n;
+            }
+            return dk_error_set(err, DK_EINVAL, "unknown key \"%s\" (use %s)", item->string,
+                                list);
+        }
+        /* a repeated key would be read once and silently lose the other value */
+        for (const cJSON *prev = obj->child; prev != item; prev = prev->next)
+            if (strcmp(prev->string, item->string) == 0)
+                return dk_error_set(err, DK_EINVAL, "duplicate key \"%s\"", item->string);
+    }
+    return DK_OK;
+}

@@ -1,0 +1,37 @@
+/* json_util.h - private cJSON helpers shared by the model and report writers (export only). */
+#ifndef DK_EXPORT_JSON_UTIL_H
+#define DK_EXPORT_JSON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "designkit/rng.h"
+#include "designkit/status.h"
+
+/* Routes cJSON's allocations through dk_malloc/dk_free, so that out-of-memory injection covers
+ * it and what cJSON_Print returns can be handed to callers who free with dk_free. Idempotent
+ * and cheap: called at the top of every exported entry point. */
+void dk__json_init(void);
+
+/* A distribution as {"kind":"exponential","params":[mean]}, or for empirical
+ * {"kind":"empirical","values":[...],"weights":[...]}. NULL on out-of-memory. Caller deletes. */
+cJSON *dk__json_from_dist(const dk_dist_t *d);
+
+/* The inverse of dk__json_from_dist. NULL with `err` describing what is wrong, without any
+ * location (the caller prefixes the path): DK_EINVAL for a bad shape or parameter, DK_ENOMEM.
+ * Caller frees with dk_dist_free. */
+dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err);
+
+/* Adds `v` as an exact integer: cJSON keeps numbers as doubles, which would round counts and
+ * seeds above 2^53, so the decimal text is added raw. 0 on out-of-memory. */
+int dk__json_add_u64(cJSON *obj, const char *key, uint64_t v);
+
+/* The name of a JSON value's type for messages: "number", "string", "object", ... */
+const char *dk__json_type_name(const cJSON *j);
+
+/* Checks that every key of object `obj` is one of `valid` (NULL-terminated) and appears once.
+ * DK_EINVAL with `err`: unknown key "nmae" (use name, kind, group, properties, routes). */
+dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_error *err);
+
+#endif

@@ -1,0 +1,510 @@
+/* model.c - the model itself: groups, components, links, request classes and expectations. */
+#include "designkit/model.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "designkit/alloc.h"
+#include "model/internal.h"
+
+static const char *const group_kinds[] = {"region", "zone", "cluster", "group"};
+
+static const char *const metric_names[] = {"p50",  "p90",          "p99",        "p999",
+                                           "mean", "availability", "throughput", "utilisation"};
+
+dk_status dk__grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *p;
+
+    if (need <= *cap)
+        return DK_OK;
+    ncap = *cap < 8 ? 8 : *cap;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return DK_ENOMEM;
+        ncap *= 2;
+    }
+    p = dk_realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return DK_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return DK_OK;
+}
+
+dk_status dk__check_name(const char *what, const char *name, dk_error *err)
+{
+    size_t len;
+
+    if (name == NULL || name[0] == '\0')
+        return dk_error_set(err, DK_EINVAL, "%s must not be empty", what);
+    len = strlen(name);
+    if (len > DK__NAME_MAX)
+        return dk_error_set(err, DK_EINVAL, "%s \"%.20s...\" is too long (%zu bytes, at most %d)",
+                            what, name, len, DK__NAME_MAX);
+    /* Bytes >= 0x80 pass so UTF-8 names work; control characters would garble reports. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch < 0x20 || ch == 0x7f)
+            return dk_error_set(err, DK_EINVAL,
+                                "%s must be printable (byte 0x%02x at position %zu)", what, ch,
+                                i + 1);
+    }
+    return DK_OK;
+}
+
+const char *dk__fmt_num(double v, char buf[32])
+{
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, 32, "%.0f", v);
+    else
+        snprintf(buf, 32, "%g", v);
+    return buf;
+}
+
+/*
+ * dk_model_new - an empty model named `name` (a valid name: non-empty, printable, at most 64
+ * bytes). Returns NULL with `err` set on a bad name or out of memory; the caller frees the
+ * result with dk_model_free.
+ */
+dk_model_t *dk_model_new(const char *name, dk_error *err)
+{
+    dk_model_t *m;
+
+    if (dk__check_name("model name", name, err) != DK_OK)
+        return NULL;
+    m = dk_calloc(1, sizeof *m);
+    if (m == NULL || (m->name = dk_strdup(name)) == NULL) {
+        dk_free(m);
+        dk_error_set(err, DK_ENOMEM, "model \"%s\": out of memory", name);
+        return NULL;
+    }
+    return m;
+}
+
+static void comp_free(dk_comp_t *c)
+{
+    if (c == NULL)
+        return;
+    dk__props_free(c);
+    dk__routes_free(c);
+    dk_free(c->out);
+    dk_free(c->name);
+    dk_free(c);
+}
+
+/*
+ * dk_model_free - frees the model with its groups, components, links and expectations. Custom
+ * routes' data is the caller's and is not touched. NULL is a no-op.
+ */
+void dk_model_free(dk_model_t *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->ncomps; i++)
+        comp_free(m->comps[i]);
+    for (size_t i = 0; i < m->ngroups; i++) {
+        dk_free(m->groups[i]->name);
+        dk_free(m->groups[i]);
+    }
+    for (size_t i = 0; i < m->nlinks; i++)
+        dk_dist_free(m->links[i].latency);
+    for (size_t i = 0; i < m->nexpects; i++)
+        dk_free((char *)m->expects[i].cls);
+    dk_free(m->comps);
+    dk_free(m->groups);
+    dk_free(m->links);
+    dk_free(m->classes);
+    dk_free(m->expects);
+    dk_free(m->name);
+    dk_free(m);
+}
+
+const char *dk_model_name(const dk_model_t *m)
+{
+    return m->name;
+}
+
+/* ---- groups ---- */
+
+/*
+ * dk_model_add_group - a new group owned by `m`, nested in `parent` (NULL: top level, else a
+ * group of the same model). `kind` must be region, zone, cluster or group; names are unique
+ * among groups (DK_EEXIST). NULL with `err` set on failure.
+ */
+dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *name,
+                               const char *kind, dk_error *err)
+{
+    const char *k = NULL;
+    dk_group_t *g;
+
+    if (m == NULL) {
+        dk_error_set(err, DK_EINVAL, "group: no model given");
+        return NULL;
+    }
+    if (dk__check_name("group name", name, err) != DK_OK)
+        return NULL;
+    for (size_t i = 0; kind != NULL && i < sizeof group_kinds / sizeof group_kinds[0]; i++)
+        if (strcmp(kind, group_kinds[i]) == 0)
+            k = group_kinds[i];
+    if (k == NULL) {
+        dk_error_set(err, DK_EINVAL,
+                     "group \"%s\": kind must be one of region, zone, cluster, group (got "
+                     "\"%.64s\")",
+                     name, kind != NULL ? kind : "");
+        return NULL;
+    }
+    if (parent != NULL && parent->model != m) {
+        dk_error_set(err, DK_EINVAL, "group \"%s\": parent \"%s\" belongs to another model", name,
+                     parent->name);
+        return NULL;
+    }
+    if (dk_model_find_group(m, name) != NULL) {
+        dk_error_set(err, DK_EEXIST, "a group named \"%s\" already exists", name);
+        return NULL;
+    }
+    if (dk__grow((void **)&m->groups, &m->capgroups, m->ngroups + 1, sizeof *m->groups) != DK_OK ||
+        (g = dk_calloc(1, sizeof *g)) == NULL) {
+        dk_error_set(err, DK_ENOMEM, "group \"%s\": out of memory", name);
+        return NULL;
+    }
+    if ((g->name = dk_strdup(name)) == NULL) {
+        dk_free(g);
+        dk_error_set(err, DK_ENOMEM, "group \"%s\": out of memory", name);
+        return NULL;
+    }
+    g->model = m;
+    g->kind = k;
+    g->parent = parent;
+    m->groups[m->ngroups++] = g;
+    return g;
+}
+
+size_t dk_model_group_count(const dk_model_t *m)
+{
+    return m->ngroups;
+}
+
+/* The i-th group in creation order; NULL when i is out of range. */
+dk_group_t *dk_model_group(const dk_model_t *m, size_t i)
+{
+    return i < m->ngroups ? m->groups[i] : NULL;
+}
+
+dk_group_t *dk_model_find_group(const dk_model_t *m, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < m->ngroups; i++)
+        if (strcmp(m->groups[i]->name, name) == 0)
+            return m->groups[i];
+    return NULL;
+}
+
+const char *dk_group_name(const dk_group_t *g)
+{
+    return g->name;
+}
+
+const char *dk_group_kind(const dk_group_t *g)
+{
+    return g->kind;
+}
+
+dk_group_t *dk_group_parent(const dk_group_t *g)
+{
+    return g->parent;
+}
+
+/* ---- components ---- */
+
+/*
+ * dk_model_add - a new component of `kind` named `name` in `group` (NULL: top level), with
+ * every property at its default. DK_EEXIST when a component already has the name, DK_EINVAL
+ * for a bad name, kind or foreign group, DK_ENOMEM; NULL with `err` set on failure. Adding a
+ * client adds its default class ("request") to the model's classes.
+ */
+dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, dk_kind kind, const char *name,
+                        dk_error *err)
+{
+    dk_comp_t *c;
+
+    if (m == NULL) {
+        dk_error_set(err, DK_EINVAL, "component: no model given");
+        return NULL;
+    }
+    if ((int)kind < 0 || kind >= DK_KIND__COUNT) {
+        dk_error_set(err, DK_EINVAL, "component kind %d is not a kind", (int)kind);
+        return NULL;
+    }
+    if (dk__check_name(kind == DK_KIND_CLIENT     ? "client name"
+                       : kind == DK_KIND_BALANCER ? "balancer name"
+                       : kind == DK_KIND_SERVICE  ? "service name"
+                       : kind == DK_KIND_CACHE    ? "cache name"
+                       : kind == DK_KIND_DATABASE ? "database name"
+                                                  : "queue name",
+                       name, err) != DK_OK)
+        return NULL;
+    if (group != NULL && group->model != m) {
+        dk_error_set(err, DK_EINVAL, "%s \"%s\": group \"%s\" belongs to another model",
+                     dk_kind_name(kind), name, group->name);
+        return NULL;
+    }
+    if (dk_model_find(m, name) != NULL) {
+        dk_error_set(err, DK_EEXIST, "a component named \"%s\" already exists", name);
+        return NULL;
+    }
+    if (dk__grow((void **)&m->comps, &m->capcomps, m->ncomps + 1, sizeof *m->comps) != DK_OK)
+        goto oom;
+    c = dk_calloc(1, sizeof *c);
+    if (c == NULL)
+        goto oom;
+    c->model = m;
+    c->kind = kind;
+    c->group = group;
+    c->index = m->ncomps;
+    if ((c->name = dk_strdup(name)) == NULL || dk__props_init(c) != DK_OK) {
+        comp_free(c);
+        goto oom;
+    }
+    m->comps[m->ncomps++] = c;
+    if (kind == DK_KIND_CLIENT && dk__model_refresh_classes(m) != DK_OK) {
+        m->ncomps--;
+        comp_free(c);
+        goto oom;
+    }
+    return c;
+oom:
+    dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", dk_kind_name(kind), name);
+    return NULL;
+}
+
+size_t dk_model_comp_count(const dk_model_t *m)
+{
+    return m->ncomps;
+}
+
+/* The i-th component in creation order; NULL when i is out of range. */
+dk_comp_t *dk_model_comp(const dk_model_t *m, size_t i)
+{
+    return i < m->ncomps ? m->comps[i] : NULL;
+}
+
+dk_comp_t *dk_model_find(const dk_model_t *m, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < m->ncomps; i++)
+        if (strcmp(m->comps[i]->name, name) == 0)
+            return m->comps[i];
+    return NULL;
+}
+
+const char *dk_comp_name(const dk_comp_t *c)
+{
+    return c->name;
+}
+
+dk_kind dk_comp_kind(const dk_comp_t *c)
+{
+    return c->kind;
+}
+
+dk_group_t *dk_comp_group(const dk_comp_t *c)
+{
+    return c->group;
+}
+
+size_t dk_comp_index(const dk_comp_t *c)
+{
+    return c->index;
+}
+
+/* ---- links ---- */
+
+/*
+ * dk_model_link - records that `from` calls `to`, with an optional one-way latency (cloned; the
+ * caller keeps `latency`). DK_EINVAL for a missing or foreign component, a link to itself or
+ * into a client (clients only send); DK_EEXIST for a pair already linked; DK_ENOMEM leaves the
+ * model as it was.
+ */
+dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_dist_t *latency,
+                        dk_error *err)
+{
+    dk_dist_t *lat = NULL;
+
+    if (m == NULL || from == NULL || to == NULL)
+        return dk_error_set(err, DK_EINVAL, "link: %s missing",
+                            m == NULL ? "model" : from == NULL ? "source" : "target");
+    if (from->model != m || to->model != m)
+        return dk_error_set(err, DK_EINVAL, "link %s -> %s: %s \"%s\" belongs to another model",
+                            from->name, to->name, dk_kind_name((from->model != m ? from : to)->kind),
+                            (from->model != m ? from : to)->name);
+    if (from == to)
+        return dk_error_set(err, DK_EINVAL, "%s \"%s\": cannot link to itself",
+                            dk_kind_name(from->kind), from->name);
+    if (to->kind == DK_KIND_CLIENT)
+        return dk_error_set(err, DK_EINVAL,
+                            "%s \"%s\": cannot link to client \"%s\" (clients only send)",
+                            dk_kind_name(from->kind), from->name, to->name);
+    for (size_t i = 0; i < from->nout; i++)
+        if (from->out[i] == to)
+            return dk_error_set(err, DK_EEXIST, "%s \"%s\" already links to %s \"%s\"",
+                                dk_kind_name(from->kind), from->name, dk_kind_name(to->kind),
+                                to->name);
+    if (dk__grow((void **)&m->links, &m->caplinks, m->nlinks + 1, sizeof *m->links) != DK_OK ||
+        dk__grow((void **)&from->out, &from->capout, from->nout + 1, sizeof *from->out) != DK_OK ||
+        (latency != NULL && (lat = dk_dist_clone(latency)) == NULL))
+        return dk_error_set(err, DK_ENOMEM, "link %s -> %s: out of memory", from->name, to->name);
+    m->links[m->nlinks].from = from;
+    m->links[m->nlinks].to = to;
+    m->links[m->nlinks].latency = lat;
+    m->nlinks++;
+    from->out[from->nout++] = to;
+    return DK_OK;
+}
+
+size_t dk_model_link_count(const dk_model_t *m)
+{
+    return m->nlinks;
+}
+
+/*
+ * dk_model_link_at - the i-th link in creation order; each out pointer may be NULL. An index
+ * out of range gives NULLs.
+ */
+void dk_model_link_at(const dk_model_t *m, size_t i, dk_comp_t **from, dk_comp_t **to,
+                      const dk_dist_t **latency)
+{
+    int ok = i < m->nlinks;
+    if (from != NULL)
+        *from = ok ? m->links[i].from : NULL;
+    if (to != NULL)
+        *to = ok ? m->links[i].to : NULL;
+    if (latency != NULL)
+        *latency = ok ? m->links[i].latency : NULL;
+}
+
+size_t dk_comp_out_count(const dk_comp_t *c)
+{
+    return c->nout;
+}
+
+/* The i-th target of `c`'s links, link order; NULL when i is out of range. */
+dk_comp_t *dk_comp_out(const dk_comp_t *c, size_t i)
+{
+    return i < c->nout ? c->out[i] : NULL;
+}
+
+/* ---- classes ---- */
+
+dk_status dk__model_refresh_classes(dk_model_t *m)
+{
+    size_t n = 0, total = 0;
+
+    /* Room for every mix entry first, so an out-of-memory failure leaves the old list whole. */
+    for (size_t i = 0; i < m->ncomps; i++) {
+        const dk_comp_t *c = m->comps[i];
+        if (c->kind == DK_KIND_CLIENT)
+            total += dk_comp_mix_count(c, "mix");
+    }
+    if (dk__grow((void **)&m->classes, &m->capclasses, total, sizeof *m->classes) != DK_OK)
+        return DK_ENOMEM;
+    for (size_t i = 0; i < m->ncomps; i++) {
+        const dk_comp_t *c = m->comps[i];
+        size_t k = c->kind == DK_KIND_CLIENT ? dk_comp_mix_count(c, "mix") : 0;
+        for (size_t j = 0; j < k; j++) {
+            const char *cls;
+            size_t seen = 0;
+            dk_comp_mix_at(c, "mix", j, &cls, NULL);
+            while (seen < n && strcmp(m->classes[seen], cls) != 0)
+                seen++;
+            if (seen == n)
+                m->classes[n++] = cls;
+        }
+    }
+    m->nclasses = n;
+    return DK_OK;
+}
+
+size_t dk_model_class_count(const dk_model_t *m)
+{
+    return m->nclasses;
+}
+
+/* The i-th class, borrowed from a client's mix (valid until that mix changes); NULL when out
+ * of range. */
+const char *dk_model_class(const dk_model_t *m, size_t i)
+{
+    return i < m->nclasses ? m->classes[i] : NULL;
+}
+
+/* ---- expectations ---- */
+
+/*
+ * dk_model_expect - adds an expectation (copied). The metric must be one of p50 p90 p99 p999
+ * mean (a latency in ns, > 0), availability (a fraction in (0, 1]), throughput (per second,
+ * > 0) or utilisation (a fraction in (0, 1]). `cls` NULL means all classes; a named class is
+ * not checked here because clients may be declared after the expectation. DK_EINVAL names
+ * the bad field; DK_ENOMEM leaves the model as it was.
+ */
+dk_status dk_model_expect(dk_model_t *m, const dk_expect *e, dk_error *err)
+{
+    const char *metric = NULL;
+    char buf[32];
+    char *cls = NULL;
+    size_t mi = 0;
+    dk_status st;
+
+    if (m == NULL || e == NULL)
+        return dk_error_set(err, DK_EINVAL, "expect: nothing given");
+    for (mi = 0; e->metric != NULL && mi < sizeof metric_names / sizeof metric_names[0]; mi++) {
+        if (strcmp(e->metric, metric_names[mi]) == 0) {
+            metric = metric_names[mi];
+            break;
+        }
+    }
+    if (metric == NULL)
+        return dk_error_set(err, DK_EINVAL,
+                            "expect: unknown metric \"%.64s\" (use p50, p90, p99, p999, mean, "
+                            "availability, throughput, utilisation)",
+                            e->metric != NULL ? e->metric : "");
+    if (e->cls != NULL && (st = dk__check_name("expect: class name", e->cls, err)) != DK_OK)
+        return st;
+    if (!isfinite(e->limit))
+        return dk_error_set(err, DK_EINVAL, "expect: %s must be a finite number (got %g)", metric,
+                            e->limit);
+    if (mi <= 4 && e->limit <= 0) /* latencies */
+        return dk_error_set(err, DK_ERANGE, "expect: %s must be a positive duration (got %sns)",
+                            metric, dk__fmt_num(e->limit, buf));
+    if (strcmp(metric, "throughput") == 0 && e->limit <= 0)
+        return dk_error_set(err, DK_ERANGE, "expect: throughput must be positive (got %s)",
+                            dk__fmt_num(e->limit, buf));
+    if ((strcmp(metric, "availability") == 0 || strcmp(metric, "utilisation") == 0) &&
+        (e->limit <= 0 || e->limit > 1))
+        return dk_error_set(err, DK_ERANGE,
+                            "expect: %s must be a fraction above 0 and at most 1 (got %s)", metric,
+                            dk__fmt_num(e->limit, buf));
+    if (e->cls != NULL && (cls = dk_strdup(e->cls)) == NULL)
+        return dk_error_set(err, DK_ENOMEM, "expect: out of memory");
+    if (dk__grow((void **)&m->expects, &m->capexpects, m->nexpects + 1, sizeof *m->expects) !=
+        DK_OK) {
+        dk_free(cls);
+        return dk_error_set(err, DK_ENOMEM, "expect: out of memory");
+    }
+    m->expects[m->nexpects].metric = metric;
+    m->expects[m->nexpects].cls = cls;
+    m->expects[m->nexpects].limit = e->limit;
+    m->nexpects++;
+    return DK_OK;
+}
+
+size_t dk_model_expect_count(const dk_model_t *m)
+{
+    return m->nexpects;
+}
+
+/* The i-th expectation in the order added (strings borrowed); NULL when out of range. */
+const dk_expect *dk_model_expect_at(const dk_model_t *m, size_t i)
+{
+    return i < m->nexpects ? &m->expects[i] : NULL;
+}

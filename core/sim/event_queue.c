@@ -1,0 +1,154 @@
+/* event_queue.c - pending events in (time, seq) order: a 4-ary heap plus a ring for "now". */
+#include "sim/event_queue.h"
+
+#include <string.h>
+#include "designkit/alloc.h"
+
+/* A 4-ary heap is shallower than a binary one (log4 n levels) and its four children sit in one
+ * or two cache lines of 48-byte events, which is what makes sift-down cheap. */
+#define ARITY 4
+
+static inline int before(const dk_event *a, const dk_event *b)
+{
+    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+dk_status dk__evq_init(dk__evq *q, size_t cap)
+{
+    memset(q, 0, sizeof *q);
+    if (cap < 16)
+        cap = 16;
+    q->heap = dk_malloc(cap * sizeof *q->heap);
+    q->ring = dk_malloc(16 * sizeof *q->ring);
+    if (q->heap == NULL || q->ring == NULL) {
+        dk__evq_destroy(q);
+        return DK_ENOMEM;
+    }
+    q->heap_cap = cap;
+    q->ring_cap = 16;
+    return DK_OK;
+}
+
+void dk__evq_destroy(dk__evq *q)
+{
+    dk_free(q->heap);
+    dk_free(q->ring);
+    q->heap = q->ring = NULL;
+    q->heap_len = q->heap_cap = q->ring_len = q->ring_cap = q->ring_head = 0;
+}
+
+/* Doubles the ring, unwrapping its contents to the front of the new buffer. */
+static dk_status grow_ring(dk__evq *q)
+{
+    size_t cap = q->ring_cap * 2;
+    dk_event *r = dk_malloc(cap * sizeof *r);
+    if (r == NULL)
+        return DK_ENOMEM;
+    size_t first = q->ring_cap - q->ring_head;
+    if (first > q->ring_len)
+        first = q->ring_len;
+    memcpy(r, q->ring + q->ring_head, first * sizeof *r);
+    memcpy(r + first, q->ring, (q->ring_len - first) * sizeof *r);
+    dk_free(q->ring);
+    q->ring = r;
+    q->ring_cap = cap;
+    q->ring_head = 0;
+    return DK_OK;
+}
+
+static void sift_up(dk_event *h, size_t i, const dk_event *ev)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / ARITY;
+        if (!before(ev, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = *ev;
+}
+
+/* Places `ev` (the old last element) starting from the root after the top was removed. */
+static void sift_down(dk_event *h, size_t len, const dk_event *ev)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t c = i * ARITY + 1;
+        if (c >= len)
+            break;
+        size_t best = c;
+        size_t end = c + ARITY < len ? c + ARITY : len;
+        for (size_t k = c + 1; k < end; k++)
+            if (before(&h[k], &h[best]))
+                best = k;
+        if (!before(&h[best], ev))
+            break;
+        h[i] = h[best];
+        i = best;
+    }
+    h[i] = *ev;
+}
+
+dk_status dk__evq_push(dk__evq *q, const dk_event *ev)
+{
+    if (ev->time < q->now)
+        return DK_EINVAL;
+    if (ev->time == q->now) {
+        if (q->ring_len == q->ring_cap && grow_ring(q) != DK_OK)
+            return DK_ENOMEM;
+        dk_event *slot = &q->ring[(q->ring_head + q->ring_len) & (q->ring_cap - 1)];
+        *slot = *ev;
+        slot->seq = q->seq++;
+        q->ring_len++;
+        return DK_OK;
+    }
+    if (q->heap_len == q->heap_cap) {
+        size_t cap = q->heap_cap * 2;
+        dk_event *h = dk_realloc(q->heap, cap * sizeof *h);
+        if (h == NULL)
+            return DK_ENOMEM;
+        q->heap = h;
+        q->heap_cap = cap;
+    }
+    dk_event e = *ev;
+    e.seq = q->seq++;
+    sift_up(q->heap, q->heap_len++, &e);
+    return DK_OK;
+}
+
+const dk_event *dk__evq_peek(const dk__evq *q)
+{
+    const dk_event *r = q->ring_len ? &q->ring[q->ring_head] : NULL;
+    const dk_event *h = q->heap_len ? &q->heap[0] : NULL;
+    if (r == NULL)
+        return h;
+    if (h == NULL)
+        return r;
+    return before(h, r) ? h : r;
+}
+
+int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
+{
+    /* The ring's events are at `now`; a heap event wins only if it is also at `now` and was
+     * scheduled earlier (an event pushed with a delay that has just come due). */
+    if (q->ring_len && (q->heap_len == 0 || !before(&q->heap[0], &q->ring[q->ring_head]))) {
+        if (q->ring[q->ring_head].time > until)
+            return 0;
+        *out = q->ring[q->ring_head];
+        q->ring_head = (q->ring_head + 1) & (q->ring_cap - 1);
+        q->ring_len--;
+        return 1;
+    }
+    if (q->heap_len == 0 || q->heap[0].time > until)
+        return 0;
+    *out = q->heap[0];
+    q->now = out->time;
+    if (--q->heap_len > 0)
+        sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
+    return 1;
+}
+
+size_t dk__evq_size(const dk__evq *q)
+{
+    return q->heap_len + q->ring_len;
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# run.sh BUILD_DIR - the M/M/1 benchmark: designkit (C API and DSL), the bare heap loop and
+# SimPy, run side by side in one go and reported as ratios. Timings are never asserted.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+n=${DK_BENCH_REQUESTS:-2000000}
+simpy_n=${DK_BENCH_SIMPY_REQUESTS:-200000}
+
+echo "== M/M/1, rho = 0.8 (mean response 5 s in theory) =="
+"$build/bench_mm1" "$n" 3 | tee /tmp/dk-bench-c.$$
+engine=$(awk '$1 == "engine" {print $2}' /tmp/dk-bench-c.$$)
+dsl_line=$("$build/designkit" --unsafe "$here/mm1_dsl.lua" "$n")
+dsl=$(echo "$dsl_line" | awk '{print $2}')
+printf '%-10s %12.0f requests/s  (the same design written in Lua, run by the CLI)\n' dsl "$dsl"
+if /usr/bin/python3 -c 'import SimPy' 2>/dev/null; then
+  simpy_line=$(/usr/bin/python3 "$here/simpy_mm1.py" "$simpy_n")
+  simpy=$(echo "$simpy_line" | awk '{print $2}')
+  printf '%-10s %12.0f requests/s  mean response %s s (%s requests)\n' simpy "$simpy" \
+    "$(echo "$simpy_line" | awk '{print $3}')" "$simpy_n"
+  awk -v e="$engine" -v d="$dsl" -v s="$simpy" 'BEGIN {
+    printf "engine / simpy: %.0fx   dsl / simpy: %.0fx   (goal: at least 100x)\n", e / s, d / s }'
+else
+  echo "simpy: not installed (apt-get install python3-simpy, or make bench)"
+fi
+rm -f /tmp/dk-bench-c.$$
