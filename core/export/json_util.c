@@ -24,6 +24,13 @@ void dk__json_init(void)
     cJSON_InitHooks(&hooks);
 }
 
+int dk__json_out_of_memory(void)
+{
+    void *probe = dk_malloc(256);
+    dk_free(probe);
+    return probe == NULL;
+}
+
 cJSON *dk__json_from_dist(const dk_dist_t *d)
 {
     dk_dist_kind kind = dk_dist_kind_of(d);
@@ -196,15 +203,25 @@ dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err)
     if (number_array(jp, "params", &p, &np, err) != DK_OK)
         return NULL;
     if (np != param_count(kind)) {
-        dk_error_set(err, DK_EINVAL, "%s takes %zu parameter%s (got %zu)",
-                     dk_dist_kind_name(kind), param_count(kind),
-                     param_count(kind) == 1 ? "" : "s", np);
+        dk_error_set(err, DK_EINVAL, "%s takes %zu parameter%s (got %zu)", dk_dist_kind_name(kind),
+                     param_count(kind), param_count(kind) == 1 ? "" : "s", np);
         dk_free(p);
         return NULL;
     }
     dk_dist_t *d = from_params(kind, p, err);
     dk_free(p);
     return d;
+}
+
+int dk__json_attach(cJSON *obj, const char *key, cJSON *item)
+{
+    if (item == NULL)
+        return 0;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return 0;
+    }
+    return 1;
 }
 
 int dk__json_add_u64(cJSON *obj, const char *key, uint64_t v)
@@ -246,14 +263,12 @@ dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_err
             char list[256] = "";
             size_t used = 0;
             for (i = 0; valid[i] != NULL && used < sizeof list; i++) {
-                int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 valid[i]);
+                int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", valid[i]);
                 if (n < 0)
                     break;
                 used += (size_t)n;
             }
-            return dk_error_set(err, DK_EINVAL, "unknown key \"%s\" (use %s)", item->string,
-                                list);
+            return dk_error_set(err, DK_EINVAL, "unknown key \"%s\" (use %s)", item->string, list);
         }
         /* a repeated key would be read once and silently lose the other value */
         for (const cJSON *prev = obj->child; prev != item; prev = prev->next)

@@ -14,6 +14,12 @@
  * and cheap: called at the top of every exported entry point. */
 void dk__json_init(void);
 
+/* After a cJSON parse returned NULL: 1 if that was for want of memory rather than bad text.
+ * cJSON reports both the same way, so this asks the allocator for a small block: when that
+ * fails too, blaming the text would send the user looking for a syntax error that is not there.
+ */
+int dk__json_out_of_memory(void);
+
 /* A distribution as {"kind":"exponential","params":[mean]}, or for empirical
  * {"kind":"empirical","values":[...],"weights":[...]}. NULL on out-of-memory. Caller deletes. */
 cJSON *dk__json_from_dist(const dk_dist_t *d);
@@ -22,6 +28,11 @@ cJSON *dk__json_from_dist(const dk_dist_t *d);
  * location (the caller prefixes the path): DK_EINVAL for a bad shape or parameter, DK_ENOMEM.
  * Caller frees with dk_dist_free. */
 dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err);
+
+/* Adds `item` to `obj` under `key`, taking ownership of it either way: cJSON copies the key,
+ * which can run out of memory and would leave the item to leak. NULL `item` (a failed
+ * constructor) and failure both return 0. */
+int dk__json_attach(cJSON *obj, const char *key, cJSON *item);
 
 /* Adds `v` as an exact integer: cJSON keeps numbers as doubles, which would round counts and
  * seeds above 2^53, so the decimal text is added raw. 0 on out-of-memory. */

@@ -12,8 +12,7 @@ static const char *const kind_names[DK_KIND__COUNT] = {"client", "balancer", "se
                                                        "cache",  "database", "queue"};
 
 static const char *const arrivals_choices[] = {"poisson", "constant", NULL};
-static const char *const algorithm_choices[] = {"round_robin", "random", "least_connections",
-                                                NULL};
+static const char *const algorithm_choices[] = {"round_robin", "random", "least_connections", NULL};
 static const char *const policy_choices[] = {"lru", NULL};
 static const char *const replication_choices[] = {"none", "async", "sync", NULL};
 
@@ -29,8 +28,8 @@ static const dk_prop_info client_props[] = {
 };
 
 static const dk_prop_info balancer_props[] = {
-    {"algorithm", DK_PROP_ENUM, 0, 0, algorithm_choices, "how a backend is chosen for a request",
-     0, "round_robin", 0},
+    {"algorithm", DK_PROP_ENUM, 0, 0, algorithm_choices, "how a backend is chosen for a request", 0,
+     "round_robin", 0},
     {"replicas", DK_PROP_INT, 1, 10000, NULL, "balancer instances", 1, "1", 0},
 };
 
@@ -45,8 +44,8 @@ static const dk_prop_info service_props[] = {
 static const dk_prop_info cache_props[] = {
     {"capacity", DK_PROP_INT, 1, 1e12, NULL, "entries held", 10000, "10000", 0},
     {"policy", DK_PROP_ENUM, 0, 0, policy_choices, "what is evicted when full", 0, "lru", 0},
-    {"ttl", DK_PROP_DURATION, 0, FOREVER_NS, NULL, "how long an entry lives (0 = forever)", 0,
-     "0s", 0},
+    {"ttl", DK_PROP_DURATION, 0, FOREVER_NS, NULL, "how long an entry lives (0 = forever)", 0, "0s",
+     0},
     {"time", DK_PROP_DIST, 0, FOREVER_NS, NULL, "time to serve one lookup", 2e5, "200us",
      DK_PROP_F_DURATIONS},
     {"replicas", DK_PROP_INT, 1, 100000, NULL, "cache instances", 1, "1", 0},
@@ -55,8 +54,8 @@ static const dk_prop_info cache_props[] = {
 };
 
 static const dk_prop_info database_props[] = {
-    {"replicas", DK_PROP_INT, 1, 100000, NULL, "database instances (a primary and its replicas)",
-     1, "1", 0},
+    {"replicas", DK_PROP_INT, 1, 100000, NULL, "database instances (a primary and its replicas)", 1,
+     "1", 0},
     {"replication", DK_PROP_ENUM, 0, 0, replication_choices,
      "how writes reach the replicas: none, async or sync", 1, "async", 0},
     {"lag", DK_PROP_DIST, 0, FOREVER_NS, NULL, "replication delay of an async replica", 0, "0s",

@@ -334,10 +334,13 @@ dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_
 
     if (m == NULL || from == NULL || to == NULL)
         return dk_error_set(err, DK_EINVAL, "link: %s missing",
-                            m == NULL ? "model" : from == NULL ? "source" : "target");
+                            m == NULL      ? "model"
+                            : from == NULL ? "source"
+                                           : "target");
     if (from->model != m || to->model != m)
         return dk_error_set(err, DK_EINVAL, "link %s -> %s: %s \"%s\" belongs to another model",
-                            from->name, to->name, dk_kind_name((from->model != m ? from : to)->kind),
+                            from->name, to->name,
+                            dk_kind_name((from->model != m ? from : to)->kind),
                             (from->model != m ? from : to)->name);
     if (from == to)
         return dk_error_set(err, DK_EINVAL, "%s \"%s\": cannot link to itself",

@@ -178,8 +178,8 @@ const char *dk_severity_name(dk_severity s); /* "info", "warning", "error" */
 
 typedef struct dk_finding {
     dk_severity severity;
-    const char *rule;      /* static id: "unreachable", "no-route", "spof", "sync-cycle",
-                              "single-backend" */
+    const char *rule;      /* static id: "no-client", "unreachable", "no-route", "spof",
+                              "sync-cycle", "single-backend" */
     const char *component; /* borrowed from the model; NULL for model-wide findings */
     char message[256];
     char hint[256];

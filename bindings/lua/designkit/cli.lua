@@ -1,0 +1,776 @@
+-- designkit.cli - the `designkit` command: subcommands, their arguments, help texts, exit codes.
+--
+-- main(argv) returns an exit code or raises {code = N, message = "..."} for an expected failure
+-- (the host prints "designkit: message" and exits with N). Any other error is a bug and the host
+-- reports it with a traceback as exit 3. Exit codes: 0 success; 1 the design ran but failed its
+-- checks, expectations or specs; 2 bad input; 3 internal error.
+
+local host = require "designkit.host"
+
+-- Taken now, before any sandbox: the command itself reads and writes what the user named on the
+-- command line, whatever a script may do afterwards.
+local io_open, io_stdout, io_stderr = io.open, io.stdout, io.stderr
+local os_getenv, os_clock, loadfile = os.getenv, os.clock, loadfile
+local debug_getregistry = debug and debug.getregistry
+
+local cli = {}
+
+local PROG = "designkit"
+local DEFAULT_DURATION = "60s"
+local DEFAULT_SEED = 1
+local DEFAULT_OUTDIR = "out"
+
+local EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+---------------------------------------------------------------------------------------------
+-- Errors and small helpers
+
+local function raise(code, fmt, ...)
+  local message = select("#", ...) > 0 and fmt:format(...) or fmt
+  error({ code = code, message = message }, 0)
+end
+
+-- A mistake on the command line: exit 2, with where to read more.
+local function usage_error(cmd, fmt, ...)
+  local where = cmd and (PROG .. " " .. cmd) or PROG
+  raise(EXIT_BAD_INPUT, "%s%s (see '%s --help')", cmd and (cmd .. ": ") or "", fmt:format(...),
+        where)
+end
+
+-- The text of an error a script raised: its message keeps file:line.
+local function error_text(e)
+  if type(e) == "string" then
+    return e
+  end
+  if type(e) == "table" and type(e.message) == "string" then
+    return e.message
+  end
+  local ok, s = pcall(tostring, e)
+  return ok and s or "(an error object that cannot be printed)"
+end
+
+local function out(...)
+  io_stdout:write(...)
+end
+
+local function warn(fmt, ...)
+  io_stderr:write(PROG, ": warning: ", fmt:format(...), "\n")
+end
+
+local function dirname(path)
+  local dir = path:match("^(.*)/[^/]*$")
+  if dir == nil then
+    return "."
+  end
+  return dir == "" and "/" or dir
+end
+
+local function extension(path)
+  return (path:match("%.([%w]+)$") or ""):lower()
+end
+
+-- Colours only on a terminal, and never when NO_COLOR is set to anything (no-color.org).
+local function use_color(fd)
+  local no_color = os_getenv("NO_COLOR")
+  if no_color ~= nil and no_color ~= "" then
+    return false
+  end
+  if os_getenv("TERM") == "dumb" then
+    return false
+  end
+  return host.isatty(fd)
+end
+
+---------------------------------------------------------------------------------------------
+-- Argument values
+
+local function check_duration(cmd, flag, text)
+  local ns, err = host.parse_duration(text)
+  if ns == nil then
+    usage_error(cmd, "%s: %s", flag, err)
+  end
+  if ns <= 0 then
+    usage_error(cmd, "%s must be a positive duration (got %s)", flag, text)
+  end
+  return text
+end
+
+local function check_integer(cmd, flag, text, min, what)
+  local n = text:match("^%s*%d+%s*$") and math.tointeger(tonumber(text))
+  if n == nil or n < min then
+    usage_error(cmd, "%s must be %s (got %s)", flag, what, text)
+  end
+  return n
+end
+
+-- Asked before a long run rather than after it: can the output be written at all?
+local function check_output(path)
+  local ok, err = host.check_output(path)
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", err)
+  end
+end
+
+---------------------------------------------------------------------------------------------
+-- Argument parsing: each command lists its options as {flag, VALUE-or-nil, help, key}.
+
+local function find_option(spec, flag)
+  for _, o in ipairs(spec.options) do
+    if o[1] == flag or o.alias == flag then
+      return o
+    end
+  end
+end
+
+local function option_key(o)
+  return o.key or o[1]:gsub("^%-+", ""):gsub("%-", "_")
+end
+
+-- Returns the options as a table keyed by name and the positional arguments, or {help=true}.
+local function parse(cmd, spec, argv, first)
+  local opts, pos = {}, {}
+  for i = first, #argv do
+    if argv[i] == "--" then
+      break
+    end
+    if argv[i] == "-h" or argv[i] == "--help" then
+      return { help = true }, pos
+    end
+  end
+  local i = first
+  while i <= #argv do
+    local a = argv[i]
+    if a == "--" then
+      table.move(argv, i + 1, #argv, #pos + 1, pos)
+      break
+    elseif a:sub(1, 1) == "-" and a ~= "-" then
+      local flag, inline = a:match("^(%-%-[^=]+)=(.*)$")
+      flag = flag or a
+      local o = find_option(spec, flag)
+      if o == nil then
+        usage_error(cmd, "unknown option %s", flag)
+      end
+      if o[2] then
+        local v = inline
+        if v == nil then
+          i = i + 1
+          v = argv[i]
+          if v == nil then
+            usage_error(cmd, "option %s needs a value (%s)", flag, o[2])
+          end
+        end
+        opts[option_key(o)] = v
+      else
+        if inline ~= nil then
+          usage_error(cmd, "option %s takes no value", flag)
+        end
+        opts[option_key(o)] = true
+      end
+    else
+      pos[#pos + 1] = a
+    end
+    i = i + 1
+  end
+  return opts, pos
+end
+
+local function one_design(cmd, pos)
+  if #pos == 0 then
+    usage_error(cmd, "which design? give a DESIGN.lua or DESIGN.json")
+  elseif #pos > 1 then
+    usage_error(cmd, "one design at a time (got %d: %s)", #pos, table.concat(pos, " "))
+  end
+  return pos[1]
+end
+
+---------------------------------------------------------------------------------------------
+-- The sandbox and loading a design
+
+-- Turns the sandbox on (once): the safe standard library, writes below `outdir` only. The
+-- designkit methods that write files get the same rule.
+local function confine(outdir)
+  if host.sandboxed() then
+    return
+  end
+  -- Loaded first so that its metatables exist to be wrapped below.
+  require "designkit"
+  host.sandbox(outdir)
+  local registry = debug_getregistry and debug_getregistry()
+  for _, tname in ipairs { "designkit.model", "designkit.result" } do
+    local mt = registry and registry[tname]
+    local index = type(mt) == "table" and mt.__index
+    if type(index) == "table" then
+      for _, method in ipairs { "draw", "export", "write" } do
+        local f = rawget(index, method)
+        if type(f) == "function" then
+          index[method] = function(self, path, ...)
+            if type(path) == "string" then
+              local ok, err = host.check_output(path)
+              if not ok then
+                return nil, err
+              end
+            end
+            return f(self, path, ...)
+          end
+        end
+      end
+    end
+  end
+end
+
+local function is_model(v)
+  return type(v) == "userdata" and getmetatable(v) ~= nil and
+             select(2, pcall(function()
+               return type(v.run) == "function"
+             end)) == true
+end
+
+local function describe_value(v)
+  if v == nil then
+    return "nil"
+  end
+  local t = type(v)
+  if t == "string" then
+    return ("a string %q"):format(#v > 20 and v:sub(1, 20) .. "..." or v)
+  end
+  return (t == "userdata" or t == "table") and ("a " .. t) or ("%s %s"):format(t, tostring(v))
+end
+
+-- Loads DESIGN.lua (run sandboxed unless --unsafe) or DESIGN.json; returns the model. Every
+-- failure is bad input, exit 2, with the file named.
+local function load_design(path, opts, outdir)
+  local dk = require "designkit"
+  if extension(path) == "json" then
+    local m, err = dk.load_json(path)
+    if m == nil then
+      raise(EXIT_BAD_INPUT, "%s", err or ("cannot read " .. path))
+    end
+    return m
+  end
+  local chunk, err = loadfile(path, "t")
+  if chunk == nil then
+    raise(EXIT_BAD_INPUT, "%s", err)
+  end
+  if not opts.unsafe then
+    confine(outdir)
+  end
+  local ok, m = pcall(chunk, path)
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", error_text(m))
+  end
+  if not is_model(m) then
+    raise(EXIT_BAD_INPUT, "%s: the script must return a model (got %s)", path, describe_value(m))
+  end
+  return m
+end
+
+---------------------------------------------------------------------------------------------
+-- The progress bar: stderr, terminal only, redrawn at most once per percent.
+
+local function progress_bar()
+  local last, width = -1, 30
+  local started = os_clock()
+  local shown = false
+  local function draw(done, total)
+    local f = done
+    if total ~= nil then
+      f = total > 0 and done / total or 1
+    end
+    if type(f) ~= "number" or f ~= f then
+      return
+    end
+    f = math.max(0, math.min(1, f))
+    local pct = math.floor(f * 100)
+    if pct == last or os_clock() - started < 0.2 then
+      return
+    end
+    last, shown = pct, true
+    local n = math.floor(f * width + 0.5)
+    io_stderr:write(("\r[%s%s] %3d%%"):format(("#"):rep(n), ("."):rep(width - n), pct))
+    io_stderr:flush()
+  end
+  local function finish()
+    if shown then
+      io_stderr:write("\r", (" "):rep(width + 8), "\r")
+      io_stderr:flush()
+    end
+  end
+  return draw, finish
+end
+
+-- Runs the model; a Lua handler's error or a bad option is the design's fault: exit 2.
+local function run_model(m, opts, cmd)
+  local args = { duration = opts["for"] or DEFAULT_DURATION, seed = opts.seed or DEFAULT_SEED,
+                 requests = opts.requests }
+  local finish
+  if not opts.quiet and host.isatty(2) then
+    args.progress, finish = progress_bar()
+  end
+  local ok, result, err = pcall(m.run, m, args)
+  if finish then
+    finish()
+  end
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", error_text(result))
+  end
+  if result == nil then
+    raise(EXIT_BAD_INPUT, "%s: %s", cmd, err or "the run failed")
+  end
+  return result
+end
+
+local function passed(result)
+  if result.ok == false then
+    return false
+  end
+  for _, e in ipairs(result.expectations or {}) do
+    if e.ok == false then
+      return false
+    end
+  end
+  return true
+end
+
+local function read_run_options(cmd, opts)
+  if opts["for"] then
+    check_duration(cmd, "--for", opts["for"])
+  end
+  if opts.seed then
+    opts.seed = check_integer(cmd, "--seed", opts.seed, 0, "a whole number >= 0")
+  end
+  if opts.requests then
+    opts.requests = check_integer(cmd, "--requests", opts.requests, 1, "a whole number > 0")
+  end
+end
+
+---------------------------------------------------------------------------------------------
+-- Commands
+
+local commands = {}
+local order = { "run", "check", "draw", "export", "test", "version", "help" }
+
+local UNSAFE = { "--unsafe", nil, "no sandbox: os.execute, io.popen, C modules, writes anywhere" }
+local HELP = { "--help", nil, "show this help", alias = "-h" }
+
+commands.run = {
+  summary = "simulate a design, print its report, check its expectations",
+  usage = "designkit run DESIGN.lua|DESIGN.json [options]",
+  about = [[
+Pushes the design's workload through a deterministic discrete-event simulation and prints a
+report: per component (kind, arrivals, throughput, utilisation, mean queue, hit ratio, p50 and
+p99 latency), end to end per request class (count, throughput, availability, mean, p50, p90,
+p99, p99.9), then the script's expectations with PASS or FAIL. The same design and seed give
+the same report, byte for byte. A progress bar shows on stderr when it is a terminal.]],
+  options = {
+    { "--for", "DURATION", "simulated time to run, e.g. 90s, 5m, 1h (default 60s)" },
+    { "--seed", "N", "seed of every random draw (default 1)" },
+    { "--requests", "N", "stop once N requests have been created" },
+    { "--json", "FILE", "also write the result as JSON to FILE; - prints it instead of the report" },
+    { "--quiet", nil, "no report and no progress bar: only errors and the exit code" },
+    UNSAFE, HELP,
+  },
+  exits = "0 ran and every expectation held; 1 an expectation failed; 2 bad input",
+}
+
+function commands.run.main(opts, pos)
+  local path = one_design("run", pos)
+  read_run_options("run", opts)
+  local outdir = DEFAULT_OUTDIR
+  if opts.json and opts.json ~= "-" then
+    check_output(opts.json)
+    outdir = dirname(opts.json)
+  end
+  local m = load_design(path, opts, outdir)
+  local result = run_model(m, opts, "run")
+  if opts.json then
+    local text = result:json()
+    if text:sub(-1) ~= "\n" then
+      text = text .. "\n"
+    end
+    if opts.json == "-" then
+      out(text)
+    else
+      local ok, err = host.write_atomic(opts.json, text)
+      if not ok then
+        raise(EXIT_BAD_INPUT, "%s", err)
+      end
+    end
+  end
+  if not opts.quiet and opts.json ~= "-" then
+    out(require("designkit.report").format(result, { color = use_color(1) }))
+  end
+  return passed(result) and EXIT_OK or EXIT_FAILED
+end
+
+commands.check = {
+  summary = "validate a design: single points of failure, capacity, unreachable parts",
+  usage = "designkit check DESIGN.lua|DESIGN.json [options]",
+  about = [[
+Applies the validation rules to the design without running it and prints each finding as
+  SEVERITY  RULE  COMPONENT  MESSAGE
+    hint: what to do about it]],
+  options = {
+    { "--json", nil, "print the findings as a JSON array instead" },
+    UNSAFE, HELP,
+  },
+  exits = "0 no error (warnings allowed); 1 at least one error; 2 bad input",
+}
+
+local function pad(s, n)
+  return s .. (" "):rep(n - #s)
+end
+
+function commands.check.main(opts, pos)
+  local path = one_design("check", pos)
+  local m = load_design(path, opts, DEFAULT_OUTDIR)
+  local ok, findings = pcall(m.check, m)
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", error_text(findings))
+  end
+  local errors, warnings = 0, 0
+  for _, f in ipairs(findings) do
+    if f.severity == "error" then
+      errors = errors + 1
+    elseif f.severity == "warning" then
+      warnings = warnings + 1
+    end
+  end
+  if opts.json then
+    out(require("designkit.json").encode(findings), "\n")
+  else
+    local color = use_color(1)
+    local w = { 0, 0, 0 }
+    for _, f in ipairs(findings) do
+      w[1] = math.max(w[1], #tostring(f.severity))
+      w[2] = math.max(w[2], #tostring(f.rule))
+      w[3] = math.max(w[3], #tostring(f.component or "-"))
+    end
+    for _, f in ipairs(findings) do
+      local sev = pad(tostring(f.severity), w[1])
+      if color then
+        sev = (f.severity == "error" and "\27[31m" or "\27[33m") .. sev .. "\27[0m"
+      end
+      out(sev, "  ", pad(tostring(f.rule), w[2]), "  ", pad(tostring(f.component or "-"), w[3]),
+          "  ", tostring(f.message), "\n")
+      if f.hint and f.hint ~= "" then
+        out("  hint: ", f.hint, "\n")
+      end
+    end
+    if #findings == 0 then
+      out("no findings\n")
+    else
+      out(("%d error%s, %d warning%s\n"):format(errors, errors == 1 and "" or "s", warnings,
+                                                 warnings == 1 and "" or "s"))
+    end
+  end
+  return errors > 0 and EXIT_FAILED or EXIT_OK
+end
+
+local DRAW_FORMATS = { svg = true, png = true, pdf = true, dot = true }
+
+commands.draw = {
+  summary = "draw a design as SVG, PNG, PDF or Graphviz DOT",
+  usage = "designkit draw DESIGN.lua|DESIGN.json -o OUT.svg|png|pdf|dot [options]",
+  about = [[
+Lays the design out with Graphviz: components as nodes, groups (regions, zones) as boxes, links
+as arrows. The format comes from the extension of OUT. With --after-run the design is simulated
+first and the drawing is coloured by what happened (utilisation, errors).]],
+  options = {
+    { "-o", "OUT", "the file to write (.svg, .png, .pdf or .dot)", key = "output",
+      alias = "--output" },
+    { "--after-run", nil, "simulate first and colour the drawing with the results" },
+    { "--for", "DURATION", "with --after-run: simulated time (default 60s)" },
+    { "--seed", "N", "with --after-run: seed (default 1)" },
+    UNSAFE, HELP,
+  },
+  exits = "0 drawn; 2 bad input (bad extension, unwritable path: no partial file is left)",
+}
+
+function commands.draw.main(opts, pos)
+  local path = one_design("draw", pos)
+  local output = opts.output
+  if output == nil then
+    usage_error("draw", "where to? give -o OUT.svg (or .png, .pdf, .dot)")
+  end
+  if not DRAW_FORMATS[extension(output)] then
+    usage_error("draw", "cannot tell the format of %s: use .svg, .png, .pdf or .dot", output)
+  end
+  read_run_options("draw", opts)
+  check_output(output)
+  local m = load_design(path, opts, dirname(output))
+  local draw_opts = {}
+  if opts.after_run then
+    draw_opts.after_run = run_model(m, opts, "draw")
+  end
+  local ok, done, err = pcall(m.draw, m, output, draw_opts)
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", error_text(done))
+  end
+  if not done then
+    raise(EXIT_BAD_INPUT, "%s", err or ("cannot draw " .. output))
+  end
+  return EXIT_OK
+end
+
+commands.export = {
+  summary = "write a design as JSON (run, check and draw read it back)",
+  usage = "designkit export DESIGN.lua -o OUT.json [options]",
+  about = [[
+Writes the model as JSON: components, links, groups, workload, faults, expectations. Handlers
+written in Lua cannot be carried over; each one left out is named in a warning on stderr.]],
+  options = {
+    { "-o", "OUT", "the JSON file to write", key = "output", alias = "--output" },
+    UNSAFE, HELP,
+  },
+  exits = "0 written (warnings allowed); 2 bad input",
+}
+
+local function describe_omitted(item)
+  if type(item) ~= "table" then
+    return tostring(item)
+  end
+  if item.message or item.text then
+    return item.message or item.text
+  end
+  local parts = {}
+  if item.component then
+    parts[#parts + 1] = ("%s"):format(item.component)
+  end
+  if item.class then
+    parts[#parts + 1] = ("class %s"):format(item.class)
+  end
+  return ("the Lua handler of %s"):format(#parts > 0 and table.concat(parts, ", ") or "?")
+end
+
+function commands.export.main(opts, pos)
+  local path = one_design("export", pos)
+  local output = opts.output
+  if output == nil then
+    usage_error("export", "where to? give -o OUT.json")
+  end
+  if extension(output) ~= "json" then
+    usage_error("export", "the export is JSON: name it .json (got %s)", output)
+  end
+  check_output(output)
+  local m = load_design(path, opts, dirname(output))
+  local ok, done, omitted = pcall(m.export, m, output)
+  if not ok then
+    raise(EXIT_BAD_INPUT, "%s", error_text(done))
+  end
+  if not done then
+    raise(EXIT_BAD_INPUT, "%s", omitted or ("cannot write " .. output))
+  end
+  if type(omitted) == "table" then
+    for _, item in ipairs(omitted) do
+      warn("left out %s", describe_omitted(item))
+    end
+  end
+  return EXIT_OK
+end
+
+commands.test = {
+  summary = "run spec files (describe/it) with the built-in runner",
+  usage = "designkit test SPEC.lua... [options]",
+  about = [[
+Runs each spec file's describe/it blocks and prints a closing line "N passed, N failed".]],
+  options = { UNSAFE, HELP },
+  exits = "0 every spec passed; 1 a spec failed; 2 bad input",
+}
+
+function commands.test.main(opts, pos)
+  if #pos == 0 then
+    usage_error("test", "which spec files? give one or more SPEC.lua")
+  end
+  for _, file in ipairs(pos) do
+    local f, err = io_open(file, "r")
+    if f == nil then
+      raise(EXIT_BAD_INPUT, "cannot open %s", err) -- err reads "FILE: reason"
+    end
+    f:close()
+  end
+  local spec = require "designkit.spec"
+  if not opts.unsafe then
+    confine(DEFAULT_OUTDIR)
+  end
+  return spec.main(pos)
+end
+
+commands.version = {
+  summary = "print the version",
+  usage = "designkit version",
+  about = "Prints the version of designkit and of the Lua it embeds.",
+  options = { HELP },
+}
+
+local function version_line()
+  return ("%s %s (%s)\n"):format(PROG, host.version, _VERSION)
+end
+
+function commands.version.main(_, pos)
+  if #pos > 0 then
+    usage_error("version", "takes no arguments (got %s)", pos[1])
+  end
+  out(version_line())
+  return EXIT_OK
+end
+
+commands.help = {
+  summary = "show the help of a command",
+  usage = "designkit help [COMMAND]",
+  about = "Shows the help of COMMAND, or the list of commands.",
+  options = { HELP },
+}
+
+---------------------------------------------------------------------------------------------
+-- Help texts
+
+local function command_help(name)
+  local c = commands[name]
+  local lines = { "usage: " .. c.usage, "", c.summary:sub(1, 1):upper() .. c.summary:sub(2) .. ".",
+                  "" }
+  if c.about then
+    lines[#lines + 1] = c.about
+    lines[#lines + 1] = ""
+  end
+  lines[#lines + 1] = "options:"
+  local w = 0
+  local left = {}
+  for i, o in ipairs(c.options) do
+    local flag = o.alias and (o[1]:sub(1, 2) == "--" and (o.alias .. ", " .. o[1]) or
+                     (o[1] .. ", " .. o.alias)) or o[1]
+    left[i] = o[2] and (flag .. " " .. o[2]) or flag
+    w = math.max(w, #left[i])
+  end
+  for i, o in ipairs(c.options) do
+    lines[#lines + 1] = ("  %s  %s"):format(pad(left[i], w), o[3])
+  end
+  if c.exits then
+    lines[#lines + 1] = ""
+    lines[#lines + 1] = "exit codes: " .. c.exits .. "; 3 internal error"
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+local function main_help()
+  local lines = {
+    ("%s %s - write a software design in Lua; simulate, validate, draw and export it"):format(PROG,
+                                                                                          host.version),
+    "",
+    "usage: designkit COMMAND [OPTIONS] [ARGS]",
+    "       designkit [--unsafe] FILE.lua [ARGS]   run a plain Lua script with designkit loaded",
+    "",
+    "commands:",
+  }
+  for _, name in ipairs(order) do
+    lines[#lines + 1] = ("  %s  %s"):format(pad(name, 8), commands[name].summary)
+  end
+  for _, l in ipairs {
+    "",
+    "options:",
+    "  --unsafe    scripts get the full standard library (by default: no os.execute, io.popen,",
+    "              C modules or debug library, and writes only below the output folder)",
+    "  --version   print the version",
+    "  -h, --help  show this help",
+    "",
+    "exit codes: 0 success; 1 failed validation, expectations or specs; 2 bad input",
+    "            (script error, bad argument, unreadable file, malformed JSON); 3 internal error",
+    "",
+    "Run 'designkit COMMAND --help' for a command's options. NO_COLOR=1 turns colours off.",
+  } do
+    lines[#lines + 1] = l
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+function commands.help.main(_, pos)
+  local name = pos[1]
+  if name == nil then
+    out(main_help())
+  elseif commands[name] then
+    out(command_help(name))
+  else
+    usage_error(nil, "no command '%s'", name)
+  end
+  return EXIT_OK
+end
+
+---------------------------------------------------------------------------------------------
+-- A plain script: designkit [--unsafe] FILE.lua [ARGS]
+
+-- `arg` as lua5.4 sets it: arg[0] the script, arg[1..] its arguments, what came before the
+-- script at negative indices.
+local function run_script(argv, i, unsafe)
+  local path = argv[i]
+  local chunk, err = loadfile(path, "t")
+  if chunk == nil then
+    raise(EXIT_BAD_INPUT, "%s", err)
+  end
+  local arg = {}
+  for k = 0, #argv do
+    arg[k - i] = argv[k]
+  end
+  _G.arg = arg
+  if not unsafe then
+    confine(DEFAULT_OUTDIR)
+  end
+  local results = table.pack(pcall(chunk, table.unpack(argv, i + 1)))
+  if not results[1] then
+    raise(EXIT_BAD_INPUT, "%s", error_text(results[2]))
+  end
+  -- A script may return an exit code, since os.exit is not in the sandbox.
+  local code = math.type(results[2]) == "integer" and results[2] or EXIT_OK
+  return (code >= 0 and code <= 255) and code or EXIT_FAILED
+end
+
+---------------------------------------------------------------------------------------------
+
+function cli.main(argv)
+  local i, unsafe = 1, false
+  while argv[i] ~= nil do
+    local a = argv[i]
+    if a == "-h" or a == "--help" then
+      out(main_help())
+      return EXIT_OK
+    elseif a == "--version" then
+      out(version_line())
+      return EXIT_OK
+    elseif a == "--unsafe" then
+      unsafe = true
+    elseif a:sub(1, 1) == "-" then
+      usage_error(nil, "unknown option %s", a)
+    else
+      break
+    end
+    i = i + 1
+  end
+  local name = argv[i]
+  if name == nil then
+    io_stderr:write(main_help())
+    return EXIT_BAD_INPUT
+  end
+  local c = commands[name]
+  if c == nil then
+    if name:find("[./]") then
+      return run_script(argv, i, unsafe)
+    end
+    -- Commands that live in their own embedded module (designkit.exercise) parse their own
+    -- arguments; only preloaded modules are asked, never a file found on package.path.
+    local module = "designkit." .. name
+    if name:match("^%l+$") and package.preload[module] then
+      local mod = require(module)
+      if type(mod) == "table" and type(mod.command) == "function" then
+        return mod.command(table.move(argv, i + 1, #argv, 1, {}), { unsafe = unsafe })
+      end
+    end
+    usage_error(nil, "unknown command '%s'", name)
+  end
+  local opts, pos = parse(name, c, argv, i + 1)
+  if opts.help then
+    out(command_help(name))
+    return EXIT_OK
+  end
+  opts.unsafe = opts.unsafe or unsafe
+  return c.main(opts, pos)
+end
+
+return cli

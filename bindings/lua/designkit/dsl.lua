@@ -1,0 +1,38 @@
+-- designkit.dsl: the Lua half of the script language, added to the C module's table.
+-- The C half (l_model.c) does components, links, routes and options; this adds what is easier
+-- to say in Lua.
+local dk = require "designkit"
+
+local kinds = { "client", "balancer", "service", "cache", "database", "queue" }
+dk.kinds = kinds
+
+--- Whether `v` is a model made by dk.model or read by dk.from_json / dk.load_json.
+function dk.is_model(v)
+  return type(v) == "userdata" and tostring(v):match('^model "') ~= nil
+end
+
+--- dk.load(path [, env]): runs a design script and returns the model it returns, or nil and a
+--- message (the script's own errors come back with their file:line).
+function dk.load(path, env)
+  local chunk, err = loadfile(path, "t", env or setmetatable({}, { __index = _G }))
+  if not chunk then return nil, err end
+  local ok, m = pcall(chunk)
+  if not ok then return nil, tostring(m) end
+  if not dk.is_model(m) then
+    return nil, path .. ": the script must end with `return m` (a model from dk.model)"
+  end
+  return m
+end
+
+-- dk.json is loaded on first use, so scripts that never touch JSON do not pay for it.
+setmetatable(dk, {
+  __index = function(t, k)
+    if k == "json" then
+      local j = require "designkit.json"
+      rawset(t, "json", j)
+      return j
+    end
+  end,
+})
+
+return dk

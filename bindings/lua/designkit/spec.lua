@@ -1,0 +1,201 @@
+-- designkit.spec: a small describe/it test runner for design scripts and designkit's own specs.
+local M = {}
+
+-- ---- deep comparison with the path of the first difference ----
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+local function sorted_keys(a, b)
+  local keys, seen = {}, {}
+  for _, t in ipairs { a, b } do
+    for k in pairs(t) do
+      if not seen[k] then seen[k] = true; keys[#keys + 1] = k end
+    end
+  end
+  table.sort(keys, function(x, y)
+    local tx, ty = type(x), type(y)
+    if tx ~= ty then return tx < ty end
+    if tx == "number" or tx == "string" then return x < y end
+    return tostring(x) < tostring(y)
+  end)
+  return keys
+end
+
+local function path_of(path, k)
+  if type(k) == "string" and k:match("^[%a_][%w_]*$") then return path .. "." .. k end
+  return path .. "[" .. show(k) .. "]"
+end
+
+-- nil when equal, else a message naming the first differing path.
+local function diff(a, b, path, seen)
+  if a == b then return nil end
+  if type(a) ~= "table" or type(b) ~= "table" then
+    if type(a) == "number" and type(b) == "number" and a ~= a and b ~= b then return nil end
+    return string.format("at %s: expected %s, got %s", path == "" and "(value)" or path, show(b), show(a))
+  end
+  seen[a] = seen[a] or {}
+  if seen[a][b] then return nil end
+  seen[a][b] = true
+  for _, k in ipairs(sorted_keys(a, b)) do
+    local d = diff(a[k], b[k], path_of(path, k), seen)
+    if d then return d end
+  end
+  return nil
+end
+
+-- ---- expectations ----
+
+local Expect = {}
+Expect.__index = Expect
+
+local function fail(msg) error(msg, 3) end
+
+function Expect:to_equal(w)
+  local d = diff(self.v, w, "", {})
+  if d then fail("expected values to be equal: " .. d) end
+end
+
+function Expect:to_be(w)
+  if not rawequal(self.v, w) then fail(string.format("expected %s, got %s", show(w), show(self.v))) end
+end
+
+function Expect:to_be_near(w, rel_tol)
+  rel_tol = rel_tol or 1e-9
+  local v = self.v
+  if type(v) ~= "number" then fail("expected a number near " .. show(w) .. ", got " .. show(v)) end
+  local scale = math.max(math.abs(w), 1e-300)
+  if not (math.abs(v - w) <= rel_tol * scale) then
+    fail(string.format("expected %.10g to be within %g%% of %.10g (off by %.4g%%)", v,
+      rel_tol * 100, w, math.abs(v - w) / scale * 100))
+  end
+end
+
+function Expect:to_be_truthy()
+  if not self.v then fail("expected a truthy value, got " .. show(self.v)) end
+end
+
+function Expect:to_be_falsy()
+  if self.v then fail("expected a falsy value, got " .. show(self.v)) end
+end
+
+-- Patterns are Lua patterns; a plain substring match also counts, so messages with
+-- punctuation ("x.lua:12:") can be written as they read.
+local function matches(s, pattern)
+  return s:find(pattern, 1, true) ~= nil or pcall(string.find, s, pattern) and s:find(pattern) ~= nil
+end
+
+function Expect:to_match(pattern)
+  if type(self.v) ~= "string" or not matches(self.v, pattern) then
+    fail(string.format("expected %s to match %s", show(self.v), show(pattern)))
+  end
+end
+
+function Expect:to_be_less_than(x)
+  if not (type(self.v) == "number" and self.v < x) then
+    fail(string.format("expected %s to be less than %s", show(self.v), show(x)))
+  end
+end
+
+function Expect:to_be_greater_than(x)
+  if not (type(self.v) == "number" and self.v > x) then
+    fail(string.format("expected %s to be greater than %s", show(self.v), show(x)))
+  end
+end
+
+function Expect:to_fail(pattern)
+  if type(self.v) ~= "function" then fail("to_fail expects a function, got " .. show(self.v)) end
+  local ok, err = pcall(self.v)
+  if ok then fail("expected an error" .. (pattern and " matching " .. show(pattern) or "")) end
+  err = tostring(err)
+  if pattern and not matches(err, pattern) then
+    fail(string.format("expected an error matching %s, got %s", show(pattern), show(err)))
+  end
+end
+
+local function expect(v) return setmetatable({ v = v }, Expect) end
+M.expect = expect
+
+-- ---- the runner ----
+
+-- Collects a file's tests: { name = "a > b", fn, hooks = { before_each... } }.
+local function collect(file)
+  local tests, stack, hooks = {}, {}, { {} }
+  local env = setmetatable({}, { __index = _G })
+  env.expect = expect
+  function env.describe(name, fn)
+    stack[#stack + 1] = tostring(name)
+    hooks[#hooks + 1] = {}
+    fn()
+    hooks[#hooks] = nil
+    stack[#stack] = nil
+  end
+  function env.it(name, fn)
+    local all = {}
+    for _, level in ipairs(hooks) do
+      for _, h in ipairs(level) do all[#all + 1] = h end
+    end
+    local parts = { table.unpack(stack) }
+    parts[#parts + 1] = tostring(name)
+    tests[#tests + 1] = { name = table.concat(parts, " > "), fn = fn, hooks = all }
+  end
+  function env.before_each(fn)
+    local level = hooks[#hooks]
+    level[#level + 1] = fn
+  end
+  local chunk, err = loadfile(file, "t", env)
+  if not chunk then return nil, err end
+  local ok, e = xpcall(chunk, debug.traceback)
+  if not ok then return nil, e end
+  return tests
+end
+
+local function handler(e)
+  if type(e) ~= "string" then e = show(e) end
+  return e
+end
+
+--- Runs the spec files; prints each failure and the closing line "N passed, N failed".
+function M.run(files, out)
+  out = out or io.stdout
+  local passed, failed = 0, 0
+  for _, file in ipairs(files) do
+    local tests, err = collect(file)
+    if not tests then
+      failed = failed + 1
+      out:write(string.format("FAIL %s (loading)\n  %s\n", file, err))
+    else
+      for _, t in ipairs(tests) do
+        local ok, e = true, nil
+        for _, h in ipairs(t.hooks) do
+          ok, e = xpcall(h, handler)
+          if not ok then break end
+        end
+        if ok then ok, e = xpcall(t.fn, handler) end
+        if ok then
+          passed = passed + 1
+        else
+          failed = failed + 1
+          out:write(string.format("FAIL %s: %s\n  %s\n", file, t.name, e))
+        end
+      end
+    end
+  end
+  out:write(string.format("%d passed, %d failed\n", passed, failed))
+  out:flush()
+  return passed, failed
+end
+
+--- For `designkit test FILE...`: the exit code, 0 when every test passed (and there was one).
+function M.main(files)
+  if #files == 0 then
+    io.stderr:write("usage: designkit test SPEC.lua...\n")
+    return 2
+  end
+  local passed, failed = M.run(files)
+  return (failed == 0 and passed > 0) and 0 or 1
+end
+
+return M

@@ -1,0 +1,103 @@
+/* l_common.h - what the Lua glue files share: metatable names, userdata layouts, helpers. */
+#ifndef DK_L_COMMON_H
+#define DK_L_COMMON_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "designkit/designkit.h"
+
+#define DK_MT_DIST "designkit.dist"
+#define DK_MT_MODEL "designkit.model"
+#define DK_MT_COMP "designkit.component"
+#define DK_MT_GROUP "designkit.group"
+#define DK_MT_FLOW "designkit.flow"
+#define DK_MT_HANDLER "designkit.handler"
+#define DK_MT_SIM "designkit.sim"
+#define DK_MT_RESULT "designkit.result"
+
+/* A distribution as the script made it. `durations` says it was given durations (any argument
+ * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
+ * which a duration property reads as seconds. */
+typedef struct ldist {
+    dk_dist_t *d;
+    int durations;
+} ldist;
+
+struct lrun;
+
+/* The model userdata. Its user value is a state table: comps[i] and groups[i] cache the
+ * userdata of each component and group (so identity is stable), handlers[ptr] anchors the Lua
+ * handlers. `run` is set while m:run is inside dk_sim_run. */
+typedef struct lmodel {
+    dk_model_t *m;
+    struct lrun *run;
+} lmodel;
+
+/* Components and groups keep their model alive through their user value. */
+typedef struct lcomp {
+    dk_comp_t *c;
+    lmodel *lm;
+} lcomp;
+
+typedef struct lgroup {
+    dk_group_t *g;
+    lmodel *lm;
+} lgroup;
+
+/* The simulator of one run, kept by its result; its user value is the model userdata. */
+typedef struct lsim {
+    dk_sim_t *sim;
+    uint64_t seed;
+} lsim;
+
+/* l_designkit.c: a box is a userdata owning one C pointer, freed by `fr` on collection, so a
+ * C resource can sit on the Lua stack while Lua code that might raise runs. */
+typedef void (*dk_l_free_fn)(void *p);
+void **dk_l_newbox(lua_State *L, dk_l_free_fn fr);
+/* Frees what the box at `idx` holds now (idempotent). */
+void dk_l_box_free(lua_State *L, int idx);
+/* Raises `err` with the script's position at `level` (1: the caller of the C function). */
+int dk_l_raise(lua_State *L, const dk_error *err);
+
+/* l_units.c */
+void dk_l_open_units(lua_State *L);
+/* Reads a duration at `idx`: a number is seconds, a string is parsed ("2ms"). Returns 1 and
+ * nanoseconds, or 0 with an error message in `err`. Never raises. */
+int dk_l_to_duration(lua_State *L, int idx, int64_t *ns, dk_error *err);
+
+/* l_dist.c */
+void dk_l_open_dist(lua_State *L);
+ldist *dk_l_test_dist(lua_State *L, int idx);
+/* A new dk_dist_t from `ld` in the units a property wants: `as_durations` gives nanoseconds
+ * (plain numbers scaled from seconds). NULL with `err` when it cannot be. Caller frees. */
+dk_dist_t *dk_l_dist_for(const ldist *ld, int as_durations, const char *what, dk_error *err);
+/* Pushes a text form of `d` ("exp(2ms)"). */
+void dk_l_push_dist_text(lua_State *L, const dk_dist_t *d, int durations);
+
+/* l_model.c */
+void dk_l_open_model(lua_State *L);
+lmodel *dk_l_check_model(lua_State *L, int idx);
+lcomp *dk_l_check_comp(lua_State *L, int idx);
+/* Pushes a new model userdata owning `m` (which must not be NULL). */
+void dk_l_push_model(lua_State *L, dk_model_t *m);
+/* Pushes the userdata of component `c` of the model userdata at `midx`. */
+void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c);
+/* Raises a "valid keys are ..." error when the table at `idx` has a key not in `valid`
+ * (NULL-terminated); the first unknown key in sorted order is named so the message repeats. */
+void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid);
+
+/* l_run.c */
+void dk_l_open_run(lua_State *L);
+int dk_l_model_run(lua_State *L);
+/* The lsim kept by a result table at `idx`, or NULL. */
+lsim *dk_l_result_sim(lua_State *L, int idx);
+/* Makes the route for a Lua handler `fn` at `fidx` on component `comp` for class `cls`. */
+int dk_l_set_handler(lua_State *L, int cidx, const char *cls, int fidx);
+/* Component methods that call another component from inside a handler. */
+int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname);
+
+/* l_export.c */
+void dk_l_open_export(lua_State *L);
+
+#endif

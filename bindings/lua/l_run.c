@@ -1,0 +1,722 @@
+/* l_run.c - m:run: builds and runs the simulator, runs Lua handlers as coroutines, and turns the
+ * finished run into a result table. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l_common.h"
+
+#define RESULTS_KEY "designkit.results" /* weak-keyed: result table -> its lsim */
+
+/* What the handlers need while dk_sim_run runs. Lives on m:run's C stack; every index is an
+ * absolute index on `L`, the thread that called m:run. */
+typedef struct lrun {
+    lua_State *L;
+    dk_sim_t *sim;
+    int threads;        /* table anchoring the live handler coroutines (refs in call->step) */
+    int handlers;       /* the model's state.handlers */
+    int statuses;       /* reply status names, so a resume allocates nothing unprotected */
+    int progress;       /* the progress function, or 0 */
+    lua_State *current; /* the coroutine being resumed */
+    dk_flow_ctx *ctx;   /* and its flow context */
+    int called;         /* it made a call before yielding */
+    int failed;         /* a handler (or progress) error stopped the run: message is complete */
+    dk_actor_t **actors; /* by component index */
+} lrun;
+
+/* The route data of one Lua handler, a userdata anchored in the model's state.handlers; its
+ * user value is the function. */
+typedef struct lhandler {
+    lmodel *lm;
+    dk_comp_t *comp;
+    char label[160];
+    char cls[1]; /* the class name, allocated to fit */
+} lhandler;
+
+static const char *const status_names[] = {"pending", "ok", "hit", "miss", "rejected", "failed"};
+
+/* ---- handlers ---- */
+
+/* Protected: makes the coroutine for a request and puts the function and req on its stack.
+ * Arguments: the lhandler and the dk_flow_ctx as light userdata, the run's threads and
+ * handlers tables (its own frame cannot reach m:run's stack slots by index). */
+static int start_request(lua_State *L)
+{
+    lhandler *h = (lhandler *)lua_touserdata(L, 1);
+    dk_flow_ctx *ctx = (dk_flow_ctx *)lua_touserdata(L, 2);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, -1);
+    int ref = luaL_ref(L, 3);
+    lua_rawgetp(L, 4, h);
+    lua_getiuservalue(L, -1, 1);
+    lua_xmove(L, co, 1);
+    lua_pop(L, 1);
+    const dk_call_t *call = ctx->call;
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, dk_sim_class_name(ctx->sim, call->cls));
+    lua_setfield(L, -2, "class");
+    lua_pushinteger(L, (lua_Integer)call->key);
+    lua_setfield(L, -2, "key");
+    lua_pushinteger(L, (lua_Integer)call->id);
+    lua_setfield(L, -2, "id");
+    lua_pushnumber(L, (double)call->born / 1e9);
+    lua_setfield(L, -2, "born");
+    lua_xmove(L, co, 1);
+    ctx->call->step = (uint32_t)ref;
+    ctx->call->frame = co;
+    return 0;
+}
+
+static void finish_request(lrun *run, dk_call_t *call)
+{
+    luaL_unref(run->L, run->threads, (int)call->step);
+    call->step = 0;
+    call->frame = NULL;
+}
+
+/* "x.lua:20: attempt to ..." becomes "x.lua:20: service "api" handler for "shorten": attempt
+ * to ...": the position stays first so editors can jump to it. */
+static void abort_with(lrun *run, lhandler *h, const char *msg)
+{
+    const char *p = msg, *rest = msg;
+    int poslen = 0;
+    const char *colon = strchr(msg, ':');
+    if (colon != NULL && colon[1] >= '0' && colon[1] <= '9') {
+        p = colon + 1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p[0] == ':' && p[1] == ' ') {
+            poslen = (int)(p - msg) + 2;
+            rest = p + 2;
+        }
+    }
+    run->failed = 1;
+    dk_sim_abort(run->sim, DK_EINVAL, "%.*s%s \"%s\" handler for \"%s\": %s", poslen, msg,
+                 dk_kind_name(dk_comp_kind(h->comp)), dk_comp_name(h->comp), h->cls, rest);
+}
+
+static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
+{
+    lhandler *h = (lhandler *)data;
+    lrun *run = h->lm->run;
+    int nargs, nres;
+    if (run == NULL || run->sim != ctx->sim) {
+        dk_sim_abort(ctx->sim, DK_ESTATE, "%s: the model of this handler is not running",
+                     h->label);
+        return DK_FLOW_FAIL;
+    }
+    lua_State *L = run->L;
+    if (ctx->reply == NULL) {
+        lua_pushcfunction(L, start_request);
+        lua_pushlightuserdata(L, h);
+        lua_pushlightuserdata(L, ctx);
+        lua_pushvalue(L, run->threads);
+        lua_pushvalue(L, run->handlers);
+        if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
+            run->failed = 1;
+            dk_sim_abort(ctx->sim, DK_ENOMEM, "%s: %s", h->label, lua_tostring(L, -1));
+            lua_pop(L, 1);
+            return DK_FLOW_FAIL;
+        }
+        nargs = 1;
+    } else {
+        lua_State *co = (lua_State *)ctx->call->frame;
+        unsigned st = ctx->reply->status;
+        dk_sim_release(ctx->sim, ctx->reply);
+        if (co == NULL || !lua_checkstack(co, 3)) {
+            dk_sim_abort(ctx->sim, DK_EINTERNAL, "%s: lost its coroutine", h->label);
+            return DK_FLOW_FAIL;
+        }
+        lua_pushboolean(co, st == DK_REPLY_OK || st == DK_REPLY_HIT);
+        lua_rawgeti(L, run->statuses, (lua_Integer)(st < 6 ? st : 5) + 1);
+        lua_xmove(L, co, 1);
+        nargs = 2;
+    }
+    lua_State *co = (lua_State *)ctx->call->frame;
+    lua_State *outer = run->current;
+    dk_flow_ctx *outer_ctx = run->ctx;
+    run->current = co;
+    run->ctx = ctx;
+    run->called = 0;
+    int status = lua_resume(co, L, nargs, &nres);
+    int called = run->called;
+    run->current = outer;
+    run->ctx = outer_ctx;
+    if (status == LUA_YIELD) {
+        lua_pop(co, nres);
+        if (called)
+            return DK_FLOW_WAIT;
+        abort_with(run, h, "yielded without calling a component (use comp:read, :write, ...)");
+        finish_request(run, ctx->call);
+        return DK_FLOW_FAIL;
+    }
+    if (status == LUA_OK) {
+        int failed = nres > 0 && lua_type(co, -nres) == LUA_TBOOLEAN && !lua_toboolean(co, -nres);
+        lua_pop(co, nres);
+        finish_request(run, ctx->call);
+        return failed ? DK_FLOW_FAIL : DK_FLOW_OK;
+    }
+    const char *msg = lua_tostring(co, -1);
+    abort_with(run, h, msg ? msg : "(error object is not a string)");
+    finish_request(run, ctx->call);
+    return DK_FLOW_FAIL;
+}
+
+static void handler_abandon(void *data, dk_call_t *call)
+{
+    lhandler *h = (lhandler *)data;
+    lrun *run = h->lm->run;
+    /* After the run the per-run table is gone and so are the coroutines it anchored. */
+    if (run != NULL && call->frame != NULL && call->callee != NULL &&
+        dk_actor_sim(call->callee) == run->sim)
+        finish_request(run, call);
+}
+
+static const dk_flow_ops handler_ops = {"lua", handler_step, handler_abandon, NULL};
+
+int dk_l_set_handler(lua_State *L, int cidx, const char *cls, int fidx)
+{
+    lcomp *c = dk_l_check_comp(L, cidx);
+    size_t len = strlen(cls);
+    lua_Debug ar;
+    lhandler *h = (lhandler *)lua_newuserdatauv(L, sizeof *h + len, 1);
+    int hidx = lua_gettop(L);
+    h->lm = c->lm;
+    h->comp = c->c;
+    memcpy(h->cls, cls, len + 1);
+    lua_pushvalue(L, fidx);
+    lua_getinfo(L, ">S", &ar);
+    snprintf(h->label, sizeof h->label, "Lua handler at %s:%d", ar.short_src, ar.linedefined);
+    lua_pushvalue(L, fidx);
+    lua_setiuservalue(L, hidx, 1);
+    lua_getiuservalue(L, cidx, 1); /* the model */
+    lua_getiuservalue(L, -1, 1);   /* its state */
+    lua_getfield(L, -1, "handlers");
+    lua_pushvalue(L, hidx);
+    lua_rawsetp(L, -2, h);
+    dk_route r;
+    memset(&r, 0, sizeof r);
+    r.cls = h->cls;
+    r.kind = DK_ROUTE_CUSTOM;
+    r.label = h->label;
+    r.ops = &handler_ops;
+    r.data = h;
+    dk_error err;
+    if (dk_comp_set_route(c->c, &r, &err) != DK_OK)
+        return dk_l_raise(L, &err);
+    lua_settop(L, cidx);
+    lua_pushvalue(L, cidx);
+    return 1;
+}
+
+/* A key: an integer, a whole number, or a string (hashed, FNV-1a); nil takes the request's. */
+static uint64_t check_key(lua_State *L, int idx, const dk_call_t *call)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL:
+        return call->key;
+    case LUA_TSTRING: {
+        size_t n;
+        const unsigned char *s = (const unsigned char *)lua_tolstring(L, idx, &n);
+        uint64_t hash = UINT64_C(14695981039346656037);
+        for (size_t i = 0; i < n; i++)
+            hash = (hash ^ s[i]) * UINT64_C(1099511628211);
+        return hash;
+    }
+    default:
+        if (lua_isinteger(L, idx))
+            return (uint64_t)lua_tointeger(L, idx);
+        if (lua_type(L, idx) == LUA_TNUMBER) {
+            double k = lua_tonumber(L, idx);
+            if (k >= 0 && k == floor(k) && k < 1.8e19)
+                return (uint64_t)k;
+        }
+        luaL_argerror(L, idx, "key must be an integer or a string");
+        return 0;
+    }
+}
+
+int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    lrun *run = c->lm->run;
+    if (run == NULL || run->current != L || run->ctx == NULL)
+        return luaL_error(L,
+                          "%s \"%s\": %s() can only be called inside a running handler "
+                          "(see comp:on)",
+                          dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c), opname);
+    uint64_t key = check_key(L, 2, run->ctx->call);
+    dk_actor_t *callee = run->actors[dk_comp_index(c->c)];
+    if (callee == NULL)
+        return luaL_error(L, "%s \"%s\" has no runtime actor", dk_kind_name(dk_comp_kind(c->c)),
+                          dk_comp_name(c->c));
+    dk_sim_call(run->sim, run->ctx->self, run->ctx->call, callee, op, key);
+    run->called = 1;
+    return lua_yield(L, 0);
+}
+
+/* ---- the result ---- */
+
+typedef struct latsum {
+    uint64_t count;
+    double mean, p50, p90, p99, p999, max; /* ns */
+} latsum;
+
+static void summarise(const dk_hist_t *h, latsum *s)
+{
+    memset(s, 0, sizeof *s);
+    if (h == NULL)
+        return;
+    s->count = dk_hist_count(h);
+    s->mean = dk_hist_mean(h);
+    s->p50 = (double)dk_hist_percentile(h, 50);
+    s->p90 = (double)dk_hist_percentile(h, 90);
+    s->p99 = (double)dk_hist_percentile(h, 99);
+    s->p999 = (double)dk_hist_percentile(h, 99.9);
+    s->max = (double)dk_hist_max(h);
+}
+
+static void set_num(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, uint64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_latency(lua_State *L, const latsum *s)
+{
+    lua_createtable(L, 0, 7);
+    set_int(L, "count", s->count);
+    set_num(L, "mean", s->mean / 1e9);
+    set_num(L, "p50", s->p50 / 1e9);
+    set_num(L, "p90", s->p90 / 1e9);
+    set_num(L, "p99", s->p99 / 1e9);
+    set_num(L, "p999", s->p999 / 1e9);
+    set_num(L, "max", s->max / 1e9);
+}
+
+typedef struct classsum {
+    uint64_t created, completed, failed;
+    latsum lat;
+} classsum;
+
+static void push_class(lua_State *L, const char *name, const classsum *c, double secs)
+{
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "name");
+    set_int(L, "created", c->created);
+    set_int(L, "completed", c->completed);
+    set_int(L, "failed", c->failed);
+    set_num(L, "throughput", secs > 0 ? (double)c->completed / secs : 0);
+    if (c->completed + c->failed > 0)
+        set_num(L, "availability", (double)c->completed / (double)(c->completed + c->failed));
+    push_latency(L, &c->lat);
+    lua_setfield(L, -2, "latency");
+}
+
+static void fmt_metric(const char *metric, double v, char *buf, size_t n)
+{
+    if (metric[0] == 'p' || strcmp(metric, "mean") == 0)
+        dk_format_duration((int64_t)llround(v), buf, n);
+    else if (strcmp(metric, "throughput") == 0)
+        dk_format_rate(v, buf, n);
+    else
+        snprintf(buf, n, "%.4g%%", v * 100);
+}
+
+/* Evaluates every expectation of the model; pushes the list and returns whether all held. */
+static int push_expectations(lua_State *L, const dk_model_t *m, const dk_sim_t *sim,
+                             const classsum *cs, const classsum *total, double secs,
+                             double max_util)
+{
+    size_t n = dk_model_expect_count(m);
+    int all = 1;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const dk_expect *e = dk_model_expect_at(m, i);
+        const classsum *c = total;
+        char text[256], vbuf[64], lbuf[64];
+        int have = 1, ok, at_most = 1;
+        double v = 0, limit_out = e->limit;
+        uint32_t ci;
+        if (e->cls != NULL) {
+            c = dk_sim_class_find(sim, e->cls, &ci) ? &cs[ci] : NULL;
+        }
+        const char *mt = e->metric;
+        int latency = mt[0] == 'p' || strcmp(mt, "mean") == 0;
+        if (c == NULL) {
+            have = 0;
+        } else if (latency) {
+            have = c->lat.count > 0;
+            v = strcmp(mt, "p50") == 0    ? c->lat.p50
+                : strcmp(mt, "p90") == 0  ? c->lat.p90
+                : strcmp(mt, "p99") == 0  ? c->lat.p99
+                : strcmp(mt, "p999") == 0 ? c->lat.p999
+                                          : c->lat.mean;
+        } else if (strcmp(mt, "availability") == 0) {
+            at_most = 0;
+            have = c->completed + c->failed > 0;
+            v = have ? (double)c->completed / (double)(c->completed + c->failed) : 0;
+        } else if (strcmp(mt, "throughput") == 0) {
+            at_most = 0;
+            v = secs > 0 ? (double)c->completed / secs : 0;
+        } else {
+            v = max_util;
+            have = max_util >= 0;
+        }
+        ok = have && (at_most ? v <= e->limit : v >= e->limit);
+        all &= ok;
+        fmt_metric(mt, e->limit, lbuf, sizeof lbuf);
+        if (!have) {
+            snprintf(text, sizeof text, "%s%s%s: no data (%s %s)", e->cls ? e->cls : "",
+                     e->cls ? " " : "", mt, at_most ? "<=" : ">=", lbuf);
+        } else {
+            fmt_metric(mt, v, vbuf, sizeof vbuf);
+            snprintf(text, sizeof text, "%s%s%s %s %s %s", e->cls ? e->cls : "",
+                     e->cls ? " " : "", mt, vbuf,
+                     ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
+        }
+        if (latency) {
+            v /= 1e9;
+            limit_out /= 1e9;
+        }
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, mt);
+        lua_setfield(L, -2, "metric");
+        if (e->cls) {
+            lua_pushstring(L, e->cls);
+            lua_setfield(L, -2, "class");
+        }
+        set_num(L, "limit", limit_out);
+        if (have)
+            set_num(L, "value", v);
+        lua_pushboolean(L, ok);
+        lua_setfield(L, -2, "ok");
+        lua_pushstring(L, text);
+        lua_setfield(L, -2, "text");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return all;
+}
+
+/* Pushes the result table of the finished run held by the lsim at `sidx`. */
+static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t until)
+{
+    lsim *ls = (lsim *)lua_touserdata(L, sidx);
+    const dk_sim_t *sim = ls->sim;
+    dk_time_t end = dk_sim_end_time(sim);
+    double ns = (double)(end > 0 ? end : until), secs = ns / 1e9;
+    double max_util = -1;
+
+    lua_createtable(L, 0, 12);
+    int r = lua_gettop(L);
+    lua_pushstring(L, dk_model_name(m));
+    lua_setfield(L, r, "model");
+    set_int(L, "seed", ls->seed);
+    set_num(L, "duration", secs);
+    set_int(L, "events", dk_sim_events(sim));
+    set_int(L, "in_flight", dk_sim_in_flight(sim));
+
+    size_t na = dk_sim_actor_count(sim);
+    lua_createtable(L, (int)na, 0);
+    for (size_t i = 0; i < na; i++) {
+        dk_actor_t *a = dk_sim_actor(sim, i);
+        const dk_actor_stats *s = dk_actor_get_stats(a);
+        latsum lat;
+        lua_createtable(L, 0, 14);
+        lua_pushstring(L, dk_actor_name(a));
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, dk_actor_kind(a));
+        lua_setfield(L, -2, "kind");
+        set_int(L, "arrivals", s->arrivals);
+        set_int(L, "completed", s->completed);
+        set_int(L, "rejected", s->rejected);
+        set_int(L, "failed", s->failed);
+        set_num(L, "throughput", secs > 0 ? (double)s->completed / secs : 0);
+        if (s->servers > 0) {
+            double u = ns > 0 ? s->busy_area / ((double)s->servers * ns) : 0;
+            set_int(L, "servers", s->servers);
+            set_num(L, "utilisation", u);
+            if (u > max_util)
+                max_util = u;
+        }
+        set_num(L, "mean_queue", ns > 0 ? s->queue_area / ns : 0);
+        if (strcmp(dk_actor_kind(a), "cache") == 0 && s->hits + s->misses > 0)
+            set_num(L, "hit_ratio", (double)s->hits / (double)(s->hits + s->misses));
+        summarise(s->latency, &lat);
+        push_latency(L, &lat);
+        lua_setfield(L, -2, "latency");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, r, "components");
+
+    size_t nc = dk_sim_class_count(sim);
+    classsum *cs = (classsum *)lua_newuserdatauv(L, (nc + 1) * sizeof *cs, 0);
+    classsum *total = &cs[nc];
+    memset(total, 0, sizeof *total);
+    dk_hist_t **merged = (dk_hist_t **)dk_l_newbox(L, (dk_l_free_fn)dk_hist_free);
+    int bidx = lua_gettop(L);
+    *merged = dk_hist_new(NULL);
+    if (*merged == NULL)
+        luaL_error(L, "out of memory");
+    for (uint32_t c = 0; c < nc; c++) {
+        const dk_class_stats *st = dk_sim_class_stats(sim, c);
+        cs[c].created = st->created;
+        cs[c].completed = st->completed;
+        cs[c].failed = st->failed;
+        summarise(st->latency, &cs[c].lat);
+        total->created += st->created;
+        total->completed += st->completed;
+        total->failed += st->failed;
+        if (st->latency)
+            dk_hist_merge(*merged, st->latency);
+    }
+    summarise(*merged, &total->lat);
+    dk_l_box_free(L, bidx);
+    lua_pop(L, 1);
+    int csidx = lua_gettop(L);
+
+    lua_createtable(L, (int)nc, 0);
+    for (uint32_t c = 0; c < nc; c++) {
+        push_class(L, dk_sim_class_name(sim, c), &cs[c], secs);
+        lua_rawseti(L, -2, (lua_Integer)c + 1);
+    }
+    lua_setfield(L, r, "classes");
+    push_class(L, "total", total, secs);
+    lua_setfield(L, r, "total");
+    lua_pushboolean(L, push_expectations(L, m, sim, cs, total, secs, max_util));
+    lua_setfield(L, r, "ok");
+    lua_setfield(L, r, "expectations");
+    lua_remove(L, csidx);
+}
+
+lsim *dk_l_result_sim(lua_State *L, int idx)
+{
+    lsim *ls;
+    idx = lua_absindex(L, idx);
+    lua_getfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    ls = (lsim *)luaL_testudata(L, -1, DK_MT_SIM);
+    lua_pop(L, 2);
+    return ls != NULL && ls->sim != NULL ? ls : NULL;
+}
+
+/* result:json(): the report (dk_report_json) with the evaluated expectations. */
+static int r_json(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lsim *ls = dk_l_result_sim(L, 1);
+    if (ls == NULL)
+        return luaL_argerror(L, 1, "not the result of m:run");
+    lua_getfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    lua_getiuservalue(L, -1, 1);
+    lmodel *lm = (lmodel *)luaL_testudata(L, -1, DK_MT_MODEL);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "designkit.json");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "encode");
+    lua_getfield(L, 1, "expectations");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+    }
+    lua_call(L, 1, 1);
+    const char *ej = lua_tostring(L, -1);
+    char **out = (char **)dk_l_newbox(L, dk_free);
+    int bidx = lua_gettop(L);
+    dk_error err;
+    if (dk_report_json(ls->sim, lm ? lm->m : NULL, ls->seed, ej, out, &err) != DK_OK)
+        return dk_l_raise(L, &err);
+    lua_pushstring(L, *out);
+    dk_l_box_free(L, bidx);
+    return 1;
+}
+
+static int s_close(lua_State *L)
+{
+    lsim *ls = (lsim *)luaL_checkudata(L, 1, DK_MT_SIM);
+    dk_sim_free(ls->sim);
+    ls->sim = NULL;
+    return 0;
+}
+
+static int s_tostring(lua_State *L)
+{
+    lsim *ls = (lsim *)luaL_checkudata(L, 1, DK_MT_SIM);
+    lua_pushfstring(L, "simulator (%s)", ls->sim ? "finished" : "closed");
+    return 1;
+}
+
+/* ---- m:run ---- */
+
+static void on_progress(double fraction, void *ud)
+{
+    lrun *run = (lrun *)ud;
+    lua_State *L = run->L;
+    lua_pushvalue(L, run->progress);
+    lua_pushnumber(L, fraction);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        run->failed = 1;
+        dk_sim_abort(run->sim, DK_EINVAL, "%s", msg ? msg : "progress function failed");
+        lua_pop(L, 1);
+    }
+}
+
+static const char *const run_keys[] = {"duration", "seed", "requests", "progress", NULL};
+
+/* m:run { duration = "60s", seed = 1, requests = N, progress = fn } -> result */
+int dk_l_model_run(lua_State *L)
+{
+    lmodel *lm = dk_l_check_model(L, 1);
+    int64_t until = 60 * DK_SEC;
+    lua_Integer seed = 1, requests = 0;
+    int progress = 0;
+    lua_settop(L, 2);
+    if (!lua_isnil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        dk_l_check_keys(L, 2, "run", run_keys);
+        if (lua_getfield(L, 2, "duration") != LUA_TNIL) {
+            dk_error err;
+            if (!dk_l_to_duration(L, -1, &until, &err) || until <= 0) {
+                if (err.status == DK_OK || until <= 0)
+                    dk_error_set(&err, DK_EINVAL, "must be positive");
+                dk_error_prefix(&err, "run: duration: ");
+                return dk_l_raise(L, &err);
+            }
+        }
+        if (lua_getfield(L, 2, "seed") != LUA_TNIL) {
+            int ok;
+            seed = lua_tointegerx(L, -1, &ok);
+            if (!ok || seed < 0)
+                return luaL_error(L, "run: seed must be a whole number >= 0");
+        }
+        if (lua_getfield(L, 2, "requests") != LUA_TNIL) {
+            int ok;
+            requests = lua_tointegerx(L, -1, &ok);
+            if (!ok || requests < 0)
+                return luaL_error(L, "run: requests must be a whole number >= 0");
+        }
+        if (lua_getfield(L, 2, "progress") != LUA_TNIL) {
+            if (!lua_isfunction(L, -1))
+                return luaL_error(L, "run: progress must be a function");
+            progress = lua_gettop(L);
+        }
+    }
+    if (lm->run != NULL)
+        return luaL_error(L, "run: the model \"%s\" is already running", dk_model_name(lm->m));
+    luaL_checkstack(L, 24, "run");
+
+    lsim *ls = (lsim *)lua_newuserdatauv(L, sizeof *ls, 1);
+    int sidx = lua_gettop(L);
+    ls->sim = NULL;
+    ls->seed = (uint64_t)seed;
+    luaL_setmetatable(L, DK_MT_SIM);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, sidx, 1);
+    lua_getiuservalue(L, 1, 1);
+    lua_getfield(L, -1, "handlers");
+    lua_remove(L, -2);
+    int handlers = lua_gettop(L);
+    lua_newtable(L);
+    int threads = lua_gettop(L);
+    lua_createtable(L, 6, 0);
+    for (int i = 0; i < 6; i++) {
+        lua_pushstring(L, status_names[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    int statuses = lua_gettop(L);
+    size_t ncomp = dk_model_comp_count(lm->m);
+    dk_actor_t **actors =
+        (dk_actor_t **)lua_newuserdatauv(L, (ncomp ? ncomp : 1) * sizeof *actors, 0);
+
+    dk_error err;
+    dk_error_clear(&err);
+    ls->sim = dk_model_build_sim(lm->m, (uint64_t)seed, &err);
+    if (ls->sim == NULL)
+        return dk_l_raise(L, &err);
+    for (size_t i = 0; i < ncomp; i++)
+        actors[i] = dk_sim_find_actor(ls->sim, dk_comp_name(dk_model_comp(lm->m, i)));
+
+    lrun run;
+    memset(&run, 0, sizeof run);
+    run.L = L;
+    run.sim = ls->sim;
+    run.threads = threads;
+    run.handlers = handlers;
+    run.statuses = statuses;
+    run.progress = progress;
+    run.actors = actors;
+    lm->run = &run;
+    dk_status st = dk_sim_run(ls->sim, until, (uint64_t)requests, progress ? on_progress : NULL,
+                              &run);
+    lm->run = NULL;
+    if (st != DK_OK) {
+        const char *msg = dk_sim_error(ls->sim);
+        if (msg == NULL || msg[0] == '\0')
+            msg = dk_strerror(st);
+        if (run.failed) { /* the message carries the handler's own position */
+            lua_pushstring(L, msg);
+            return lua_error(L);
+        }
+        return luaL_error(L, "model \"%s\": %s", dk_model_name(lm->m), msg);
+    }
+
+    push_result(L, sidx, lm->m, until);
+    luaL_setmetatable(L, DK_MT_RESULT);
+    lua_getfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, sidx);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    return 1;
+}
+
+static const luaL_Reg result_methods[] = {
+    {"json", r_json},
+    {NULL, NULL},
+};
+
+void dk_l_open_run(lua_State *L)
+{
+    luaL_newmetatable(L, DK_MT_SIM);
+    lua_pushcfunction(L, s_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, s_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, s_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, DK_MT_RESULT);
+    luaL_newlib(L, result_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, DK_MT_HANDLER);
+    lua_pop(L, 1);
+
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+
+    luaL_getmetatable(L, DK_MT_MODEL);
+    lua_getfield(L, -1, "__index");
+    lua_pushcfunction(L, dk_l_model_run);
+    lua_setfield(L, -2, "run");
+    lua_pop(L, 2);
+}

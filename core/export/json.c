@@ -1,0 +1,776 @@
+/* json.c - the model as JSON and back (docs/json-schemas.md); the only model file using cJSON. */
+#include "designkit/export.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "designkit/alloc.h"
+#include "export/json_util.h"
+
+static const char *route_flow_name(dk_route_kind kind)
+{
+    return kind == DK_ROUTE_CACHE_ASIDE ? "cache_aside" : kind == DK_ROUTE_CALL ? "call" : "custom";
+}
+
+/* ---- writing ---- */
+
+/* A growable NUL-terminated text for the `omitted` list. `failed` sticks after out-of-memory. */
+typedef struct textbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} textbuf;
+
+static void textbuf_printf(textbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->failed || n < 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = (b->len + (size_t)n + 1) * 2;
+        char *p = dk_realloc(b->data, cap);
+        if (p == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static cJSON *mix_to_json(const dk_comp_t *c, const char *prop)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t n = dk_comp_mix_count(c, prop);
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        const char *cls;
+        double weight;
+        dk_comp_mix_at(c, prop, i, &cls, &weight);
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, o);
+        if (cJSON_AddStringToObject(o, "class", cls) == NULL ||
+            cJSON_AddNumberToObject(o, "weight", weight) == NULL) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* The explicitly set properties of `c`, in schema order. NULL on out-of-memory. */
+static cJSON *props_to_json(const dk_comp_t *c)
+{
+    size_t n;
+    const dk_prop_info *info = dk_kind_props(dk_comp_kind(c), &n);
+    cJSON *o = cJSON_CreateObject();
+
+    for (size_t i = 0; o != NULL && i < n; i++) {
+        const char *name = info[i].name;
+        cJSON *v = NULL;
+        if (!dk_comp_is_set(c, name))
+            continue;
+        switch (info[i].type) {
+        case DK_PROP_ENUM:
+            v = cJSON_CreateString(dk_comp_text(c, name));
+            break;
+        case DK_PROP_DIST:
+            v = dk__json_from_dist(dk_comp_dist(c, name));
+            break;
+        case DK_PROP_MIX:
+            v = mix_to_json(c, name);
+            break;
+        default: /* every numeric type is written in base units */
+            v = cJSON_CreateNumber(dk_comp_number(c, name));
+            break;
+        }
+        if (!dk__json_attach(o, name, v)) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* The exportable routes of a service; custom ones are named in `omitted`. NULL on out-of-memory,
+ * an empty array when there is nothing to write. */
+static cJSON *routes_to_json(const dk_comp_t *c, textbuf *omitted)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t n = dk_comp_route_count(c);
+
+    for (size_t i = 0; arr != NULL && i < n; i++) {
+        const dk_route *r = dk_comp_route(c, i);
+        if (r->kind == DK_ROUTE_CUSTOM) {
+            textbuf_printf(omitted, "%s \"%s\": route \"%s\" (%s)\n", dk_kind_name(dk_comp_kind(c)),
+                           dk_comp_name(c), r->cls, r->label != NULL ? r->label : "custom flow");
+            continue;
+        }
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(arr, o);
+        cJSON *targets = NULL;
+        if (cJSON_AddStringToObject(o, "class", r->cls) == NULL ||
+            cJSON_AddStringToObject(o, "flow", route_flow_name(r->kind)) == NULL ||
+            (targets = cJSON_AddArrayToObject(o, "targets")) == NULL)
+            goto oom;
+        for (size_t t = 0; t < r->ntargets; t++) {
+            cJSON *s = cJSON_CreateString(dk_comp_name(r->targets[t]));
+            if (s == NULL)
+                goto oom;
+            cJSON_AddItemToArray(targets, s);
+        }
+    }
+    return arr;
+oom:
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+static cJSON *component_to_json(const dk_comp_t *c, textbuf *omitted)
+{
+    cJSON *o = cJSON_CreateObject();
+    const dk_group_t *g = dk_comp_group(c);
+
+    if (o == NULL || cJSON_AddStringToObject(o, "name", dk_comp_name(c)) == NULL ||
+        cJSON_AddStringToObject(o, "kind", dk_kind_name(dk_comp_kind(c))) == NULL ||
+        (g != NULL && cJSON_AddStringToObject(o, "group", dk_group_name(g)) == NULL))
+        goto oom;
+    if (!dk__json_attach(o, "properties", props_to_json(c)))
+        goto oom;
+    if (dk_comp_route_count(c) > 0) {
+        cJSON *routes = routes_to_json(c, omitted);
+        if (routes == NULL)
+            goto oom;
+        if (cJSON_GetArraySize(routes) == 0)
+            cJSON_Delete(routes); /* only custom routes: nothing to say */
+        else if (!dk__json_attach(o, "routes", routes))
+            goto oom;
+    }
+    return o;
+oom:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+static cJSON *model_to_json(const dk_model_t *m, textbuf *omitted)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *groups, *comps, *links, *expect;
+    const char *name = dk_model_name(m);
+
+    if (root == NULL || cJSON_AddStringToObject(root, "designkit", "model") == NULL ||
+        cJSON_AddNumberToObject(root, "version", DK_MODEL_SCHEMA_VERSION) == NULL ||
+        cJSON_AddStringToObject(root, "name", name != NULL ? name : "") == NULL ||
+        (groups = cJSON_AddArrayToObject(root, "groups")) == NULL ||
+        (comps = cJSON_AddArrayToObject(root, "components")) == NULL ||
+        (links = cJSON_AddArrayToObject(root, "links")) == NULL ||
+        (expect = cJSON_AddArrayToObject(root, "expect")) == NULL)
+        goto oom;
+
+    for (size_t i = 0; i < dk_model_group_count(m); i++) {
+        const dk_group_t *g = dk_model_group(m, i);
+        const dk_group_t *parent = dk_group_parent(g);
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(groups, o);
+        if (cJSON_AddStringToObject(o, "name", dk_group_name(g)) == NULL ||
+            cJSON_AddStringToObject(o, "kind", dk_group_kind(g)) == NULL ||
+            (parent != NULL && cJSON_AddStringToObject(o, "parent", dk_group_name(parent)) == NULL))
+            goto oom;
+    }
+    for (size_t i = 0; i < dk_model_comp_count(m); i++) {
+        cJSON *o = component_to_json(dk_model_comp(m, i), omitted);
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(comps, o);
+    }
+    for (size_t i = 0; i < dk_model_link_count(m); i++) {
+        dk_comp_t *from, *to;
+        const dk_dist_t *latency;
+        dk_model_link_at(m, i, &from, &to, &latency);
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(links, o);
+        if (cJSON_AddStringToObject(o, "from", dk_comp_name(from)) == NULL ||
+            cJSON_AddStringToObject(o, "to", dk_comp_name(to)) == NULL)
+            goto oom;
+        if (latency != NULL && !dk__json_attach(o, "latency", dk__json_from_dist(latency)))
+            goto oom;
+    }
+    for (size_t i = 0; i < dk_model_expect_count(m); i++) {
+        const dk_expect *e = dk_model_expect_at(m, i);
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(expect, o);
+        if (cJSON_AddStringToObject(o, "metric", e->metric) == NULL ||
+            (e->cls != NULL && cJSON_AddStringToObject(o, "class", e->cls) == NULL) ||
+            cJSON_AddNumberToObject(o, "limit", e->limit) == NULL)
+            goto oom;
+    }
+    return root;
+oom:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/*
+ * dk_model_to_json - builds the whole document as a cJSON tree and prints it once. cJSON keeps
+ * object members in insertion order and prints numbers the same way every time, so the text
+ * depends only on the model. The printed text comes from dk_malloc (dk__json_init routes cJSON
+ * through our hooks), which is why the caller can free it with dk_free.
+ */
+dk_status dk_model_to_json(const dk_model_t *m, char **json, char **omitted, dk_error *err)
+{
+    textbuf om = {NULL, 0, 0, 0};
+
+    if (json != NULL)
+        *json = NULL;
+    if (omitted != NULL)
+        *omitted = NULL;
+    if (m == NULL || json == NULL)
+        return dk_error_set(err, DK_EINVAL, "dk_model_to_json: model and output are required");
+    dk__json_init();
+
+    cJSON *root = model_to_json(m, &om);
+    char *text = root != NULL ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (text == NULL || om.failed) {
+        dk_free(text);
+        dk_free(om.data);
+        return dk_error_set(err, DK_ENOMEM, "out of memory writing model \"%s\" as JSON",
+                            dk_model_name(m) != NULL ? dk_model_name(m) : "");
+    }
+    if (om.len > 0)
+        om.data[--om.len] = '\0'; /* no trailing newline after the last entry */
+    *json = text;
+    if (omitted != NULL)
+        *omitted = om.data;
+    else
+        dk_free(om.data);
+    return DK_OK;
+}
+
+/* ---- reading ---- */
+
+/* Every failure below the top is reported as DK_EINVAL (the document is well formed but says
+ * something the model refuses), except out-of-memory, which stays what it is. */
+static dk_status as_invalid(dk_error *e)
+{
+    if (e->status != DK_ENOMEM)
+        e->status = DK_EINVAL;
+    return e->status;
+}
+
+/* The model's setters name the component themselves ("cache \"redis\": capacity ..."); the
+ * path we prefix names it again, so drop the setter's own copy. */
+static void strip_component_prefix(dk_error *e, const char *kind, const char *name)
+{
+    char prefix[DK_ERROR_MAX];
+    int n = snprintf(prefix, sizeof prefix, "%s \"%s\": ", kind, name);
+    if (n > 0 && (size_t)n < sizeof prefix && strncmp(e->message, prefix, (size_t)n) == 0)
+        memmove(e->message, e->message + n, strlen(e->message + n) + 1);
+}
+
+static const cJSON *field(const cJSON *o, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/* A required string member. */
+static dk_status need_string(const cJSON *o, const char *key, const char **out, dk_error *e)
+{
+    const cJSON *v = field(o, key);
+    if (!cJSON_IsString(v))
+        return dk_error_set(e, DK_EINVAL, "\"%s\" must be a string (got %s)", key,
+                            dk__json_type_name(v));
+    *out = v->valuestring;
+    return DK_OK;
+}
+
+/* An optional string member: absent (or null) leaves *out NULL. */
+static dk_status opt_string(const cJSON *o, const char *key, const char **out, dk_error *e)
+{
+    const cJSON *v = field(o, key);
+    *out = NULL;
+    if (v == NULL || cJSON_IsNull(v))
+        return DK_OK;
+    return need_string(o, key, out, e);
+}
+
+/* An optional array member: absent gives NULL. */
+static dk_status opt_array(const cJSON *o, const char *key, const cJSON **out, dk_error *e)
+{
+    const cJSON *v = field(o, key);
+    *out = NULL;
+    if (v == NULL)
+        return DK_OK;
+    if (!cJSON_IsArray(v))
+        return dk_error_set(e, DK_EINVAL, "\"%s\" must be an array (got %s)", key,
+                            dk__json_type_name(v));
+    *out = v;
+    return DK_OK;
+}
+
+static dk_status need_object(const cJSON *v, dk_error *e)
+{
+    if (!cJSON_IsObject(v))
+        return dk_error_set(e, DK_EINVAL, "must be an object (got %s)", dk__json_type_name(v));
+    return DK_OK;
+}
+
+static dk_status read_groups(dk_model_t *m, const cJSON *arr, dk_error *e)
+{
+    static const char *const keys[] = {"name", "kind", "parent", NULL};
+    size_t i = 0;
+    const cJSON *jg;
+
+    cJSON_ArrayForEach(jg, arr)
+    {
+        const char *name, *kind, *parent_name;
+        dk_group_t *parent = NULL;
+        if (need_object(jg, e) != DK_OK || need_string(jg, "name", &name, e) != DK_OK) {
+            dk_error_prefix(e, "groups[%zu]: ", i);
+            return as_invalid(e);
+        }
+        if (dk__json_check_keys(jg, keys, e) != DK_OK ||
+            need_string(jg, "kind", &kind, e) != DK_OK ||
+            opt_string(jg, "parent", &parent_name, e) != DK_OK)
+            goto fail;
+        if (parent_name != NULL) {
+            parent = dk_model_find_group(m, parent_name);
+            if (parent == NULL) {
+                dk_error_set(e, DK_EINVAL,
+                             "unknown parent \"%s\" (a parent group is listed before its "
+                             "children)",
+                             parent_name);
+                goto fail;
+            }
+        }
+        if (dk_model_add_group(m, parent, name, kind, e) == NULL)
+            goto fail;
+        i++;
+        continue;
+    fail:
+        dk_error_prefix(e, "groups[%zu] (group \"%s\"): ", i, name);
+        return as_invalid(e);
+    }
+    return DK_OK;
+}
+
+static dk_status read_mix(dk_comp_t *c, const char *prop, const cJSON *v, dk_error *e)
+{
+    static const char *const keys[] = {"class", "weight", NULL};
+    size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+    const char **classes = NULL;
+    double *weights = NULL;
+    const cJSON *item;
+    dk_status st = DK_OK;
+
+    if (!cJSON_IsArray(v))
+        return dk_error_set(e, DK_EINVAL,
+                            "%s must be an array of {\"class\": ..., \"weight\": ...} (got %s)",
+                            prop, dk__json_type_name(v));
+    if (n > 0) {
+        classes = dk_calloc(n, sizeof *classes);
+        weights = dk_calloc(n, sizeof *weights);
+        if (classes == NULL || weights == NULL) {
+            st = dk_error_set(e, DK_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    cJSON_ArrayForEach(item, v)
+    {
+        const cJSON *w = field(item, "weight");
+        if (need_object(item, e) != DK_OK || dk__json_check_keys(item, keys, e) != DK_OK ||
+            need_string(item, "class", &classes[i], e) != DK_OK) {
+            st = e->status;
+        } else if (!cJSON_IsNumber(w)) {
+            st = dk_error_set(e, DK_EINVAL, "\"weight\" must be a number (got %s)",
+                              dk__json_type_name(w));
+        }
+        if (st != DK_OK) {
+            dk_error_prefix(e, "%s[%zu]: ", prop, i);
+            goto done;
+        }
+        weights[i++] = w->valuedouble;
+    }
+    st = dk_comp_set_mix(c, prop, classes, weights, n, e);
+done:
+    dk_free(classes);
+    dk_free(weights);
+    return st;
+}
+
+/* One property: the JSON type decides the setter. Numbers are base units; a string for a
+ * numeric property goes through the model's unit parser, so hand-written JSON may say "2ms". */
+static dk_status read_prop(dk_comp_t *c, const char *key, const cJSON *v, dk_error *e)
+{
+    dk_kind kind = dk_comp_kind(c);
+    const dk_prop_info *info = dk_kind_prop(kind, key);
+
+    if (info == NULL)
+        return dk_error_set(e, DK_EINVAL, "unknown property \"%s\" (use %s)", key,
+                            dk_kind_prop_list(kind));
+    switch (info->type) {
+    case DK_PROP_ENUM:
+        if (!cJSON_IsString(v))
+            return dk_error_set(e, DK_EINVAL, "%s must be a string (got %s)", key,
+                                dk__json_type_name(v));
+        return dk_comp_set_text(c, key, v->valuestring, e);
+    case DK_PROP_DIST: {
+        dk_dist_t *d = dk__json_to_dist(v, e);
+        if (d == NULL) {
+            dk_error_prefix(e, "%s: ", key);
+            return e->status;
+        }
+        return dk_comp_set_dist(c, key, d, e);
+    }
+    case DK_PROP_MIX:
+        return read_mix(c, key, v, e);
+    default:
+        if (cJSON_IsNumber(v))
+            return dk_comp_set_number(c, key, v->valuedouble, e);
+        if (cJSON_IsString(v))
+            return dk_comp_set_text(c, key, v->valuestring, e);
+        return dk_error_set(e, DK_EINVAL, "%s must be a number (got %s)", key,
+                            dk__json_type_name(v));
+    }
+}
+
+static dk_status read_props(dk_comp_t *c, const cJSON *props, dk_error *e)
+{
+    const cJSON *item;
+
+    if (props == NULL)
+        return DK_OK;
+    if (!cJSON_IsObject(props))
+        return dk_error_set(e, DK_EINVAL, "\"properties\" must be an object (got %s)",
+                            dk__json_type_name(props));
+    cJSON_ArrayForEach(item, props)
+    {
+        for (const cJSON *prev = props->child; prev != item; prev = prev->next)
+            if (strcmp(prev->string, item->string) == 0)
+                return dk_error_set(e, DK_EINVAL, "duplicate property \"%s\"", item->string);
+        if (read_prop(c, item->string, item, e) != DK_OK)
+            return e->status;
+    }
+    return DK_OK;
+}
+
+/* First pass over "components": creates each with its properties. Routes wait for the second
+ * pass, because a route may name a component listed after its service. */
+static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_error *e)
+{
+    static const char *const keys[] = {"name", "kind", "group", "properties", "routes", NULL};
+    size_t i = 0;
+    const cJSON *jc;
+
+    cJSON_ArrayForEach(jc, arr)
+    {
+        const char *name, *kind_name, *group_name;
+        const cJSON *routes;
+        dk_kind kind;
+        dk_group_t *group = NULL;
+        dk_comp_t *c;
+
+        if (need_object(jc, e) != DK_OK || need_string(jc, "name", &name, e) != DK_OK) {
+            dk_error_prefix(e, "components[%zu]: ", i);
+            return as_invalid(e);
+        }
+        if (need_string(jc, "kind", &kind_name, e) != DK_OK ||
+            dk_kind_parse(kind_name, &kind, e) != DK_OK) {
+            dk_error_prefix(e, "components[%zu] (\"%s\"): ", i, name);
+            return as_invalid(e);
+        }
+        if (dk__json_check_keys(jc, keys, e) != DK_OK ||
+            opt_string(jc, "group", &group_name, e) != DK_OK ||
+            opt_array(jc, "routes", &routes, e) != DK_OK)
+            goto fail;
+        if (group_name != NULL && (group = dk_model_find_group(m, group_name)) == NULL) {
+            dk_error_set(e, DK_EINVAL, "unknown group \"%s\"", group_name);
+            goto fail;
+        }
+        c = dk_model_add(m, group, kind, name, e);
+        if (c == NULL)
+            goto fail;
+        if (read_props(c, field(jc, "properties"), e) != DK_OK)
+            goto fail;
+        i++;
+        continue;
+    fail:
+        strip_component_prefix(e, dk_kind_name(kind), name);
+        dk_error_prefix(e, "components[%zu] (%s \"%s\"): ", i, dk_kind_name(kind), name);
+        return as_invalid(e);
+    }
+    return DK_OK;
+}
+
+static dk_status read_route(dk_model_t *m, dk_comp_t *c, const cJSON *jr, dk_error *e)
+{
+    static const char *const keys[] = {"class", "flow", "targets", NULL};
+    dk_route r;
+    const char *flow;
+    const cJSON *targets, *t;
+
+    memset(&r, 0, sizeof r);
+    if (need_object(jr, e) != DK_OK || dk__json_check_keys(jr, keys, e) != DK_OK ||
+        need_string(jr, "class", &r.cls, e) != DK_OK ||
+        need_string(jr, "flow", &flow, e) != DK_OK ||
+        opt_array(jr, "targets", &targets, e) != DK_OK)
+        return e->status;
+    if (strcmp(flow, "cache_aside") == 0)
+        r.kind = DK_ROUTE_CACHE_ASIDE;
+    else if (strcmp(flow, "call") == 0)
+        r.kind = DK_ROUTE_CALL;
+    else if (strcmp(flow, "custom") == 0)
+        return dk_error_set(e, DK_EINVAL,
+                            "route \"%s\": custom flows (Lua handlers) cannot be read from JSON",
+                            r.cls);
+    else
+        return dk_error_set(e, DK_EINVAL, "unknown flow \"%s\" (use cache_aside, call)", flow);
+    cJSON_ArrayForEach(t, targets)
+    {
+        if (r.ntargets == sizeof r.targets / sizeof r.targets[0])
+            return dk_error_set(e, DK_EINVAL, "at most %zu targets (got %d)",
+                                sizeof r.targets / sizeof r.targets[0],
+                                cJSON_GetArraySize(targets));
+        if (!cJSON_IsString(t))
+            return dk_error_set(e, DK_EINVAL, "targets[%zu] must be a string (got %s)", r.ntargets,
+                                dk__json_type_name(t));
+        r.targets[r.ntargets] = dk_model_find(m, t->valuestring);
+        if (r.targets[r.ntargets] == NULL)
+            return dk_error_set(e, DK_EINVAL, "unknown target \"%s\"", t->valuestring);
+        r.ntargets++;
+    }
+    return dk_comp_set_route(c, &r, e);
+}
+
+static dk_status read_routes(dk_model_t *m, const cJSON *arr, dk_error *e)
+{
+    size_t i = 0;
+    const cJSON *jc;
+
+    cJSON_ArrayForEach(jc, arr)
+    {
+        const cJSON *routes = field(jc, "routes"), *jr;
+        dk_comp_t *c = dk_model_find(m, field(jc, "name")->valuestring);
+        size_t j = 0;
+        cJSON_ArrayForEach(jr, routes)
+        {
+            if (read_route(m, c, jr, e) != DK_OK) {
+                const char *kind = dk_kind_name(dk_comp_kind(c));
+                strip_component_prefix(e, kind, dk_comp_name(c));
+                dk_error_prefix(e, "components[%zu] (%s \"%s\"): routes[%zu]: ", i, kind,
+                                dk_comp_name(c), j);
+                return as_invalid(e);
+            }
+            j++;
+        }
+        i++;
+    }
+    return DK_OK;
+}
+
+static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
+{
+    static const char *const keys[] = {"from", "to", "latency", NULL};
+    size_t i = 0;
+    const cJSON *jl;
+
+    cJSON_ArrayForEach(jl, arr)
+    {
+        const char *from_name, *to_name;
+        dk_comp_t *from, *to;
+        dk_dist_t *latency = NULL;
+        const cJSON *jlat;
+        dk_status st;
+
+        if (need_object(jl, e) != DK_OK || dk__json_check_keys(jl, keys, e) != DK_OK ||
+            need_string(jl, "from", &from_name, e) != DK_OK ||
+            need_string(jl, "to", &to_name, e) != DK_OK) {
+            dk_error_prefix(e, "links[%zu]: ", i);
+            return as_invalid(e);
+        }
+        from = dk_model_find(m, from_name);
+        to = dk_model_find(m, to_name);
+        jlat = field(jl, "latency");
+        if (from == NULL || to == NULL)
+            dk_error_set(e, DK_EINVAL, "unknown component \"%s\"",
+                         from == NULL ? from_name : to_name);
+        else if (jlat != NULL && !cJSON_IsNull(jlat) &&
+                 (latency = dk__json_to_dist(jlat, e)) == NULL)
+            dk_error_prefix(e, "latency: ");
+        else {
+            st = dk_model_link(m, from, to, latency, e);
+            dk_dist_free(latency); /* the model keeps a clone */
+            if (st == DK_OK) {
+                i++;
+                continue;
+            }
+        }
+        dk_error_prefix(e, "links[%zu] (\"%s\" -> \"%s\"): ", i, from_name, to_name);
+        return as_invalid(e);
+    }
+    return DK_OK;
+}
+
+static dk_status read_expect(dk_model_t *m, const cJSON *arr, dk_error *e)
+{
+    static const char *const keys[] = {"metric", "class", "limit", NULL};
+    size_t i = 0;
+    const cJSON *jx;
+
+    cJSON_ArrayForEach(jx, arr)
+    {
+        dk_expect x;
+        const cJSON *limit = field(jx, "limit");
+        if (need_object(jx, e) != DK_OK || dk__json_check_keys(jx, keys, e) != DK_OK ||
+            need_string(jx, "metric", &x.metric, e) != DK_OK ||
+            opt_string(jx, "class", &x.cls, e) != DK_OK)
+            goto fail;
+        if (!cJSON_IsNumber(limit)) {
+            dk_error_set(e, DK_EINVAL, "\"limit\" must be a number (got %s)",
+                         dk__json_type_name(limit));
+            goto fail;
+        }
+        x.limit = limit->valuedouble;
+        if (dk_model_expect(m, &x, e) != DK_OK)
+            goto fail;
+        i++;
+        continue;
+    fail:
+        dk_error_prefix(e, "expect[%zu]: ", i);
+        return as_invalid(e);
+    }
+    return DK_OK;
+}
+
+/* Line and column (1-based, columns in bytes) of `at` within `text`. */
+static void position(const char *text, const char *at, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Checks the document's identity before anything else, so a report or a random JSON file is
+ * refused with a message that says what it is, not with a complaint about its first key. */
+static dk_status check_header(const cJSON *root, dk_error *e)
+{
+    static const char *const keys[] = {"designkit",  "version", "name",   "groups",
+                                       "components", "links",   "expect", NULL};
+    const cJSON *tag = field(root, "designkit"), *version = field(root, "version");
+
+    if (!cJSON_IsObject(root))
+        return dk_error_set(e, DK_EINVAL, "not a designkit model (expected an object, got %s)",
+                            dk__json_type_name(root));
+    if (!cJSON_IsString(tag))
+        return dk_error_set(e, DK_EINVAL,
+                            "not a designkit model (no \"designkit\": \"model\" member)");
+    if (strcmp(tag->valuestring, "model") != 0)
+        return dk_error_set(e, DK_EINVAL,
+                            "not a designkit model (\"designkit\" is \"%s\", expected \"model\")",
+                            tag->valuestring);
+    if (!cJSON_IsNumber(version))
+        return dk_error_set(e, DK_EINVAL, "\"version\" must be a number (got %s)",
+                            dk__json_type_name(version));
+    if (version->valuedouble != DK_MODEL_SCHEMA_VERSION)
+        return dk_error_set(e, DK_EINVAL,
+                            "unsupported model version %g (this designkit reads version %d)",
+                            version->valuedouble, DK_MODEL_SCHEMA_VERSION);
+    return dk__json_check_keys(root, keys, e);
+}
+
+/*
+ * dk_model_from_json - parses, checks the header, then builds the model in dependency order:
+ * groups (a parent before its children), components with their properties, links, routes
+ * (which may name components listed later) and expectations. Every value goes through the
+ * model's own setters, so JSON input is held to exactly the rules a script is.
+ */
+dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source, dk_error *err)
+{
+    dk_error e;
+    dk_model_t *m = NULL;
+    const cJSON *groups, *comps, *links, *expect;
+    const char *name, *end = NULL;
+
+    dk_error_clear(&e);
+    if (source == NULL)
+        source = "<json>";
+    if (text == NULL) {
+        dk_error_set(err, DK_EINVAL, "%s: no JSON text", source);
+        return NULL;
+    }
+    dk__json_init();
+
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (root != NULL) { /* cJSON stops after the first value: anything but spaces after it is
+                           as malformed as a missing brace */
+        while (end < text + len && strchr(" \t\r\n", *end) != NULL && *end != '\0')
+            end++;
+        if (end < text + len && *end != '\0') {
+            cJSON_Delete(root);
+            root = NULL;
+        }
+    }
+    if (root == NULL && dk__json_out_of_memory()) {
+        dk_error_set(err, DK_ENOMEM, "%s: out of memory reading JSON", source);
+        return NULL;
+    }
+    if (root == NULL) {
+        size_t line, col;
+        if (end == NULL || end < text || end > text + len)
+            end = text + len;
+        position(text, end, &line, &col);
+        dk_error_set(err, DK_EPARSE, "%s:%zu:%zu: malformed JSON", source, line, col);
+        return NULL;
+    }
+
+    if (check_header(root, &e) != DK_OK || need_string(root, "name", &name, &e) != DK_OK ||
+        opt_array(root, "groups", &groups, &e) != DK_OK ||
+        opt_array(root, "components", &comps, &e) != DK_OK ||
+        opt_array(root, "links", &links, &e) != DK_OK ||
+        opt_array(root, "expect", &expect, &e) != DK_OK) {
+        as_invalid(&e);
+        goto fail;
+    }
+    m = dk_model_new(name, &e);
+    if (m == NULL || read_groups(m, groups, &e) != DK_OK ||
+        read_components(m, comps, &e) != DK_OK || read_links(m, links, &e) != DK_OK ||
+        read_routes(m, comps, &e) != DK_OK || read_expect(m, expect, &e) != DK_OK)
+        goto fail;
+    cJSON_Delete(root);
+    return m;
+fail:
+    if (e.status == DK_OK) /* a callee that failed without saying why */
+        dk_error_set(&e, DK_EINTERNAL, "reading the model failed");
+    dk_error_prefix(&e, "%s: ", source);
+    if (err != NULL)
+        *err = e;
+    dk_model_free(m);
+    cJSON_Delete(root);
+    return NULL;
+}

@@ -1,0 +1,161 @@
+/* report_json.c - a finished run's results as JSON (docs/json-schemas.md, "report"). */
+#include "designkit/export.h"
+
+#include <string.h>
+
+#include "designkit/alloc.h"
+#include "designkit/hist.h"
+#include "export/json_util.h"
+
+/* The latency summary of a histogram, or JSON null when nothing was recorded: a 0 ns p99 for a
+ * component that served nothing would read as a very fast component. */
+static cJSON *latency_json(const dk_hist_t *h)
+{
+    if (h == NULL || dk_hist_count(h) == 0)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || !dk__json_add_u64(o, "count", dk_hist_count(h)) ||
+        cJSON_AddNumberToObject(o, "mean_ns", dk_hist_mean(h)) == NULL ||
+        cJSON_AddNumberToObject(o, "p50_ns", (double)dk_hist_percentile(h, 50)) == NULL ||
+        cJSON_AddNumberToObject(o, "p90_ns", (double)dk_hist_percentile(h, 90)) == NULL ||
+        cJSON_AddNumberToObject(o, "p99_ns", (double)dk_hist_percentile(h, 99)) == NULL ||
+        cJSON_AddNumberToObject(o, "p999_ns", (double)dk_hist_percentile(h, 99.9)) == NULL ||
+        cJSON_AddNumberToObject(o, "max_ns", (double)dk_hist_max(h)) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Adds `value`, or null when `defined` is 0 (a ratio with nothing to divide). */
+static int add_ratio(cJSON *o, const char *key, int defined, double value)
+{
+    if (defined)
+        return cJSON_AddNumberToObject(o, key, value) != NULL;
+    return cJSON_AddNullToObject(o, key) != NULL;
+}
+
+static cJSON *component_json(const dk_actor_t *a, double end_ns)
+{
+    const dk_actor_stats *s = dk_actor_get_stats(a);
+    double secs = end_ns / 1e9;
+    uint64_t lookups = s->hits + s->misses;
+    cJSON *o = cJSON_CreateObject();
+
+    if (o == NULL || cJSON_AddStringToObject(o, "name", dk_actor_name(a)) == NULL ||
+        cJSON_AddStringToObject(o, "kind", dk_actor_kind(a)) == NULL ||
+        !dk__json_add_u64(o, "arrivals", s->arrivals) ||
+        !dk__json_add_u64(o, "completed", s->completed) ||
+        !dk__json_add_u64(o, "rejected", s->rejected) ||
+        !dk__json_add_u64(o, "failed", s->failed) ||
+        cJSON_AddNumberToObject(o, "throughput", secs > 0 ? (double)s->completed / secs : 0.0) ==
+            NULL ||
+        !add_ratio(o, "utilisation", s->servers > 0 && end_ns > 0,
+                   s->busy_area / ((double)s->servers * end_ns)) ||
+        cJSON_AddNumberToObject(o, "mean_queue", end_ns > 0 ? s->queue_area / end_ns : 0.0) ==
+            NULL ||
+        !add_ratio(o, "hit_ratio", lookups > 0, (double)s->hits / (double)lookups) ||
+        !dk__json_attach(o, "latency", latency_json(s->latency))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static cJSON *class_json(const dk_sim_t *sim, uint32_t cls, double end_ns)
+{
+    const dk_class_stats *s = dk_sim_class_stats(sim, cls);
+    double secs = end_ns / 1e9;
+    uint64_t answered = s->completed + s->failed;
+    cJSON *o = cJSON_CreateObject();
+
+    if (o == NULL || cJSON_AddStringToObject(o, "name", dk_sim_class_name(sim, cls)) == NULL ||
+        !dk__json_add_u64(o, "created", s->created) ||
+        !dk__json_add_u64(o, "completed", s->completed) ||
+        !dk__json_add_u64(o, "failed", s->failed) ||
+        !dk__json_add_u64(o, "in_flight", s->created > answered ? s->created - answered : 0) ||
+        cJSON_AddNumberToObject(o, "throughput", secs > 0 ? (double)s->completed / secs : 0.0) ==
+            NULL ||
+        !add_ratio(o, "availability", answered > 0, (double)s->completed / (double)answered) ||
+        !dk__json_attach(o, "latency", latency_json(s->latency))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/*
+ * dk_report_json - the report is built as one cJSON tree and printed once, so that the text is
+ * a function of the run alone (same seed, same bytes). Counts and the seed are written as exact
+ * integers (see dk__json_add_u64); rates and ratios as cJSON prints doubles (shortest text that
+ * reads back to the same value). Fails with DK_EINVAL if `expectations_json` is not a JSON
+ * array, DK_ENOMEM on out-of-memory.
+ */
+dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed,
+                         const char *expectations_json, char **json, dk_error *err)
+{
+    cJSON *root = NULL, *expect = NULL, *comps, *classes;
+    const char *name = m != NULL ? dk_model_name(m) : NULL;
+
+    if (json != NULL)
+        *json = NULL;
+    if (sim == NULL || json == NULL)
+        return dk_error_set(err, DK_EINVAL, "dk_report_json: simulator and output are required");
+    dk__json_init();
+
+    if (expectations_json != NULL) {
+        expect = cJSON_Parse(expectations_json);
+        if (expect == NULL && dk__json_out_of_memory())
+            return dk_error_set(err, DK_ENOMEM, "out of memory reading the expectations");
+        if (!cJSON_IsArray(expect)) {
+            cJSON_Delete(expect);
+            return dk_error_set(err, DK_EINVAL,
+                                "report: expectations must be a JSON array (got %s)",
+                                expect == NULL ? "malformed JSON" : "another value");
+        }
+    } else {
+        expect = cJSON_CreateArray();
+    }
+
+    double end_ns = (double)dk_sim_end_time(sim);
+    root = cJSON_CreateObject();
+    if (expect == NULL || root == NULL ||
+        cJSON_AddStringToObject(root, "designkit", "report") == NULL ||
+        cJSON_AddNumberToObject(root, "version", DK_REPORT_SCHEMA_VERSION) == NULL ||
+        (name != NULL ? cJSON_AddStringToObject(root, "model", name)
+                      : cJSON_AddNullToObject(root, "model")) == NULL ||
+        !dk__json_add_u64(root, "seed", seed) ||
+        cJSON_AddNumberToObject(root, "duration_s", end_ns / 1e9) == NULL ||
+        !dk__json_add_u64(root, "events", dk_sim_events(sim)) ||
+        !dk__json_add_u64(root, "in_flight", dk_sim_in_flight(sim)) ||
+        (comps = cJSON_AddArrayToObject(root, "components")) == NULL ||
+        (classes = cJSON_AddArrayToObject(root, "classes")) == NULL)
+        goto oom;
+
+    for (size_t i = 0; i < dk_sim_actor_count(sim); i++) {
+        cJSON *o = component_json(dk_sim_actor(sim, i), end_ns);
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(comps, o);
+    }
+    for (size_t i = 0; i < dk_sim_class_count(sim); i++) {
+        cJSON *o = class_json(sim, (uint32_t)i, end_ns);
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(classes, o);
+    }
+    int attached = dk__json_attach(root, "expectations", expect);
+    expect = NULL; /* root owns it now, or it was deleted */
+    if (!attached)
+        goto oom;
+
+    *json = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (*json == NULL)
+        return dk_error_set(err, DK_ENOMEM, "out of memory writing the report");
+    return DK_OK;
+oom:
+    cJSON_Delete(expect);
+    cJSON_Delete(root);
+    return dk_error_set(err, DK_ENOMEM, "out of memory writing the report");
+}

@@ -1,0 +1,121 @@
+/* balancer.c - load-balancing algorithms: round robin, random, least connections. */
+#include "designkit/balancer.h"
+
+#include <string.h>
+#include "designkit/alloc.h"
+
+struct dk_lb {
+    dk_lb_algorithm algorithm;
+    size_t n;
+    size_t last;   /* the previous pick: round robin and tie rotation continue after it */
+    size_t *conns; /* requests in flight per backend */
+};
+
+static const char *const names[] = {"round_robin", "random", "least_connections"};
+
+const char *dk_lb_algorithm_name(dk_lb_algorithm a)
+{
+    return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "unknown";
+}
+
+/*
+ * dk_lb_algorithm_parse - the algorithm named as dk_lb_algorithm_name writes it; DK_ENOTFOUND
+ * for anything else (and DK_EINVAL for NULL arguments).
+ */
+dk_status dk_lb_algorithm_parse(const char *name, dk_lb_algorithm *out)
+{
+    if (name == NULL || out == NULL)
+        return DK_EINVAL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (dk_lb_algorithm)i;
+            return DK_OK;
+        }
+    return DK_ENOTFOUND;
+}
+
+/*
+ * dk_lb_new - a balancer over `backends` backends. DK_EINVAL for zero backends or an unknown
+ * algorithm, DK_ENOMEM. The first round-robin pick is backend 0.
+ */
+dk_lb_t *dk_lb_new(dk_lb_algorithm algorithm, size_t backends, dk_error *err)
+{
+    if ((unsigned)algorithm >= sizeof names / sizeof names[0]) {
+        dk_error_set(err, DK_EINVAL, "balancer: unknown algorithm %d", (int)algorithm);
+        return NULL;
+    }
+    if (backends == 0) {
+        dk_error_set(err, DK_EINVAL, "balancer: needs at least one backend (got 0)");
+        return NULL;
+    }
+    dk_lb_t *lb = dk_calloc(1, sizeof *lb);
+    if (lb != NULL)
+        lb->conns = dk_calloc(backends, sizeof *lb->conns);
+    if (lb == NULL || lb->conns == NULL) {
+        dk_free(lb);
+        dk_error_set(err, DK_ENOMEM, "balancer: out of memory");
+        return NULL;
+    }
+    lb->algorithm = algorithm;
+    lb->n = backends;
+    lb->last = backends - 1;
+    return lb;
+}
+
+void dk_lb_free(dk_lb_t *lb)
+{
+    if (lb == NULL)
+        return;
+    dk_free(lb->conns);
+    dk_free(lb);
+}
+
+/* The backend with the fewest connections, scanning from the one after the last pick so that
+ * among equals the choice rotates instead of piling onto backend 0. */
+static size_t least_connections(const dk_lb_t *lb)
+{
+    size_t best = (lb->last + 1) % lb->n;
+    for (size_t k = 1; k < lb->n; k++) {
+        size_t i = (lb->last + 1 + k) % lb->n;
+        if (lb->conns[i] < lb->conns[best])
+            best = i;
+    }
+    return best;
+}
+
+size_t dk_lb_pick(dk_lb_t *lb, dk_rng_t *rng)
+{
+    size_t i;
+    switch (lb->algorithm) {
+    case DK_LB_RANDOM:
+        i = (size_t)dk_rng_below(rng, lb->n);
+        break;
+    case DK_LB_LEAST_CONNECTIONS:
+        i = least_connections(lb);
+        break;
+    case DK_LB_ROUND_ROBIN:
+    default:
+        i = lb->last + 1 == lb->n ? 0 : lb->last + 1;
+        break;
+    }
+    lb->last = i;
+    lb->conns[i]++;
+    return i;
+}
+
+/* A done for a backend with no connections is ignored: the count never wraps. */
+void dk_lb_done(dk_lb_t *lb, size_t i)
+{
+    if (i < lb->n && lb->conns[i] > 0)
+        lb->conns[i]--;
+}
+
+size_t dk_lb_connections(const dk_lb_t *lb, size_t i)
+{
+    return i < lb->n ? lb->conns[i] : 0;
+}
+
+size_t dk_lb_backends(const dk_lb_t *lb)
+{
+    return lb->n;
+}

@@ -1,0 +1,119 @@
+/* cache.c - dk_cache_t: the policy registry, expiry arithmetic and the hit/miss counters. */
+#include "designkit/cache.h"
+
+#include <string.h>
+#include "designkit/alloc.h"
+#include "patterns/cache_policy.h"
+
+/* Later policies (arc, lfu, ...) add a line here and in the error text below. */
+static const dk__cache_policy *const policies[] = {&dk__cache_lru};
+#define NPOLICIES (sizeof policies / sizeof policies[0])
+
+struct dk_cache {
+    const dk__cache_policy *policy;
+    void *impl;
+    uint64_t capacity;
+    uint64_t hits, misses, evictions;
+};
+
+/*
+ * dk_cache_new - a cache of `capacity` entries under `policy` (NULL means "lru"). DK_ENOTFOUND
+ * for an unknown policy, DK_EINVAL for a zero capacity, DK_ENOMEM.
+ */
+dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
+{
+    const dk__cache_policy *p = NULL;
+    if (policy == NULL)
+        policy = "lru";
+    for (size_t i = 0; i < NPOLICIES; i++)
+        if (strcmp(policies[i]->name, policy) == 0)
+            p = policies[i];
+    if (p == NULL) {
+        dk_error_set(err, DK_ENOTFOUND, "unknown cache policy \"%s\" (use lru)", policy);
+        return NULL;
+    }
+    if (capacity == 0) {
+        dk_error_set(err, DK_EINVAL, "cache capacity must be a positive integer (got 0)");
+        return NULL;
+    }
+    dk_cache_t *c = dk_calloc(1, sizeof *c);
+    if (c == NULL) {
+        dk_error_set(err, DK_ENOMEM, "cache: out of memory");
+        return NULL;
+    }
+    c->impl = p->create(capacity, err);
+    if (c->impl == NULL) {
+        dk_free(c);
+        return NULL;
+    }
+    c->policy = p;
+    c->capacity = capacity;
+    return c;
+}
+
+void dk_cache_free(dk_cache_t *c)
+{
+    if (c == NULL)
+        return;
+    c->policy->destroy(c->impl);
+    dk_free(c);
+}
+
+int dk_cache_get(dk_cache_t *c, uint64_t key, int64_t now)
+{
+    int hit = c->policy->get(c->impl, key, now);
+    if (hit)
+        c->hits++;
+    else
+        c->misses++;
+    return hit;
+}
+
+/* A ttl that would carry the expiry past INT64_MAX saturates to "never". */
+int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl)
+{
+    int64_t expires = ttl <= 0 || now > INT64_MAX - ttl ? INT64_MAX : now + ttl;
+    int evicted = c->policy->put(c->impl, key, now, expires);
+    c->evictions += (uint64_t)evicted;
+    return evicted;
+}
+
+int dk_cache_remove(dk_cache_t *c, uint64_t key)
+{
+    return c->policy->remove(c->impl, key);
+}
+
+int dk_cache_contains(const dk_cache_t *c, uint64_t key)
+{
+    return c->policy->contains(c->impl, key);
+}
+
+uint64_t dk_cache_size(const dk_cache_t *c)
+{
+    return c->policy->size(c->impl);
+}
+
+uint64_t dk_cache_capacity(const dk_cache_t *c)
+{
+    return c->capacity;
+}
+
+const char *dk_cache_policy(const dk_cache_t *c)
+{
+    return c->policy->name;
+}
+
+uint64_t dk_cache_hits(const dk_cache_t *c)
+{
+    return c->hits;
+}
+
+uint64_t dk_cache_misses(const dk_cache_t *c)
+{
+    return c->misses;
+}
+
+uint64_t dk_cache_evictions(const dk_cache_t *c)
+{
+    return c->evictions;
+}

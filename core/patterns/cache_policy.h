@@ -1,0 +1,27 @@
+/* cache_policy.h - the eviction-policy interface behind dk_cache_t (internal to core/patterns). */
+#ifndef DK_PATTERNS_CACHE_POLICY_H
+#define DK_PATTERNS_CACHE_POLICY_H
+
+#include <stdint.h>
+#include "designkit/status.h"
+
+/* A policy keeps the entries and decides what to evict; cache.c keeps the counters and the
+ * registry. Every policy takes all its memory in create() so the operations allocate nothing.
+ * Expiry is the policy's to enforce (it owns the entries): get() treats an entry whose expiry is
+ * <= now as absent and removes it. */
+typedef struct dk__cache_policy {
+    const char *name;
+    void *(*create)(uint64_t capacity, dk_error *err);
+    void (*destroy)(void *p);
+    int (*get)(void *p, uint64_t key, int64_t now); /* 1 hit (touches), 0 miss */
+    /* Inserts or refreshes key with absolute expiry `expires` (INT64_MAX: never); 1 if another
+     * entry was evicted to make room. */
+    int (*put)(void *p, uint64_t key, int64_t now, int64_t expires);
+    int (*remove)(void *p, uint64_t key);           /* 1 if present */
+    int (*contains)(const void *p, uint64_t key);   /* no touch, no expiry */
+    uint64_t (*size)(const void *p);
+} dk__cache_policy;
+
+extern const dk__cache_policy dk__cache_lru;
+
+#endif

@@ -1,0 +1,297 @@
+/* actor_station.c - the station actor: servers, a bounded FIFO queue, service times, flows. */
+#include <string.h>
+#include "designkit/alloc.h"
+#include "sim/engine.h"
+#include "sim/station.h"
+
+/* Timer tag: the service time of ev->ptr (a call) is over. */
+#define TAG_SERVED 1
+
+/* call->value marks where a call is inside the station, for abandon(): the field is the
+ * callee's to use, and flows keep their own state in step/frame. */
+#define IN_SERVICE 0.0
+#define IN_FLOW 1.0
+
+typedef struct station {
+    dk_actor_ops ops; /* a copy per station so that ops.kind can name what it models */
+    char *kind;
+    uint32_t servers; /* 0: infinite */
+    uint32_t queue_limit;
+    dk_dist_t *service;
+    dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next */
+    uint32_t queued;
+    uint32_t busy; /* calls in service or inside a flow */
+    dk_flow *routes; /* by class index; ops NULL where no route */
+    size_t nroutes;
+    dk_flow fallback; /* the default route */
+    dk__station_serve_fn serve;
+    void *ud;
+    void (*ud_free)(void *);
+} station;
+
+static void free_flow(dk_flow *f)
+{
+    if (f->ops != NULL && f->ops->destroy != NULL)
+        f->ops->destroy(f->data);
+    f->ops = NULL;
+    f->data = NULL;
+}
+
+static void station_destroy(void *data)
+{
+    station *s = data;
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->nroutes; i++)
+        free_flow(&s->routes[i]);
+    dk_free(s->routes);
+    free_flow(&s->fallback);
+    if (s->ud_free != NULL)
+        s->ud_free(s->ud);
+    dk_dist_free(s->service);
+    dk_free(s->kind);
+    dk_free(s);
+}
+
+static uint64_t station_held(const dk_actor_t *self)
+{
+    const station *s = self->data;
+    return (uint64_t)s->busy + s->queued;
+}
+
+static const dk_flow *route_of(const station *s, uint32_t cls)
+{
+    if (cls < s->nroutes && s->routes[cls].ops != NULL)
+        return &s->routes[cls];
+    return s->fallback.ops != NULL ? &s->fallback : NULL;
+}
+
+static void set_counts(dk_actor_t *self, const station *s)
+{
+    dk__actor_advance(self, self->sim->now);
+    self->stats.busy = s->busy;
+    self->stats.queued = s->queued;
+}
+
+/* A worker takes `call`: its service time starts now. */
+static void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    call->value = IN_SERVICE;
+    dk_time_t t = s->service != NULL ? dk__sample_time(s->service, &self->rng) : 0;
+    dk__sim_schedule(self->sim, self, t, DK_EV_TIMER, NULL, TAG_SERVED, call);
+}
+
+/* `call` is answered; its worker takes the next waiting call or goes idle. */
+static void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
+{
+    dk_sim_reply(self->sim, call, st);
+    if (s->qhead != NULL) {
+        dk_call_t *next = s->qhead;
+        s->qhead = next->next;
+        if (s->qhead == NULL)
+            s->qtail = NULL;
+        next->next = NULL;
+        s->queued--;
+        set_counts(self, s);
+        begin_service(self, s, next);
+    } else {
+        s->busy--;
+        set_counts(self, s);
+    }
+}
+
+static void flow_result(dk_actor_t *self, station *s, const dk_flow *f, dk_call_t *call,
+                        dk_flow_result r)
+{
+    if (r == DK_FLOW_OK) {
+        finish(self, s, call, DK_REPLY_OK);
+    } else if (r == DK_FLOW_WAIT) {
+        if (call->pending == 0)
+            dk_sim_abort(self->sim, DK_EINTERNAL,
+                         "%s \"%s\": flow \"%s\" waits but made no sub-call", s->kind, self->name,
+                         f->ops->name ? f->ops->name : "?");
+    } else {
+        finish(self, s, call, DK_REPLY_FAILED);
+    }
+}
+
+static void served(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    if (s->serve != NULL) {
+        finish(self, s, call, s->serve(self, s->ud, call));
+        return;
+    }
+    const dk_flow *f = route_of(s, call->cls);
+    if (f == NULL) {
+        finish(self, s, call, DK_REPLY_OK);
+        return;
+    }
+    dk_flow_ctx ctx = {self->sim, self, call, NULL};
+    call->value = IN_FLOW;
+    call->step = 0;
+    call->frame = NULL;
+    flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
+}
+
+static void station_event(dk_actor_t *self, const dk_event *ev)
+{
+    station *s = self->data;
+    switch (ev->kind) {
+    case DK_EV_CALL: {
+        dk_call_t *call = ev->call;
+        if (s->servers == 0 || s->busy < s->servers) {
+            s->busy++;
+            set_counts(self, s);
+            begin_service(self, s, call);
+        } else if (s->queue_limit != 0 && s->queued >= s->queue_limit) {
+            dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
+        } else {
+            call->next = NULL;
+            if (s->qtail != NULL)
+                s->qtail->next = call;
+            else
+                s->qhead = call;
+            s->qtail = call;
+            s->queued++;
+            set_counts(self, s);
+        }
+        break;
+    }
+    case DK_EV_TIMER:
+        if (ev->tag == TAG_SERVED)
+            served(self, s, ev->ptr);
+        break;
+    case DK_EV_REPLY: {
+        dk_call_t *call = ev->call->parent;
+        const dk_flow *f = route_of(s, call->cls);
+        if (f == NULL) { /* a route cannot vanish mid-run: this is an engine bug */
+            dk_sim_abort(self->sim, DK_EINTERNAL, "%s \"%s\": reply for a call with no flow",
+                         s->kind, self->name);
+            return;
+        }
+        dk_flow_ctx ctx = {self->sim, self, call, ev->call};
+        flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* The simulator is being freed with `call` still here: a flow may hold state for it. */
+static void station_abandon(dk_actor_t *self, dk_call_t *call)
+{
+    station *s = self->data;
+    if (call->value != IN_FLOW)
+        return;
+    const dk_flow *f = route_of(s, call->cls);
+    if (f != NULL && f->ops->abandon != NULL)
+        f->ops->abandon(f->data, call);
+}
+
+dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
+                            const dk_station_config *cfg, dk__station_serve_fn serve, void *ud,
+                            void (*ud_free)(void *), dk_error *err)
+{
+    if (name == NULL || kind == NULL || cfg == NULL) {
+        dk_error_set(err, DK_EINVAL, "station: name, kind and configuration are required");
+        goto fail;
+    }
+    station *s = dk_calloc(1, sizeof *s);
+    if (s == NULL)
+        goto oom;
+    s->kind = dk_strdup(kind);
+    if (s->kind == NULL || (cfg->service != NULL && (s->service = dk_dist_clone(cfg->service)) ==
+                                                        NULL)) {
+        station_destroy(s);
+        goto oom;
+    }
+    s->servers = cfg->servers;
+    s->queue_limit = cfg->queue_limit;
+    s->serve = serve;
+    s->ud = ud;
+    s->ud_free = ud_free;
+    s->ops.kind = s->kind;
+    s->ops.on_event = station_event;
+    s->ops.held = station_held;
+    s->ops.destroy = station_destroy;
+    dk_actor_t *a = dk_sim_add_actor(sim, name, &s->ops, s, err);
+    if (a == NULL)
+        return NULL; /* add_actor destroyed s, and with it ud */
+    a->abandon = station_abandon;
+    a->stats.servers = cfg->servers;
+    return a;
+oom:
+    dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", kind, name);
+fail:
+    if (ud_free != NULL)
+        ud_free(ud);
+    return NULL;
+}
+
+void *dk__station_ud(const dk_actor_t *a)
+{
+    if (a == NULL || a->ops->on_event != station_event)
+        return NULL;
+    return ((const station *)a->data)->ud;
+}
+
+/*
+ * dk_sim_add_station - a station actor of `kind` (NULL: "service"); see sim.h for the model.
+ */
+dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
+                               const dk_station_config *cfg, dk_error *err)
+{
+    return dk__station_add(sim, name, kind != NULL ? kind : "service", cfg, NULL, NULL, NULL,
+                           err);
+}
+
+/*
+ * dk_station_route - routes class `cls` (UINT32_MAX: the default) to `flow`, replacing and
+ * freeing any flow there before. The station owns `flow` from here on, also on failure:
+ * DK_EINVAL if `station` is not a station or flow.ops is NULL, DK_ESTATE once the run has
+ * started (a reply must find the flow that made its call), DK_ENOMEM.
+ */
+dk_status dk_station_route(dk_actor_t *station_actor, uint32_t cls, dk_flow flow, dk_error *err)
+{
+    dk_status st = DK_OK;
+    if (station_actor == NULL || station_actor->ops->on_event != station_event) {
+        st = dk_error_set(err, DK_EINVAL, "route: \"%s\" is not a station",
+                          station_actor ? station_actor->name : "(null)");
+        goto fail;
+    }
+    station *s = station_actor->data;
+    if (flow.ops == NULL || flow.ops->step == NULL) {
+        st = dk_error_set(err, DK_EINVAL, "%s \"%s\": route needs a flow with a step function",
+                          s->kind, station_actor->name);
+        goto fail;
+    }
+    if (station_actor->sim->ran) {
+        st = dk_error_set(err, DK_ESTATE, "%s \"%s\": routes cannot change once the run started",
+                          s->kind, station_actor->name);
+        goto fail;
+    }
+    if (cls == UINT32_MAX) {
+        free_flow(&s->fallback);
+        s->fallback = flow;
+        return DK_OK;
+    }
+    if (cls >= s->nroutes) {
+        size_t n = (size_t)cls + 1;
+        dk_flow *v = dk_realloc(s->routes, n * sizeof *v);
+        if (v == NULL) {
+            st = dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", s->kind,
+                              station_actor->name);
+            goto fail;
+        }
+        memset(v + s->nroutes, 0, (n - s->nroutes) * sizeof *v);
+        s->routes = v;
+        s->nroutes = n;
+    }
+    free_flow(&s->routes[cls]);
+    s->routes[cls] = flow;
+    return DK_OK;
+fail:
+    free_flow(&flow);
+    return st;
+}

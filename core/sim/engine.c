@@ -1,0 +1,681 @@
+/* engine.c - the simulator: actors, links, classes, the call pool, the event loop, the books. */
+#include "sim/engine.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "designkit/alloc.h"
+
+#define FIRST_CHUNK 256
+#define MAX_CHUNK 65536
+
+dk_time_t dk__sample_time(const dk_dist_t *d, dk_rng_t *rng)
+{
+    if (d == NULL)
+        return 0;
+    double x = dk_dist_sample(d, rng);
+    if (!(x > 0)) /* negative draws (a normal's tail) and NaN are "no time" */
+        return 0;
+    if (x >= 4.0e18) /* clamp: a heavy tail must not overflow the clock */
+        return (dk_time_t)4000000000000000000LL;
+    return (dk_time_t)(x + 0.5);
+}
+
+/* ---- life cycle ---- */
+
+/*
+ * dk_sim_new - an empty simulator; every random stream derives from `seed`. NULL with
+ * *status = DK_ENOMEM when memory runs out.
+ */
+dk_sim_t *dk_sim_new(uint64_t seed, dk_status *status)
+{
+    dk_sim_t *sim = dk_calloc(1, sizeof *sim);
+    if (sim == NULL || dk__evq_init(&sim->q, 1024) != DK_OK) {
+        dk_free(sim);
+        if (status)
+            *status = DK_ENOMEM;
+        return NULL;
+    }
+    sim->seed = seed;
+    sim->chunk_size = FIRST_CHUNK;
+    if (status)
+        *status = DK_OK;
+    return sim;
+}
+
+static void free_actor(dk_actor_t *a)
+{
+    if (a->ops->destroy)
+        a->ops->destroy(a->data);
+    for (size_t i = 0; i < a->nout; i++)
+        dk_dist_free(a->out[i].latency);
+    dk_free(a->out);
+    dk_hist_free(a->stats.latency);
+    dk_free(a->name);
+    dk_free(a);
+}
+
+/*
+ * dk_sim_free - frees the simulator, its actors (through their ops->destroy) and every pooled
+ * call. Calls still inside an actor (a run cut off mid-flight) are offered to the actor's
+ * abandon hook first, so flows can drop per-call state they keep outside the call.
+ */
+void dk_sim_free(dk_sim_t *sim)
+{
+    if (sim == NULL)
+        return;
+    for (dk__call_chunk *c = sim->chunks; c != NULL; c = c->next)
+        for (size_t i = 0; i < c->n; i++) {
+            dk__call_slot *s = &c->slots[i];
+            if (s->live && s->call.callee != NULL && s->call.callee->abandon != NULL &&
+                s->call.status == DK_REPLY_PENDING)
+                s->call.callee->abandon(s->call.callee, &s->call);
+        }
+    for (size_t i = 0; i < sim->nactors; i++)
+        free_actor(sim->actors[i]);
+    dk_free(sim->actors);
+    for (size_t i = 0; i < sim->nclasses; i++) {
+        dk_free(sim->classes[i].name);
+        dk_hist_free(sim->classes[i].stats.latency);
+    }
+    dk_free(sim->classes);
+    while (sim->chunks != NULL) {
+        dk__call_chunk *next = sim->chunks->next;
+        dk_free(sim->chunks);
+        sim->chunks = next;
+    }
+    dk__evq_destroy(&sim->q);
+    dk_free(sim);
+}
+
+/*
+ * dk_sim_add_actor - registers an actor. Fails with DK_EINVAL (NULL name or ops, no on_event),
+ * DK_EEXIST (name taken), DK_ESTATE (the run has started) or DK_ENOMEM; on any failure `data`
+ * is destroyed through ops->destroy, so the caller never has to clean up after us.
+ */
+dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
+                             void *data, dk_error *err)
+{
+    dk_status st = DK_OK;
+    dk_actor_t *a = NULL;
+    if (sim == NULL || name == NULL || ops == NULL || ops->on_event == NULL) {
+        st = dk_error_set(err, DK_EINVAL, "actor: name, ops and ops->on_event are required");
+        goto fail;
+    }
+    if (sim->ran) {
+        st = dk_error_set(err, DK_ESTATE, "actor \"%s\": the simulation has already run", name);
+        goto fail;
+    }
+    if (dk_sim_find_actor(sim, name) != NULL) {
+        st = dk_error_set(err, DK_EEXIST, "actor \"%s\" already exists", name);
+        goto fail;
+    }
+    if (sim->nactors == sim->cap_actors) {
+        size_t cap = sim->cap_actors ? sim->cap_actors * 2 : 8;
+        dk_actor_t **v = dk_realloc(sim->actors, cap * sizeof *v);
+        if (v == NULL)
+            goto oom;
+        sim->actors = v;
+        sim->cap_actors = cap;
+    }
+    a = dk_calloc(1, sizeof *a);
+    if (a == NULL)
+        goto oom;
+    a->name = dk_strdup(name);
+    a->stats.latency = dk_hist_new(NULL);
+    if (a->name == NULL || a->stats.latency == NULL) {
+        dk_free(a->name);
+        dk_hist_free(a->stats.latency);
+        dk_free(a);
+        goto oom;
+    }
+    a->ops = ops;
+    a->data = data;
+    a->sim = sim;
+    a->index = sim->nactors;
+    dk_rng_seed_named(&a->rng, sim->seed, name);
+    sim->actors[sim->nactors++] = a;
+    return a;
+oom:
+    st = dk_error_set(err, DK_ENOMEM, "actor \"%s\": out of memory", name);
+fail:
+    (void)st;
+    if (ops != NULL && ops->destroy != NULL)
+        ops->destroy(data);
+    return NULL;
+}
+
+static dk__link *find_link(const dk_actor_t *from, const dk_actor_t *to)
+{
+    for (size_t i = 0; i < from->nout; i++)
+        if (from->out[i].to == to)
+            return &from->out[i];
+    return NULL;
+}
+
+/*
+ * dk_sim_link - adds the link from -> to. DK_EINVAL for NULL actors, a self-link or actors of
+ * another simulator; DK_EEXIST if the pair is linked already; DK_ESTATE after the run; DK_ENOMEM.
+ * The link's latency draws come from its own stream named "from>to".
+ */
+dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_dist_t *latency,
+                      dk_error *err)
+{
+    if (sim == NULL || from == NULL || to == NULL || from->sim != sim || to->sim != sim)
+        return dk_error_set(err, DK_EINVAL, "link: both actors must belong to this simulator");
+    if (from == to)
+        return dk_error_set(err, DK_EINVAL, "link: \"%s\" cannot call itself", from->name);
+    if (sim->ran)
+        return dk_error_set(err, DK_ESTATE, "link: the simulation has already run");
+    if (find_link(from, to) != NULL)
+        return dk_error_set(err, DK_EEXIST, "link \"%s\" -> \"%s\" already exists", from->name,
+                            to->name);
+    if (from->nout == from->cap_out) {
+        size_t cap = from->cap_out ? from->cap_out * 2 : 4;
+        dk__link *v = dk_realloc(from->out, cap * sizeof *v);
+        if (v == NULL)
+            return dk_error_set(err, DK_ENOMEM, "link: out of memory");
+        from->out = v;
+        from->cap_out = cap;
+    }
+    dk__link *l = &from->out[from->nout];
+    memset(l, 0, sizeof *l);
+    l->to = to;
+    if (latency != NULL && (l->latency = dk_dist_clone(latency)) == NULL)
+        return dk_error_set(err, DK_ENOMEM, "link: out of memory");
+    char label[512];
+    snprintf(label, sizeof label, "%s>%s", from->name, to->name);
+    dk_rng_seed_named(&l->rng, sim->seed, label);
+    from->nout++;
+    return DK_OK;
+}
+
+/* ---- classes ---- */
+
+/*
+ * dk_sim_add_class - registers a request class (copied) and gives its index; a known name
+ * gives its existing index. DK_EINVAL for NULL or empty names, DK_ENOMEM.
+ */
+dk_status dk_sim_add_class(dk_sim_t *sim, const char *name, uint32_t *index)
+{
+    uint32_t found;
+    if (sim == NULL || name == NULL || name[0] == '\0')
+        return DK_EINVAL;
+    if (dk_sim_class_find(sim, name, &found)) {
+        if (index)
+            *index = found;
+        return DK_OK;
+    }
+    if (sim->nclasses == sim->cap_classes) {
+        size_t cap = sim->cap_classes ? sim->cap_classes * 2 : 4;
+        dk__class *v = dk_realloc(sim->classes, cap * sizeof *v);
+        if (v == NULL)
+            return DK_ENOMEM;
+        sim->classes = v;
+        sim->cap_classes = cap;
+    }
+    dk__class *c = &sim->classes[sim->nclasses];
+    memset(c, 0, sizeof *c);
+    c->name = dk_strdup(name);
+    c->stats.latency = dk_hist_new(NULL);
+    if (c->name == NULL || c->stats.latency == NULL) {
+        dk_free(c->name);
+        dk_hist_free(c->stats.latency);
+        return DK_ENOMEM;
+    }
+    if (index)
+        *index = (uint32_t)sim->nclasses;
+    sim->nclasses++;
+    return DK_OK;
+}
+
+size_t dk_sim_class_count(const dk_sim_t *sim)
+{
+    return sim->nclasses;
+}
+
+const char *dk_sim_class_name(const dk_sim_t *sim, uint32_t cls)
+{
+    return cls < sim->nclasses ? sim->classes[cls].name : NULL;
+}
+
+int dk_sim_class_find(const dk_sim_t *sim, const char *name, uint32_t *cls)
+{
+    for (size_t i = 0; i < sim->nclasses; i++)
+        if (strcmp(sim->classes[i].name, name) == 0) {
+            if (cls)
+                *cls = (uint32_t)i;
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- the run's primitives ---- */
+
+dk_time_t dk_sim_now(const dk_sim_t *sim)
+{
+    return sim->now;
+}
+
+void dk_sim_abort(dk_sim_t *sim, dk_status status, const char *fmt, ...)
+{
+    if (sim->stop)
+        return;
+    sim->stop = 1;
+    sim->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sim->error, sizeof sim->error, fmt, ap);
+    va_end(ap);
+}
+
+void dk__sim_schedule(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t kind,
+                      dk_call_t *call, uint32_t tag, void *ptr)
+{
+    dk_event ev;
+    ev.time = sim->now + delay;
+    ev.seq = 0;
+    ev.actor = actor;
+    ev.call = call;
+    ev.ptr = ptr;
+    ev.kind = kind;
+    ev.tag = tag;
+    if (dk__evq_push(&sim->q, &ev) != DK_OK)
+        dk_sim_abort(sim, DK_ENOMEM, "out of memory scheduling an event at t=%lld ns",
+                     (long long)ev.time);
+}
+
+/* Adds a chunk of calls to the free list; chunks double up to MAX_CHUNK so that small runs stay
+ * small and large ones make few allocations. */
+static int grow_pool(dk_sim_t *sim)
+{
+    size_t n = sim->chunk_size;
+    dk__call_chunk *c = dk_malloc(sizeof *c + n * sizeof c->slots[0]);
+    if (c == NULL)
+        return 0;
+    c->n = n;
+    c->next = sim->chunks;
+    sim->chunks = c;
+    for (size_t i = n; i-- > 0;) {
+        c->slots[i].live = 0;
+        c->slots[i].call.next = sim->free_calls;
+        sim->free_calls = &c->slots[i].call;
+    }
+    if (sim->chunk_size < MAX_CHUNK)
+        sim->chunk_size *= 2;
+    return 1;
+}
+
+static dk_call_t *take_call(dk_sim_t *sim)
+{
+    if (sim->free_calls == NULL && !grow_pool(sim)) {
+        dk_sim_abort(sim, DK_ENOMEM, "out of memory allocating a call");
+        return NULL;
+    }
+    dk_call_t *c = sim->free_calls;
+    sim->free_calls = c->next;
+    dk__call_slot *s = (dk__call_slot *)c;
+    memset(s, 0, sizeof *s);
+    s->live = 1;
+    c->id = sim->next_call_id++;
+    c->sent = c->arrived = sim->now;
+    return c;
+}
+
+/*
+ * dk_sim_new_call - a root call of class `cls`. NULL (and the run aborted with DK_EINVAL or
+ * DK_ENOMEM) for an unknown class or when memory runs out.
+ */
+dk_call_t *dk_sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key)
+{
+    if (cls >= sim->nclasses) {
+        dk_sim_abort(sim, DK_EINVAL, "request class %u is not registered", (unsigned)cls);
+        return NULL;
+    }
+    dk_call_t *c = take_call(sim);
+    if (c == NULL)
+        return NULL;
+    ((dk__call_slot *)c)->root = 1;
+    c->cls = cls;
+    c->op = op;
+    c->key = key;
+    c->born = sim->now;
+    sim->roots_created++;
+    sim->roots_live++;
+    sim->classes[cls].stats.created++;
+    return c;
+}
+
+void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call)
+{
+    dk__call_slot *s = (dk__call_slot *)call;
+    dk_time_t delay = 0;
+    call->caller = caller;
+    call->callee = callee;
+    call->sent = sim->now;
+    s->link = caller != NULL ? find_link(caller, callee) : NULL;
+    if (s->link != NULL) {
+        s->link->calls++;
+        if (s->link->latency != NULL)
+            delay = dk__sample_time(s->link->latency, &s->link->rng);
+    }
+    dk__sim_schedule(sim, callee, delay, DK_EV_CALL, call, 0, NULL);
+}
+
+/*
+ * dk_sim_call - a sub-call on behalf of `parent` (class and birth inherited), sent at once.
+ * NULL when the pool cannot grow (the run is then aborted).
+ */
+dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_actor_t *callee,
+                       uint8_t op, uint64_t key)
+{
+    dk_call_t *c = take_call(sim);
+    if (c == NULL)
+        return NULL;
+    c->parent = parent;
+    c->op = op;
+    c->key = key;
+    if (parent != NULL) {
+        c->cls = parent->cls;
+        c->born = parent->born;
+        parent->pending++;
+    } else {
+        c->born = sim->now;
+    }
+    dk_sim_send(sim, caller, callee, c);
+    return c;
+}
+
+void dk_sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
+{
+    dk_class_stats *cs = &sim->classes[root->cls].stats;
+    if (root->status == DK_REPLY_OK || root->status == DK_REPLY_HIT ||
+        root->status == DK_REPLY_MISS) {
+        cs->completed++;
+        dk_hist_record(cs->latency, sim->now - root->born);
+    } else {
+        cs->failed++;
+    }
+}
+
+void dk_sim_release(dk_sim_t *sim, dk_call_t *call)
+{
+    dk__call_slot *s = (dk__call_slot *)call;
+    if (!s->live) {
+        dk_sim_abort(sim, DK_EINTERNAL, "call %llu released twice", (unsigned long long)call->id);
+        return;
+    }
+    if (s->root)
+        sim->roots_live--;
+    s->live = 0;
+    call->next = sim->free_calls;
+    sim->free_calls = call;
+}
+
+/*
+ * dk_sim_reply - answers `call`: the callee's counters and latency histogram record it here,
+ * once, whatever kind of actor the callee is. The reply takes the call's link back.
+ */
+void dk_sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
+{
+    if (status <= DK_REPLY_PENDING || status > DK_REPLY_FAILED) {
+        dk_sim_abort(sim, DK_EINVAL, "call %llu answered with invalid status %d",
+                     (unsigned long long)call->id, (int)status);
+        return;
+    }
+    call->status = (uint8_t)status;
+    dk_actor_t *callee = call->callee;
+    if (callee != NULL) {
+        dk_actor_stats *st = &callee->stats;
+        if (status == DK_REPLY_REJECTED)
+            st->rejected++;
+        else if (status == DK_REPLY_FAILED)
+            st->failed++;
+        else
+            st->completed++;
+        dk_hist_record(st->latency, sim->now - call->arrived);
+    }
+    if (call->caller == NULL) {
+        if (((dk__call_slot *)call)->root)
+            dk_sim_record_e2e(sim, call);
+        dk_sim_release(sim, call);
+        return;
+    }
+    dk__link *l = ((dk__call_slot *)call)->link;
+    dk_time_t delay = l != NULL && l->latency != NULL ? dk__sample_time(l->latency, &l->rng) : 0;
+    dk__sim_schedule(sim, call->caller, delay, DK_EV_REPLY, call, 0, NULL);
+}
+
+void dk_sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag, void *ptr)
+{
+    if (delay < 0) {
+        dk_sim_abort(sim, DK_EINVAL, "actor \"%s\": timer with negative delay %lld ns",
+                     actor->name, (long long)delay);
+        return;
+    }
+    dk__sim_schedule(sim, actor, delay, DK_EV_TIMER, NULL, tag, ptr);
+}
+
+void dk_actor_set_busy(dk_actor_t *a, uint32_t busy)
+{
+    dk__actor_advance(a, a->sim->now);
+    a->stats.busy = busy;
+}
+
+void dk_actor_set_queue(dk_actor_t *a, uint32_t queued)
+{
+    dk__actor_advance(a, a->sim->now);
+    a->stats.queued = queued;
+}
+
+int dk_sim_may_create(const dk_sim_t *sim)
+{
+    return sim->max_roots == 0 || sim->roots_created < sim->max_roots;
+}
+
+/* ---- accessors ---- */
+
+const char *dk_actor_name(const dk_actor_t *a)
+{
+    return a->name;
+}
+
+const char *dk_actor_kind(const dk_actor_t *a)
+{
+    return a->ops->kind != NULL ? a->ops->kind : "actor";
+}
+
+void *dk_actor_data(const dk_actor_t *a)
+{
+    return a->data;
+}
+
+dk_sim_t *dk_actor_sim(const dk_actor_t *a)
+{
+    return a->sim;
+}
+
+dk_rng_t *dk_actor_rng(dk_actor_t *a)
+{
+    return &a->rng;
+}
+
+size_t dk_actor_index(const dk_actor_t *a)
+{
+    return a->index;
+}
+
+const dk_actor_stats *dk_actor_get_stats(const dk_actor_t *a)
+{
+    return &a->stats;
+}
+
+dk_actor_stats *dk_actor_stats_mut(dk_actor_t *a)
+{
+    return &a->stats;
+}
+
+uint64_t dk_sim_link_calls(const dk_actor_t *from, const dk_actor_t *to)
+{
+    const dk__link *l = find_link(from, to);
+    return l != NULL ? l->calls : 0;
+}
+
+size_t dk_actor_out_count(const dk_actor_t *a)
+{
+    return a->nout;
+}
+
+dk_actor_t *dk_actor_out(const dk_actor_t *a, size_t i)
+{
+    return i < a->nout ? a->out[i].to : NULL;
+}
+
+size_t dk_sim_actor_count(const dk_sim_t *sim)
+{
+    return sim->nactors;
+}
+
+dk_actor_t *dk_sim_actor(const dk_sim_t *sim, size_t i)
+{
+    return i < sim->nactors ? sim->actors[i] : NULL;
+}
+
+dk_actor_t *dk_sim_find_actor(const dk_sim_t *sim, const char *name)
+{
+    for (size_t i = 0; i < sim->nactors; i++)
+        if (strcmp(sim->actors[i]->name, name) == 0)
+            return sim->actors[i];
+    return NULL;
+}
+
+dk_time_t dk_sim_end_time(const dk_sim_t *sim)
+{
+    return sim->end_time;
+}
+
+uint64_t dk_sim_events(const dk_sim_t *sim)
+{
+    return sim->events;
+}
+
+const dk_class_stats *dk_sim_class_stats(const dk_sim_t *sim, uint32_t cls)
+{
+    return cls < sim->nclasses ? &sim->classes[cls].stats : NULL;
+}
+
+uint64_t dk_sim_in_flight(const dk_sim_t *sim)
+{
+    return sim->roots_live;
+}
+
+const char *dk_sim_error(const dk_sim_t *sim)
+{
+    return sim->error;
+}
+
+/* ---- the run ---- */
+
+/* The books must balance: every call that reached an actor was answered or is still held,
+ * and every root call was answered or is still alive. Returns DK_EINTERNAL naming the first
+ * actor that does not balance. */
+static dk_status check_conservation(dk_sim_t *sim)
+{
+    for (size_t i = 0; i < sim->nactors; i++) {
+        dk_actor_t *a = sim->actors[i];
+        const dk_actor_stats *s = &a->stats;
+        uint64_t held = a->ops->held != NULL ? a->ops->held(a) : 0;
+        if (s->arrivals != s->completed + s->rejected + s->failed + held) {
+            dk_sim_abort(sim, DK_EINTERNAL,
+                         "%s \"%s\": calls not conserved: %llu arrived, %llu completed + %llu "
+                         "rejected + %llu failed + %llu held",
+                         dk_actor_kind(a), a->name, (unsigned long long)s->arrivals,
+                         (unsigned long long)s->completed, (unsigned long long)s->rejected,
+                         (unsigned long long)s->failed, (unsigned long long)held);
+            return DK_EINTERNAL;
+        }
+    }
+    uint64_t created = 0, answered = 0;
+    for (size_t i = 0; i < sim->nclasses; i++) {
+        created += sim->classes[i].stats.created;
+        answered += sim->classes[i].stats.completed + sim->classes[i].stats.failed;
+    }
+    if (created != answered + sim->roots_live) {
+        dk_sim_abort(sim, DK_EINTERNAL,
+                     "root calls not conserved: %llu created, %llu answered + %llu in flight",
+                     (unsigned long long)created, (unsigned long long)answered,
+                     (unsigned long long)sim->roots_live);
+        return DK_EINTERNAL;
+    }
+    return DK_OK;
+}
+
+static double progress_fraction(const dk_sim_t *sim, dk_time_t until)
+{
+    double f = until > 0 ? (double)sim->now / (double)until : 0;
+    if (sim->max_roots > 0) {
+        double r = (double)sim->roots_created / (double)sim->max_roots;
+        if (r > f)
+            f = r;
+    }
+    return f > 1 ? 1 : f;
+}
+
+/*
+ * dk_sim_run - the event loop. DK_ESTATE on a second run, DK_EINVAL for a negative `until`,
+ * otherwise the status of the first dk_sim_abort (an actor's error, out of memory) or of the
+ * conservation check. Clients register no classes of their own, so a simulator without any
+ * gets one named "default" here, before the actors start.
+ */
+dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
+                     dk_sim_progress_fn progress, void *ud)
+{
+    if (sim->ran) {
+        snprintf(sim->error, sizeof sim->error, "a simulator runs once");
+        return DK_ESTATE;
+    }
+    sim->ran = 1;
+    if (until < 0) {
+        snprintf(sim->error, sizeof sim->error, "run: negative end time %lld", (long long)until);
+        return DK_EINVAL;
+    }
+    if (sim->nclasses == 0 && dk_sim_add_class(sim, "default", NULL) != DK_OK) {
+        snprintf(sim->error, sizeof sim->error, "out of memory");
+        return DK_ENOMEM;
+    }
+    sim->max_roots = max_roots;
+    for (size_t i = 0; i < sim->nactors; i++)
+        dk__sim_schedule(sim, sim->actors[i], 0, DK_EV_START, NULL, 0, NULL);
+
+    double next_report = 0.01;
+    dk_event ev;
+    while (!sim->stop && dk__evq_pop(&sim->q, until, &ev)) {
+        dk_actor_t *a = ev.actor;
+        sim->now = ev.time;
+        sim->events++;
+        if (ev.kind == DK_EV_CALL) {
+            a->stats.arrivals++;
+            ev.call->arrived = ev.time;
+        } else if (ev.kind == DK_EV_REPLY && ev.call->parent != NULL) {
+            ev.call->parent->pending--;
+        }
+        a->ops->on_event(a, &ev);
+        if (progress != NULL && (sim->events & 1023) == 0) {
+            double f = progress_fraction(sim, until);
+            if (f >= next_report) {
+                progress(f, ud);
+                next_report = f + 0.01;
+            }
+        }
+    }
+    /* The run "reached" `until` when events remain beyond it; a drained queue ends at the
+     * last event. An aborted run ends where it stopped. */
+    sim->end_time = (!sim->stop && dk__evq_size(&sim->q) > 0) ? until : sim->now;
+    for (size_t i = 0; i < sim->nactors; i++)
+        dk__actor_advance(sim->actors[i], sim->end_time);
+    if (sim->stop)
+        return sim->status;
+    dk_status st = check_conservation(sim);
+    if (st == DK_OK && progress != NULL)
+        progress(1.0, ud);
+    return st;
+}
