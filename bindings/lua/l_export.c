@@ -3,6 +3,25 @@
 
 #include "l_common.h"
 
+/* The designkit executable runs scripts in a sandbox (bindings/cli/sandbox.c) that confines
+ * writes; m:draw and m:export write from C, so they ask it too. Weak: the module loaded by a
+ * stock lua5.4 has no sandbox and the symbol stays NULL. */
+#if defined(__GNUC__)
+const char *dk_cli_sandbox_deny(lua_State *L, const char *path) __attribute__((weak));
+#else
+#define dk_cli_sandbox_deny(L, path) ((const char *)NULL)
+#endif
+
+/* NULL if writing `path` is allowed; else the reason, pushed on the stack. */
+static const char *denied(lua_State *L, const char *path)
+{
+#if defined(__GNUC__)
+    if (dk_cli_sandbox_deny == NULL)
+        return NULL;
+#endif
+    return dk_cli_sandbox_deny(L, path);
+}
+
 /* Pushes the newline-separated `omitted` text as a list (empty when NULL). */
 static void push_lines(lua_State *L, const char *text)
 {
@@ -49,6 +68,12 @@ static int m_export(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
     const char *path = luaL_checkstring(L, 2);
+    const char *why = denied(L, path);
+    if (why != NULL) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
     to_json(L, lm);
     size_t len;
     const char *text = lua_tolstring(L, -2, &len);
@@ -118,6 +143,12 @@ static int m_draw(lua_State *L)
             overlay.link_p99 = p99;
             ov = &overlay;
         }
+    }
+    const char *why = denied(L, path);
+    if (why != NULL) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
     }
     if (dk_draw_file(lm->m, ov, path, &err) != DK_OK) {
         luaL_pushfail(L);

@@ -105,7 +105,6 @@ static void client_event(dk_actor_t *self, const dk_event *ev)
             self->stats.failed++;
         else
             self->stats.completed++;
-        dk_hist_record(self->stats.latency, sim->now - call->born);
         dk_sim_record_e2e(sim, call);
         dk_sim_release(sim, call);
         break;

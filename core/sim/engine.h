@@ -72,9 +72,18 @@ struct dk_sim {
     char error[DK_ERROR_MAX];
 };
 
-/* Schedules an event for `actor` at now + delay (delay >= 0); aborts the run on out-of-memory. */
-void dk__sim_schedule(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t kind,
-                      dk_call_t *call, uint32_t tag, void *ptr);
+/* Aborts the run: an event at `t` could not be scheduled for want of memory. */
+void dk__sim_schedule_failed(dk_sim_t *sim, dk_time_t t);
+
+/* Schedules an event for `actor` at now + delay (delay >= 0); aborts the run on out-of-memory.
+ * Inline: every event of the run passes through here. */
+static inline void dk__sim_schedule(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay,
+                                    uint32_t kind, dk_call_t *call, uint32_t tag, void *ptr)
+{
+    dk_time_t t = sim->now + delay;
+    if (dk__evq_add(&sim->q, t, actor, call, ptr, kind, tag) != DK_OK)
+        dk__sim_schedule_failed(sim, t);
+}
 
 /* Brings the busy/queue integrals of `a` up to `now` before either count changes. */
 static inline void dk__actor_advance(dk_actor_t *a, dk_time_t now)

@@ -38,7 +38,7 @@ void dk__evq_destroy(dk__evq *q)
 }
 
 /* Doubles the ring, unwrapping its contents to the front of the new buffer. */
-static dk_status grow_ring(dk__evq *q)
+dk_status dk__evq_grow_ring(dk__evq *q)
 {
     size_t cap = q->ring_cap * 2;
     dk_event *r = dk_malloc(cap * sizeof *r);
@@ -56,16 +56,44 @@ static dk_status grow_ring(dk__evq *q)
     return DK_OK;
 }
 
-static void sift_up(dk_event *h, size_t i, const dk_event *ev)
+static dk_status grow_heap(dk__evq *q)
 {
+    size_t cap = q->heap_cap * 2;
+    dk_event *h = dk_realloc(q->heap, cap * sizeof *h);
+    if (h == NULL)
+        return DK_ENOMEM;
+    q->heap = h;
+    q->heap_cap = cap;
+    return DK_OK;
+}
+
+/* The new event has the largest seq so far, so it moves above a parent only when strictly
+ * earlier in time; the hole moves up and the event is written once, at its place. */
+dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
+                            void *ptr, uint32_t kind, uint32_t tag)
+{
+    if (time < q->now)
+        return DK_EINVAL;
+    if (q->heap_len == q->heap_cap && grow_heap(q) != DK_OK)
+        return DK_ENOMEM;
+    dk_event *h = q->heap;
+    size_t i = q->heap_len++;
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
-        if (!before(ev, &h[parent]))
+        if (time >= h[parent].time)
             break;
         h[i] = h[parent];
         i = parent;
     }
-    h[i] = *ev;
+    dk_event *e = &h[i];
+    e->time = time;
+    e->seq = q->seq++;
+    e->actor = actor;
+    e->call = call;
+    e->ptr = ptr;
+    e->kind = kind;
+    e->tag = tag;
+    return DK_OK;
 }
 
 /* Places `ev` (the old last element) starting from the root after the top was removed. */
@@ -93,27 +121,7 @@ dk_status dk__evq_push(dk__evq *q, const dk_event *ev)
 {
     if (ev->time < q->now)
         return DK_EINVAL;
-    if (ev->time == q->now) {
-        if (q->ring_len == q->ring_cap && grow_ring(q) != DK_OK)
-            return DK_ENOMEM;
-        dk_event *slot = &q->ring[(q->ring_head + q->ring_len) & (q->ring_cap - 1)];
-        *slot = *ev;
-        slot->seq = q->seq++;
-        q->ring_len++;
-        return DK_OK;
-    }
-    if (q->heap_len == q->heap_cap) {
-        size_t cap = q->heap_cap * 2;
-        dk_event *h = dk_realloc(q->heap, cap * sizeof *h);
-        if (h == NULL)
-            return DK_ENOMEM;
-        q->heap = h;
-        q->heap_cap = cap;
-    }
-    dk_event e = *ev;
-    e.seq = q->seq++;
-    sift_up(q->heap, q->heap_len++, &e);
-    return DK_OK;
+    return dk__evq_add(q, ev->time, ev->actor, ev->call, ev->ptr, ev->kind, ev->tag);
 }
 
 const dk_event *dk__evq_peek(const dk__evq *q)
@@ -127,18 +135,8 @@ const dk_event *dk__evq_peek(const dk__evq *q)
     return before(h, r) ? h : r;
 }
 
-int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
+int dk__evq_pop_heap(dk__evq *q, dk_time_t until, dk_event *out)
 {
-    /* The ring's events are at `now`; a heap event wins only if it is also at `now` and was
-     * scheduled earlier (an event pushed with a delay that has just come due). */
-    if (q->ring_len && (q->heap_len == 0 || !before(&q->heap[0], &q->ring[q->ring_head]))) {
-        if (q->ring[q->ring_head].time > until)
-            return 0;
-        *out = q->ring[q->ring_head];
-        q->ring_head = (q->ring_head + 1) & (q->ring_cap - 1);
-        q->ring_len--;
-        return 1;
-    }
     if (q->heap_len == 0 || q->heap[0].time > until)
         return 0;
     *out = q->heap[0];

@@ -29,9 +29,55 @@ void dk__evq_destroy(dk__evq *q); /* frees the storage; the struct may be re-ini
  * the past cannot be scheduled); DK_ENOMEM when storage cannot grow (the queue is unchanged). */
 dk_status dk__evq_push(dk__evq *q, const dk_event *ev);
 
+/* As dk__evq_push, from the fields: the hot path writes each event once, straight into its slot,
+ * instead of building it on the stack and copying it (which also stalls store forwarding). The
+ * common case, an event for "now", is inline; the heap case is dk__evq_add_later. */
+dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
+                            void *ptr, uint32_t kind, uint32_t tag);
+dk_status dk__evq_grow_ring(dk__evq *q);
+
+static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor,
+                                    dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
+{
+    if (time != q->now)
+        return dk__evq_add_later(q, time, actor, call, ptr, kind, tag);
+    if (q->ring_len == q->ring_cap && dk__evq_grow_ring(q) != DK_OK)
+        return DK_ENOMEM;
+    dk_event *e = &q->ring[(q->ring_head + q->ring_len) & (q->ring_cap - 1)];
+    e->time = time;
+    e->seq = q->seq++;
+    e->actor = actor;
+    e->call = call;
+    e->ptr = ptr;
+    e->kind = kind;
+    e->tag = tag;
+    q->ring_len++;
+    return DK_OK;
+}
+
 /* Removes the least event into *out if there is one at or before `until`: returns 1 and
- * advances q->now to its time; 0 (queue unchanged) when empty or the next is later. */
-int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out);
+ * advances q->now to its time; 0 (queue unchanged) when empty or the next is later. The ring
+ * case is inline; dk__evq_pop_heap takes the heap's top. */
+int dk__evq_pop_heap(dk__evq *q, dk_time_t until, dk_event *out);
+
+static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
+{
+    /* The ring's events are at `now`; a heap event wins only if it is also at `now` and was
+     * scheduled earlier (an event pushed with a delay that has just come due). */
+    if (q->ring_len != 0) {
+        const dk_event *r = &q->ring[q->ring_head];
+        if (q->heap_len == 0 || q->heap[0].time > r->time ||
+            (q->heap[0].time == r->time && q->heap[0].seq > r->seq)) {
+            if (r->time > until)
+                return 0;
+            *out = *r;
+            q->ring_head = (q->ring_head + 1) & (q->ring_cap - 1);
+            q->ring_len--;
+            return 1;
+        }
+    }
+    return dk__evq_pop_heap(q, until, out);
+}
 
 /* The least event without removing it (borrowed until the next push or pop), or NULL. */
 const dk_event *dk__evq_peek(const dk__evq *q);

@@ -1,12 +1,12 @@
 -- dsl_spec: every constructor, option, link and route of the script language, and its errors.
 local dk = require "designkit"
 
--- Runs f, which must fail on its own line; returns the message and that line's "file:line: ".
+-- Runs f, which must fail; returns the message. Callers write `failure(...), here()` on one
+-- line to get that line's "file:line: " as well.
 local function failure(f)
-  local info = debug.getinfo(f, "S")
   local ok, err = pcall(f)
   assert(not ok, "expected an error")
-  return err, string.format("%s:%d: ", info.short_src, info.linedefined)
+  return err
 end
 
 describe("components", function()
@@ -117,7 +117,7 @@ describe("links", function()
   end)
 
   it("refuse a self link, a duplicate and a link into a client", function()
-    local err, at = failure(function() m:link(a, a) end)
+    local err, at = failure(function() m:link(a, a) end), here()
     expect(err):to_be(at .. 'service "a": cannot link to itself')
     _ = a >> db
     expect(function() _ = a >> db end):to_fail("already")
@@ -169,12 +169,12 @@ describe("errors", function()
   before_each(function() m = dk.model "e" end)
 
   it("name the script's file:line, the component and the field", function()
-    local err, at = failure(function() m:cache "redis" { capacity = -5 } end)
+    local err, at = failure(function() m:cache "redis" { capacity = -5 } end), here()
     expect(err):to_be(at .. 'cache "redis": capacity must be a positive integer (got -5)')
   end)
 
   it("list the valid keys for an unknown option", function()
-    local err, at = failure(function() m:cache "redis" { capcity = 5 } end)
+    local err, at = failure(function() m:cache "redis" { capcity = 5 } end), here()
     expect(err):to_be(at .. 'cache "redis": unknown option "capcity" (valid: '
       .. "capacity, policy, ttl, time, replicas, workers)")
   end)
@@ -185,7 +185,7 @@ describe("errors", function()
   end)
 
   it("list the kinds for an unknown kind", function()
-    local err, at = failure(function() m:component("cahce", "x", {}) end)
+    local err, at = failure(function() m:component("cahce", "x", {}) end), here()
     expect(err):to_match(at)
     expect(err):to_match('unknown component kind "cahce"')
   end)
@@ -212,7 +212,7 @@ describe("errors", function()
 
   it("refuse component calls outside a handler", function()
     local db = m:database "db" {}
-    local err, at = failure(function() db:read(1) end)
+    local err, at = failure(function() db:read(1) end), here()
     expect(err):to_be(at .. 'database "db": read() can only be called inside a running handler (see comp:on)')
   end)
 end)

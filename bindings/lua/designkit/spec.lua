@@ -118,6 +118,14 @@ end
 local function expect(v) return setmetatable({ v = v }, Expect) end
 M.expect = expect
 
+--- here(): "file:line: " of the line that calls it, for checking the positions in error
+--- messages. Works from debug.traceback alone, which sandboxes keep.
+local function here()
+  local tb = debug.traceback("", 2)
+  return tb:match("\n%s*([^\n]-:%d+:)") .. " "
+end
+M.here = here
+
 -- ---- the runner ----
 
 -- Collects a file's tests: { name = "a > b", fn, hooks = { before_each... } }.
@@ -125,6 +133,7 @@ local function collect(file)
   local tests, stack, hooks = {}, {}, { {} }
   local env = setmetatable({}, { __index = _G })
   env.expect = expect
+  env.here = here
   function env.describe(name, fn)
     stack[#stack + 1] = tostring(name)
     hooks[#hooks + 1] = {}
