@@ -380,16 +380,13 @@ static const luaL_Reg dist_funcs[] = {
 };
 
 static const luaL_Reg dist_methods[] = {
-    {"mean", d_mean},
-    {"kind", d_kind},
-    {"is_durations", d_is_durations},
-    {"samples", d_samples},
-    {NULL, NULL},
+    {"mean", d_mean},       {"kind", d_kind}, {"is_durations", d_is_durations},
+    {"samples", d_samples}, {NULL, NULL},
 };
 
 static const luaL_Reg dist_meta[] = {
-    {"__index", NULL}, {"__gc", d_close}, {"__close", d_close}, {"__tostring", d_tostring},
-    {NULL, NULL},
+    {"__index", NULL},          {"__gc", d_close}, {"__close", d_close},
+    {"__tostring", d_tostring}, {NULL, NULL},
 };
 
 void dk_l_open_dist(lua_State *L)

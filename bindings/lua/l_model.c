@@ -255,8 +255,7 @@ static void set_prop(lua_State *L, dk_comp_t *c, const dk_prop_info *p, int v)
         [DK_PROP_MIX] = "a table of class = weight",
     };
     luaL_error(L, "%s \"%s\": %s must be %s (got %s)", kind, name, p->name,
-               (unsigned)p->type <= DK_PROP_MIX ? expects[p->type] : "valid",
-               luaL_typename(L, v));
+               (unsigned)p->type <= DK_PROP_MIX ? expects[p->type] : "valid", luaL_typename(L, v));
 }
 
 /* Applies the options table at `o` in schema order, after refusing unknown keys. */
@@ -842,9 +841,9 @@ static int g_tostring(lua_State *L)
 }
 
 static const luaL_Reg group_methods[] = {
-    {"group", m_group},       {"client", m_client},       {"balancer", m_balancer},
-    {"service", m_service},   {"cache", m_cache},         {"database", m_database},
-    {"queue", m_queue},       {"component", m_component}, {NULL, NULL},
+    {"group", m_group},     {"client", m_client},       {"balancer", m_balancer},
+    {"service", m_service}, {"cache", m_cache},         {"database", m_database},
+    {"queue", m_queue},     {"component", m_component}, {NULL, NULL},
 };
 
 /* ---- the model ---- */
@@ -933,9 +932,9 @@ static int m_classes(lua_State *L)
     return 1;
 }
 
-static const char *const expect_keys[] = {"p50",          "p90",        "p99",        "p999",
-                                          "mean",         "availability", "throughput",
-                                          "utilisation",  "class",      NULL};
+static const char *const expect_keys[] = {
+    "p50",          "p90",        "p99",         "p999",  "mean",
+    "availability", "throughput", "utilisation", "class", NULL};
 
 /* m:expect { p99 = "50ms", availability = 0.999, class = "resolve" } */
 static int m_expect(lua_State *L)
@@ -1027,35 +1026,58 @@ static int m_check(lua_State *L)
 }
 
 static const luaL_Reg model_methods[] = {
-    {"name", m_name},
-    {"client", m_client},
-    {"balancer", m_balancer},
-    {"service", m_service},
-    {"cache", m_cache},
-    {"database", m_database},
-    {"queue", m_queue},
-    {"component", m_component},
-    {"group", m_group},
-    {"link", m_link},
-    {"expect", m_expect},
-    {"check", m_check},
-    {"find", m_find},
-    {"components", m_components},
-    {"groups", m_groups},
-    {"classes", m_classes},
-    {"close", m_close},
-    {NULL, NULL},
+    {"name", m_name},       {"client", m_client},         {"balancer", m_balancer},
+    {"service", m_service}, {"cache", m_cache},           {"database", m_database},
+    {"queue", m_queue},     {"component", m_component},   {"group", m_group},
+    {"link", m_link},       {"expect", m_expect},         {"check", m_check},
+    {"find", m_find},       {"components", m_components}, {"groups", m_groups},
+    {"classes", m_classes}, {"close", m_close},           {NULL, NULL},
 };
+
+/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order. */
+static int l_properties(lua_State *L)
+{
+    static const char *const type_names[] = {"int",      "number", "duration",     "size", "rate",
+                                             "fraction", "enum",   "distribution", "mix"};
+    dk_kind kind = (dk_kind)check_kind(L, 1);
+    size_t n;
+    const dk_prop_info *p = dk_kind_props(kind, &n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, p[i].name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, (unsigned)p[i].type <= DK_PROP_MIX ? type_names[p[i].type] : "?");
+        lua_setfield(L, -2, "type");
+        lua_pushstring(L, p[i].doc ? p[i].doc : "");
+        lua_setfield(L, -2, "doc");
+        if (p[i].def_text) {
+            lua_pushstring(L, p[i].def_text);
+            lua_setfield(L, -2, "default");
+        }
+        if (p[i].choices) {
+            lua_newtable(L);
+            for (int k = 0; p[i].choices[k]; k++) {
+                lua_pushstring(L, p[i].choices[k]);
+                lua_rawseti(L, -2, k + 1);
+            }
+            lua_setfield(L, -2, "choices");
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
 
 static const luaL_Reg module_funcs[] = {
     {"model", l_model},
+    {"properties", l_properties},
     {"cache_aside", l_cache_aside},
     {"call", l_call},
     {NULL, NULL},
 };
 
-static void new_class(lua_State *L, const char *name, const luaL_Reg *methods,
-                      lua_CFunction index, lua_CFunction tostring, lua_CFunction close)
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction index,
+                      lua_CFunction tostring, lua_CFunction close)
 {
     luaL_newmetatable(L, name);
     lua_newtable(L);

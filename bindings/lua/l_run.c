@@ -14,14 +14,14 @@
 typedef struct lrun {
     lua_State *L;
     dk_sim_t *sim;
-    int threads;        /* table anchoring the live handler coroutines (refs in call->step) */
-    int handlers;       /* the model's state.handlers */
-    int statuses;       /* reply status names, so a resume allocates nothing unprotected */
-    int progress;       /* the progress function, or 0 */
-    lua_State *current; /* the coroutine being resumed */
-    dk_flow_ctx *ctx;   /* and its flow context */
-    int called;         /* it made a call before yielding */
-    int failed;         /* a handler (or progress) error stopped the run: message is complete */
+    int threads;         /* table anchoring the live handler coroutines (refs in call->step) */
+    int handlers;        /* the model's state.handlers */
+    int statuses;        /* reply status names, so a resume allocates nothing unprotected */
+    int progress;        /* the progress function, or 0 */
+    lua_State *current;  /* the coroutine being resumed */
+    dk_flow_ctx *ctx;    /* and its flow context */
+    int called;          /* it made a call before yielding */
+    int failed;          /* a handler (or progress) error stopped the run: message is complete */
     dk_actor_t **actors; /* by component index */
 } lrun;
 
@@ -102,8 +102,7 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
     lrun *run = h->lm->run;
     int nargs, nres;
     if (run == NULL || run->sim != ctx->sim) {
-        dk_sim_abort(ctx->sim, DK_ESTATE, "%s: the model of this handler is not running",
-                     h->label);
+        dk_sim_abort(ctx->sim, DK_ESTATE, "%s: the model of this handler is not running", h->label);
         return DK_FLOW_FAIL;
     }
     lua_State *L = run->L;
@@ -380,9 +379,8 @@ static int push_expectations(lua_State *L, const dk_model_t *m, const dk_sim_t *
                      e->cls ? " " : "", mt, at_most ? "<=" : ">=", lbuf);
         } else {
             fmt_metric(mt, v, vbuf, sizeof vbuf);
-            snprintf(text, sizeof text, "%s%s%s %s %s %s", e->cls ? e->cls : "",
-                     e->cls ? " " : "", mt, vbuf,
-                     ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
+            snprintf(text, sizeof text, "%s%s%s %s %s %s", e->cls ? e->cls : "", e->cls ? " " : "",
+                     mt, vbuf, ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
         }
         if (latency) {
             v /= 1e9;
@@ -659,8 +657,8 @@ int dk_l_model_run(lua_State *L)
     run.progress = progress;
     run.actors = actors;
     lm->run = &run;
-    dk_status st = dk_sim_run(ls->sim, until, (uint64_t)requests, progress ? on_progress : NULL,
-                              &run);
+    dk_status st =
+        dk_sim_run(ls->sim, until, (uint64_t)requests, progress ? on_progress : NULL, &run);
     lm->run = NULL;
     if (st != DK_OK) {
         const char *msg = dk_sim_error(ls->sim);

@@ -21,7 +21,7 @@ struct dk_dist {
     size_t *alias;
 };
 
-static const char *const kind_names[] = {"constant", "uniform",  "exponential", "normal",
+static const char *const kind_names[] = {"constant",  "uniform", "exponential", "normal",
                                          "lognormal", "pareto",  "zipf",        "empirical"};
 
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
@@ -43,8 +43,7 @@ static dk_dist_t *new_dist(dk_dist_kind kind, double a, double b, dk_error *err)
 static dk_dist_t *bad(dk_error *err, dk_dist_kind kind, const char *param, const char *rule,
                       double got)
 {
-    dk_error_set(err, DK_EINVAL, "%s: %s must be %s (got %g)", kind_names[kind], param, rule,
-                 got);
+    dk_error_set(err, DK_EINVAL, "%s: %s must be %s (got %g)", kind_names[kind], param, rule, got);
     return NULL;
 }
 
@@ -80,13 +79,11 @@ dk_dist_t *dk_dist_uniform(double lo, double hi, dk_error *err)
     if (!finite(hi))
         return bad(err, DK_DIST_UNIFORM, "hi", "finite", hi);
     if (!(lo < hi)) {
-        dk_error_set(err, DK_EINVAL, "uniform: lo must be less than hi (got lo=%g, hi=%g)", lo,
-                     hi);
+        dk_error_set(err, DK_EINVAL, "uniform: lo must be less than hi (got lo=%g, hi=%g)", lo, hi);
         return NULL;
     }
     if (!finite(hi - lo)) {
-        dk_error_set(err, DK_EINVAL, "uniform: hi - lo must be finite (got lo=%g, hi=%g)", lo,
-                     hi);
+        dk_error_set(err, DK_EINVAL, "uniform: hi - lo must be finite (got lo=%g, hi=%g)", lo, hi);
         return NULL;
     }
     d = new_dist(DK_DIST_UNIFORM, lo, hi, err);
@@ -233,7 +230,7 @@ static double gen_harmonic(double n, double a)
     l = log(n / k0);
     integral = pow(k0, 1 - a) * expm1_over_x((1 - a) * l) * l; /* (n^(1-a) - k0^(1-a))/(1-a) */
     sum += integral + (f0 + fn) / 2;
-    sum += (-a * fn / n + a * f0 / k0) / 12;                                   /* f'/12 */
+    sum += (-a * fn / n + a * f0 / k0) / 12;                                          /* f'/12 */
     sum -= (-a * (a + 1) * (a + 2) * (fn / (n * n * n) - f0 / (k0 * k0 * k0))) / 720; /* f'''/720 */
     return sum;
 }
@@ -332,8 +329,7 @@ static void build_alias(dk_dist_t *d, double total, size_t *work)
  * both arrays (NULL weights: all 1, and reported as 1 by dk_dist_empirical_at). Values must be
  * finite; weights finite, >= 0, not all 0, with a finite sum. O(n) set-up, O(1) draws.
  */
-dk_dist_t *dk_dist_empirical(const double *values, const double *weights, size_t n,
-                             dk_error *err)
+dk_dist_t *dk_dist_empirical(const double *values, const double *weights, size_t n, dk_error *err)
 {
     dk_dist_t *d;
     size_t *work;
@@ -562,8 +558,8 @@ int dk_dist_equal(const dk_dist_t *a, const dk_dist_t *b)
     if (a->kind != b->kind)
         return 0;
     if (a->kind != DK_DIST_EMPIRICAL)
-        return a->a == b->a && (a->kind == DK_DIST_CONSTANT || a->kind == DK_DIST_EXPONENTIAL ||
-                                a->b == b->b);
+        return a->a == b->a &&
+               (a->kind == DK_DIST_CONSTANT || a->kind == DK_DIST_EXPONENTIAL || a->b == b->b);
     if (a->n != b->n)
         return 0;
     for (size_t i = 0; i < a->n; i++) {

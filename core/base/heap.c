@@ -27,8 +27,7 @@ dk_heap_t *dk_heap_new(size_t elem_size, dk_heap_cmp cmp, dk_status *status)
     if (elem_size == 0 || cmp == NULL) {
         st = DK_EINVAL;
         h = NULL;
-    } else if ((h = dk_calloc(1, sizeof *h)) == NULL ||
-               (h->tmp = dk_malloc(elem_size)) == NULL) {
+    } else if ((h = dk_calloc(1, sizeof *h)) == NULL || (h->tmp = dk_malloc(elem_size)) == NULL) {
         dk_free(h);
         h = NULL;
         st = DK_ENOMEM;

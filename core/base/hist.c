@@ -165,8 +165,8 @@ double dk_hist_mean(const dk_hist_t *h)
 double dk_hist_stddev(const dk_hist_t *h)
 {
     long double n, mean, var;
-    if (h == NULL || h->count == 0)
-        return 0;
+    if (h == NULL || h->count == 0 || h->min == h->max)
+        return 0; /* exactly, whatever the precision of long double */
     n = (long double)h->count;
     mean = (long double)h->sum / n;
     var = h->sumsq / n - mean * mean;

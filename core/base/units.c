@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A decimal number as written: value = mant * 10^exp10. Digits past the 19th are dropped
- * (shifting the exponent), which is far below any unit's resolution. */
+/* A decimal number as written: value = mant * 10^exp10. Digits that would overflow the
+ * 64-bit mantissa are dropped (shifting the exponent), far below any unit's resolution;
+ * `inexact` records that a non-zero one was, so that a value just past a limit is not
+ * truncated into range. */
 typedef struct number {
     uint64_t mant;
     long exp10;
+    int inexact;
 } number;
 
 typedef struct unit {
@@ -73,6 +76,13 @@ static const char *skip_spaces(const char *p)
     return p;
 }
 
+/* 1 when m * 10 + digit still fits in 64 bits. */
+static int fits_digit(uint64_t m, char digit)
+{
+    uint64_t d = (uint64_t)(digit - '0');
+    return m < UINT64_MAX / 10 || (m == UINT64_MAX / 10 && d <= UINT64_MAX % 10);
+}
+
 /* Scans digits [. digits] [e [sign] digits] at p. Returns the characters used, 0 if there is
  * no number. An 'e' without digits after it is left for the unit. */
 static size_t scan_number(const char *p, number *num)
@@ -80,19 +90,23 @@ static size_t scan_number(const char *p, number *num)
     const char *start = p;
     uint64_t m = 0;
     long e = 0;
-    int digits = 0;
+    int digits = 0, inexact = 0;
 
     for (; is_digit(*p); p++, digits++) {
-        if (m <= (UINT64_MAX - 9) / 10)
+        if (fits_digit(m, *p)) {
             m = m * 10 + (uint64_t)(*p - '0');
-        else
+        } else {
             e++;
+            inexact |= *p != '0';
+        }
     }
     if (*p == '.') {
         for (p++; is_digit(*p); p++, digits++) {
-            if (m <= (UINT64_MAX - 9) / 10) {
+            if (fits_digit(m, *p)) {
                 m = m * 10 + (uint64_t)(*p - '0');
                 e--;
+            } else {
+                inexact |= *p != '0';
             }
         }
     }
@@ -115,6 +129,7 @@ static size_t scan_number(const char *p, number *num)
     }
     num->mant = m;
     num->exp10 = e;
+    num->inexact = inexact;
     return (size_t)(p - start);
 }
 
@@ -138,6 +153,15 @@ static int scale_exact(const number *num, uint64_t scale, uint64_t limit, uint64
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 u128;
     u128 v = (u128)num->mant * scale;
+    if (num->inexact && num->exp10 >= 0) {
+        /* The true value lies below (mant + 1) * 10^exp10 * scale: out of range when that
+         * bound, less one, is. */
+        uint64_t upper;
+        number next = {num->mant + 1, num->exp10, 0};
+        if (num->mant == UINT64_MAX || !scale_exact(&next, scale, UINT64_MAX, &upper) ||
+            upper - 1 > limit)
+            return 0;
+    }
     if (v != 0 && num->exp10 >= 0) {
         for (long i = 0; i < num->exp10; i++) {
             if (v > limit)
@@ -269,8 +293,8 @@ static dk_status parse_scaled(const char *what, const unit *table, size_t n, con
 dk_status dk_parse_duration(const char *text, int64_t *ns, dk_error *err)
 {
     uint64_t v;
-    dk_status st = parse_scaled("duration", duration_units, NUNITS(duration_units),
-                                DURATION_UNITS, INT64_MAX, text, &v, err);
+    dk_status st = parse_scaled("duration", duration_units, NUNITS(duration_units), DURATION_UNITS,
+                                INT64_MAX, text, &v, err);
     if (st == DK_OK && ns != NULL)
         *ns = (int64_t)v;
     return st;
@@ -283,8 +307,8 @@ dk_status dk_parse_duration(const char *text, int64_t *ns, dk_error *err)
 dk_status dk_parse_size(const char *text, uint64_t *bytes, dk_error *err)
 {
     uint64_t v;
-    dk_status st = parse_scaled("size", size_units, NUNITS(size_units), SIZE_UNITS, UINT64_MAX,
-                                text, &v, err);
+    dk_status st =
+        parse_scaled("size", size_units, NUNITS(size_units), SIZE_UNITS, UINT64_MAX, text, &v, err);
     if (st == DK_OK && bytes != NULL)
         *bytes = v;
     return st;
@@ -329,8 +353,7 @@ dk_status dk_parse_rate(const char *text, double *per_second, dk_error *err)
         unit_ns = UINT64_C(1000000000);
     }
     if (unit_ns == 0)
-        return fail(err, DK_EPARSE, "rate", text, "unknown unit \"%s\" (use %s)", rest,
-                    RATE_UNITS);
+        return fail(err, DK_EPARSE, "rate", text, "unknown unit \"%s\" (use %s)", rest, RATE_UNITS);
     count = number_value(&num, 0) * mult;
     /* count * 1e9 / unit: one rounding for whole numbers of events per sub-second unit. */
     rate = count * 1e9 / (double)unit_ns;
@@ -356,8 +379,8 @@ dk_status dk_parse_percent(const char *text, double *fraction, dk_error *err)
     if (rest[0] == '\0')
         return fail(err, DK_EPARSE, "percent", text, "missing \"%%\"");
     if (strcmp(rest, "%") != 0)
-        return fail(err, DK_EPARSE, "percent", text, "expected \"%%\" after the number (got \"%s\")",
-                    rest);
+        return fail(err, DK_EPARSE, "percent", text,
+                    "expected \"%%\" after the number (got \"%s\")", rest);
     f = number_value(&num, -2);
     if (!(f <= 1))
         return fail(err, DK_ERANGE, "percent", text, "must be between 0%% and 100%%");
@@ -430,8 +453,8 @@ static int finish(char *buf, size_t size, const char *text)
 int dk_format_duration(int64_t ns, char *buf, size_t size)
 {
     static const fmt_unit units[] = {
-        {"y", 31536e12, 1}, {"d", 864e11, 2}, {"h", 36e11, 2},  {"m", 6e10, 2},
-        {"s", 1e9, 1},      {"ms", 1e6, 1},   {"us", 1e3, 1},   {"ns", 1, 0},
+        {"y", 31536e12, 1}, {"d", 864e11, 2}, {"h", 36e11, 2}, {"m", 6e10, 2},
+        {"s", 1e9, 1},      {"ms", 1e6, 1},   {"us", 1e3, 1},  {"ns", 1, 0},
     };
     char text[64];
     const char *sign = ns < 0 ? "-" : "";
@@ -456,9 +479,12 @@ int dk_format_duration(int64_t ns, char *buf, size_t size)
 int dk_format_size(uint64_t bytes, char *buf, size_t size)
 {
     static const fmt_unit units[] = {
-        {"EiB", 1152921504606846976.0, 1}, {"PiB", 1125899906842624.0, 1},
-        {"TiB", 1099511627776.0, 1},       {"GiB", 1073741824.0, 1},
-        {"MiB", 1048576.0, 1},             {"KiB", 1024.0, 1},
+        {"EiB", 1152921504606846976.0, 1},
+        {"PiB", 1125899906842624.0, 1},
+        {"TiB", 1099511627776.0, 1},
+        {"GiB", 1073741824.0, 1},
+        {"MiB", 1048576.0, 1},
+        {"KiB", 1024.0, 1},
         {"B", 1, 0},
     };
     char text[64];

@@ -163,5 +163,5 @@ static uint64_t lru_size(const void *p)
     return ((const lru *)p)->size;
 }
 
-const dk__cache_policy dk__cache_lru = {"lru",       lru_create, lru_destroy,  lru_get,
-                                        lru_put,     lru_remove, lru_contains, lru_size};
+const dk__cache_policy dk__cache_lru = {"lru",   lru_create, lru_destroy,  lru_get,
+                                        lru_put, lru_remove, lru_contains, lru_size};

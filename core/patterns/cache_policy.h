@@ -17,8 +17,8 @@ typedef struct dk__cache_policy {
     /* Inserts or refreshes key with absolute expiry `expires` (INT64_MAX: never); 1 if another
      * entry was evicted to make room. */
     int (*put)(void *p, uint64_t key, int64_t now, int64_t expires);
-    int (*remove)(void *p, uint64_t key);           /* 1 if present */
-    int (*contains)(const void *p, uint64_t key);   /* no touch, no expiry */
+    int (*remove)(void *p, uint64_t key);         /* 1 if present */
+    int (*contains)(const void *p, uint64_t key); /* no touch, no expiry */
     uint64_t (*size)(const void *p);
 } dk__cache_policy;
 

@@ -4,7 +4,7 @@
 
 typedef struct balancer {
     dk_lb_algorithm algorithm;
-    dk_lb_t *lb; /* over the out links; made at START because links come after the actor */
+    dk_lb_t *lb;        /* over the out links; made at START because links come after the actor */
     uint64_t forwarded; /* calls waiting on their backend's answer */
 } balancer;
 
@@ -74,8 +74,8 @@ dk_actor_t *dk_sim_add_balancer(dk_sim_t *sim, const char *name, dk_lb_algorithm
 {
     dk_lb_algorithm check;
     if (dk_lb_algorithm_parse(dk_lb_algorithm_name(algorithm), &check) != DK_OK) {
-        dk_error_set(err, DK_EINVAL, "balancer \"%s\": unknown algorithm %d",
-                     name ? name : "?", (int)algorithm);
+        dk_error_set(err, DK_EINVAL, "balancer \"%s\": unknown algorithm %d", name ? name : "?",
+                     (int)algorithm);
         return NULL;
     }
     balancer *b = dk_calloc(1, sizeof *b);

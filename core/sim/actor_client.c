@@ -1,4 +1,5 @@
-/* actor_client.c - the client actor: a source of root calls at a rate, with a class mix and keys. */
+/* actor_client.c - the client actor: a source of root calls at a rate, with a class mix and keys.
+ */
 #include <math.h>
 #include "designkit/alloc.h"
 #include "sim/engine.h"

@@ -20,7 +20,7 @@ typedef struct station {
     dk_dist_t *service;
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next */
     uint32_t queued;
-    uint32_t busy; /* calls in service or inside a flow */
+    uint32_t busy;   /* calls in service or inside a flow */
     dk_flow *routes; /* by class index; ops NULL where no route */
     size_t nroutes;
     dk_flow fallback; /* the default route */
@@ -201,8 +201,8 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     if (s == NULL)
         goto oom;
     s->kind = dk_strdup(kind);
-    if (s->kind == NULL || (cfg->service != NULL && (s->service = dk_dist_clone(cfg->service)) ==
-                                                        NULL)) {
+    if (s->kind == NULL ||
+        (cfg->service != NULL && (s->service = dk_dist_clone(cfg->service)) == NULL)) {
         station_destroy(s);
         goto oom;
     }
@@ -242,8 +242,7 @@ void *dk__station_ud(const dk_actor_t *a)
 dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
                                const dk_station_config *cfg, dk_error *err)
 {
-    return dk__station_add(sim, name, kind != NULL ? kind : "service", cfg, NULL, NULL, NULL,
-                           err);
+    return dk__station_add(sim, name, kind != NULL ? kind : "service", cfg, NULL, NULL, NULL, err);
 }
 
 /*

@@ -50,8 +50,8 @@ static dk_actor_t *add_client(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
         double w;
         dk_comp_mix_at(c, "mix", i, &cls, &w);
         if (!dk_sim_class_find(sim, cls, &idx)) {
-            dk_error_set(err, DK_EINTERNAL, "client \"%s\": class \"%s\" is not in the model",
-                         name, cls);
+            dk_error_set(err, DK_EINTERNAL, "client \"%s\": class \"%s\" is not in the model", name,
+                         cls);
             dk_free(mix);
             return NULL;
         }
@@ -142,8 +142,8 @@ static dk_status make_flow(dk_sim_t *sim, const dk_comp_t *svc, const dk_route *
         st = DK_EINVAL;
     }
     if (st != DK_OK)
-        return dk_error_set(err, st, "service \"%s\": route \"%s\": %s", dk_comp_name(svc),
-                            r->cls, dk_strerror(st));
+        return dk_error_set(err, st, "service \"%s\": route \"%s\": %s", dk_comp_name(svc), r->cls,
+                            dk_strerror(st));
     return DK_OK;
 }
 

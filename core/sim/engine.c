@@ -92,8 +92,8 @@ void dk_sim_free(dk_sim_t *sim)
  * DK_EEXIST (name taken), DK_ESTATE (the run has started) or DK_ENOMEM; on any failure `data`
  * is destroyed through ops->destroy, so the caller never has to clean up after us.
  */
-dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
-                             void *data, dk_error *err)
+dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops *ops, void *data,
+                             dk_error *err)
 {
     dk_status st = DK_OK;
     dk_actor_t *a = NULL;
@@ -450,8 +450,8 @@ void dk_sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
 void dk_sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag, void *ptr)
 {
     if (delay < 0) {
-        dk_sim_abort(sim, DK_EINVAL, "actor \"%s\": timer with negative delay %lld ns",
-                     actor->name, (long long)delay);
+        dk_sim_abort(sim, DK_EINVAL, "actor \"%s\": timer with negative delay %lld ns", actor->name,
+                     (long long)delay);
         return;
     }
     dk__sim_schedule(sim, actor, delay, DK_EV_TIMER, NULL, tag, ptr);

@@ -1,4 +1,5 @@
-/* event_queue.h - the simulator's pending events: a 4-ary heap merged with a FIFO ring (internal). */
+/* event_queue.h - the simulator's pending events: a 4-ary heap merged with a FIFO ring (internal).
+ */
 #ifndef DK_SIM_EVENT_QUEUE_H
 #define DK_SIM_EVENT_QUEUE_H
 
@@ -36,8 +37,8 @@ dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_ca
                             void *ptr, uint32_t kind, uint32_t tag);
 dk_status dk__evq_grow_ring(dk__evq *q);
 
-static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor,
-                                    dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
+static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
+                                    void *ptr, uint32_t kind, uint32_t tag)
 {
     if (time != q->now)
         return dk__evq_add_later(q, time, actor, call, ptr, kind, tag);

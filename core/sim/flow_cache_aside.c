@@ -1,4 +1,5 @@
-/* flow_cache_aside.c - the cache-aside flow: GET the cache; on a miss READ the db, SET the cache. */
+/* flow_cache_aside.c - the cache-aside flow: GET the cache; on a miss READ the db, SET the cache.
+ */
 #include "designkit/alloc.h"
 #include "sim/engine.h"
 

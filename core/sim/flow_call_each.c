@@ -22,8 +22,8 @@ static dk_flow_result step(void *data, dk_flow_ctx *ctx)
     uint32_t k = ctx->call->step;
     if (k >= f->n)
         return DK_FLOW_OK;
-    if (dk_sim_call(ctx->sim, ctx->self, ctx->call, f->targets[k], ctx->call->op,
-                    ctx->call->key) == NULL)
+    if (dk_sim_call(ctx->sim, ctx->self, ctx->call, f->targets[k], ctx->call->op, ctx->call->key) ==
+        NULL)
         return DK_FLOW_FAIL;
     ctx->call->step = k + 1;
     return DK_FLOW_WAIT;

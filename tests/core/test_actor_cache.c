@@ -53,10 +53,10 @@ static dk_sim_t *run_script(const cmd *s, size_t n, dk_time_t ttl, dk_actor_t **
 START_TEST(ops_answer_from_the_cache)
 {
     static const cmd s[] = {
-        {1, DK_OP_GET, 5},         {2, DK_OP_SET, 5},   {3, DK_OP_GET, 5},
-        {4, DK_OP_READ, 5},        {5, DK_OP_WRITE, 6}, {6, DK_OP_REQUEST, 6},
-        {7, DK_OP_INVALIDATE, 5},  {8, DK_OP_GET, 5},   {9, DK_OP_SET, 7},
-        {10, DK_OP_GET, 6},        {11, DK_OP_SET, 8},  {12, DK_OP_GET, 7}, /* 7 was evicted */
+        {1, DK_OP_GET, 5},        {2, DK_OP_SET, 5},   {3, DK_OP_GET, 5},
+        {4, DK_OP_READ, 5},       {5, DK_OP_WRITE, 6}, {6, DK_OP_REQUEST, 6},
+        {7, DK_OP_INVALIDATE, 5}, {8, DK_OP_GET, 5},   {9, DK_OP_SET, 7},
+        {10, DK_OP_GET, 6},       {11, DK_OP_SET, 8},  {12, DK_OP_GET, 7}, /* 7 was evicted */
     };
     static const uint8_t want[] = {DK_REPLY_MISS, DK_REPLY_OK,  DK_REPLY_HIT, DK_REPLY_HIT,
                                    DK_REPLY_OK,   DK_REPLY_HIT, DK_REPLY_OK,  DK_REPLY_MISS,
@@ -66,8 +66,7 @@ START_TEST(ops_answer_from_the_cache)
     /* Capacity 2: 5 was invalidated, so SET 7 fills the second slot; GET 6 makes 7 the least
      * recent, and SET 8 evicts it. */
     for (size_t i = 0; i < 12; i++)
-        ck_assert_msg(answers[i] == want[i], "answer %zu: got %d, want %d", i, answers[i],
-                      want[i]);
+        ck_assert_msg(answers[i] == want[i], "answer %zu: got %d, want %d", i, answers[i], want[i]);
     const dk_actor_stats *st = dk_actor_get_stats(c);
     ck_assert_uint_eq(st->hits, 4);
     ck_assert_uint_eq(st->misses, 3);

@@ -36,8 +36,8 @@ static dk_model_t *shortener(dk_error *errp)
     OK(dk_model_link(m, lb, api, NULL, &err));
     OK(dk_model_link(m, api, redis, NULL, &err));
     OK(dk_model_link(m, api, urls, NULL, &err));
-    dk_route r = {.cls = "resolve", .kind = DK_ROUTE_CACHE_ASIDE, .targets = {redis, urls},
-                  .ntargets = 2};
+    dk_route r = {
+        .cls = "resolve", .kind = DK_ROUTE_CACHE_ASIDE, .targets = {redis, urls}, .ntargets = 2};
     OK(dk_comp_set_route(api, &r, &err));
     dk_route s = {.cls = "shorten", .kind = DK_ROUTE_CALL, .targets = {urls}, .ntargets = 1};
     OK(dk_comp_set_route(api, &s, &err));
@@ -55,8 +55,7 @@ START_TEST(components_become_actors)
     static const char *const kinds[] = {"client", "balancer", "service", "cache", "database"};
     for (size_t i = 0; i < 5; i++) {
         ck_assert_str_eq(dk_actor_kind(dk_sim_actor(sim, i)), kinds[i]);
-        ck_assert_str_eq(dk_actor_name(dk_sim_actor(sim, i)),
-                         dk_comp_name(dk_model_comp(m, i)));
+        ck_assert_str_eq(dk_actor_name(dk_sim_actor(sim, i)), dk_comp_name(dk_model_comp(m, i)));
     }
     ck_assert_uint_eq(dk_actor_get_stats(dk_sim_find_actor(sim, "api"))->servers, 8);
     ck_assert_uint_eq(dk_actor_get_stats(dk_sim_find_actor(sim, "urls"))->servers, 16);
@@ -130,8 +129,8 @@ START_TEST(service_without_route_calls_its_links)
     ck_assert_uint_eq(dk_actor_get_stats(jobs)->servers, 2);
     ck_assert_int_eq(dk_sim_run(sim, INT64_MAX, 300, NULL, NULL), DK_OK);
     ck_assert_str_eq(dk_sim_class_name(sim, 0), "request"); /* the model's default mix */
-    const dk_actor_stats *sj = dk_actor_get_stats(jobs), *sd = dk_actor_get_stats(
-                                                              dk_sim_find_actor(sim, "db"));
+    const dk_actor_stats *sj = dk_actor_get_stats(jobs),
+                         *sd = dk_actor_get_stats(dk_sim_find_actor(sim, "db"));
     ck_assert_uint_eq(sj->arrivals, 300);
     ck_assert_uint_eq(sd->arrivals, 300 - sj->rejected); /* a rejected call stops the flow */
     dk_sim_free(sim);
@@ -174,8 +173,11 @@ START_TEST(custom_route_passes_through)
     dk_comp_t *c = dk_model_add(m, NULL, DK_KIND_CLIENT, "c", &err);
     dk_comp_t *s = dk_model_add(m, NULL, DK_KIND_SERVICE, "svc", &err);
     OK(dk_model_link(m, c, s, NULL, &err));
-    dk_route r = {.cls = "*", .kind = DK_ROUTE_CUSTOM, .label = "handler at x.lua:3",
-                  .ops = &custom_ops, .data = &custom_steps};
+    dk_route r = {.cls = "*",
+                  .kind = DK_ROUTE_CUSTOM,
+                  .label = "handler at x.lua:3",
+                  .ops = &custom_ops,
+                  .data = &custom_steps};
     OK(dk_comp_set_route(s, &r, &err));
     dk_sim_t *sim = dk_model_build_sim(m, 1, &err);
     ck_assert_msg(sim != NULL, "%s", err.message);

@@ -141,8 +141,9 @@ START_TEST(oltp_hit_ratios_match_the_arc_paper)
                 dk_cache_put(c, trace[i], 0, 0);
         double ratio = 100.0 * (double)dk_cache_hits(c) / (double)trace_len;
         double rounded = round(ratio * 100) / 100;
-        ck_assert_msg(fabs(rounded - table[t].lru) < 0.001, "c=%llu: LRU hit ratio %.4f%%, paper %.2f%%",
-                      (unsigned long long)table[t].c, ratio, table[t].lru);
+        ck_assert_msg(fabs(rounded - table[t].lru) < 0.001,
+                      "c=%llu: LRU hit ratio %.4f%%, paper %.2f%%", (unsigned long long)table[t].c,
+                      ratio, table[t].lru);
         dk_cache_free(c);
     }
     free(trace);

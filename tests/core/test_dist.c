@@ -478,7 +478,8 @@ START_TEST(names_params_equal)
     dk_dist_free(u2);
 
     static const double v[] = {1, 2}, w1[] = {1, 2}, w2[] = {1, 3};
-    dk_dist_t *e1 = ok(dk_dist_empirical(v, w1, 2, NULL)), *e2 = ok(dk_dist_empirical(v, w2, 2, NULL));
+    dk_dist_t *e1 = ok(dk_dist_empirical(v, w1, 2, NULL)),
+              *e2 = ok(dk_dist_empirical(v, w2, 2, NULL));
     double val, wt;
     ck_assert_uint_eq(dk_dist_empirical_size(e1), 2);
     dk_dist_empirical_at(e1, 1, &val, &wt);

@@ -69,7 +69,7 @@ START_TEST(events_run_in_time_then_schedule_order)
         ck_assert_int_eq(log_[i].time, ref[i].due);
     }
     ck_assert_int_eq(dk_sim_end_time(sim), log_[nlog - 1].time); /* drained: last event */
-    ck_assert_uint_eq(dk_sim_events(sim), nlog + 1);               /* + START */
+    ck_assert_uint_eq(dk_sim_events(sim), nlog + 1);             /* + START */
     free(ref);
     dk_sim_free(sim);
 }
@@ -310,8 +310,7 @@ static const dk_actor_ops misuse_ops = {"misuse", misuse_event, NULL, NULL};
 START_TEST(misuse_aborts_the_run)
 {
     static const char *const want[] = {"actor \"m\": timer with negative delay -1 ns",
-                                       "request class 7 is not registered",
-                                       "call 0 released twice",
+                                       "request class 7 is not registered", "call 0 released twice",
                                        "call 0 answered with invalid status 0"};
     static const dk_status codes[] = {DK_EINVAL, DK_EINVAL, DK_EINTERNAL, DK_EINVAL};
     for (int i = 0; i < 4; i++) {

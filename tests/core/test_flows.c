@@ -1,5 +1,6 @@
 /* areas: base patterns model sim */
-/* test_flows.c - the built-in flows: cache-aside and call-each, their failures, routing by class. */
+/* test_flows.c - the built-in flows: cache-aside and call-each, their failures, routing by class.
+ */
 #include <check.h>
 #include <stdlib.h>
 #include "designkit/sim.h"
@@ -9,8 +10,7 @@ static dk_actor_t *client, *api, *cache, *db;
 static dk_dist_t *keys, *fast;
 
 /* client -> api (cache_aside over cache, db); service times 10 us, far below the gaps. */
-static void build(double rate, dk_dist_t *k, uint32_t db_servers, uint32_t db_queue,
-                  double db_time)
+static void build(double rate, dk_dist_t *k, uint32_t db_servers, uint32_t db_queue, double db_time)
 {
     dk_error err;
     sim = dk_sim_new(31, NULL);
@@ -46,9 +46,9 @@ START_TEST(cache_aside_one_key)
     build(10, dk_dist_constant(7, NULL), 1, 0, 1e5);
     ck_assert_int_eq(dk_sim_run(sim, INT64_MAX, 1000, NULL, NULL), DK_OK);
     const dk_actor_stats *c = dk_actor_get_stats(cache), *d = dk_actor_get_stats(db);
-    ck_assert_uint_eq(d->arrivals, 1);   /* the first request reads the db ... */
-    ck_assert_uint_eq(c->misses, 1);     /* ... after its miss */
-    ck_assert_uint_eq(c->hits, 999);     /* every later one hits */
+    ck_assert_uint_eq(d->arrivals, 1);    /* the first request reads the db ... */
+    ck_assert_uint_eq(c->misses, 1);      /* ... after its miss */
+    ck_assert_uint_eq(c->hits, 999);      /* every later one hits */
     ck_assert_uint_eq(c->arrivals, 1001); /* 1000 GETs and one SET */
     ck_assert_uint_eq(dk_sim_class_stats(sim, 0)->completed, 1000);
     /* A hit costs api + cache service (20 us); the miss adds db read + cache set (110 us). */

@@ -83,8 +83,9 @@ START_TEST(prefix_keeps_old_message)
     dk_error_set(&err, DK_EINVAL, "capacity must be a positive integer (got %d)", -5);
     dk_error_prefix(&err, "cache \"%s\": ", "redis");
     dk_error_prefix(&err, "design.lua:%d: ", 12);
-    ck_assert_str_eq(err.message,
-                     "design.lua:12: cache \"redis\": capacity must be a positive integer (got -5)");
+    ck_assert_str_eq(
+        err.message,
+        "design.lua:12: cache \"redis\": capacity must be a positive integer (got -5)");
     ck_assert_int_eq(err.status, DK_EINVAL);
 }
 END_TEST

@@ -1,0 +1,446 @@
+---@meta designkit
+-- designkit.lua - LuaCATS annotations for editors (lua-language-server). Not loaded at run time.
+
+---@alias designkit.Duration string|number  # "2ms", "1.5s", "5y", or a number of seconds
+---@alias designkit.Size string|integer     # "64KiB", "500B", or bytes
+---@alias designkit.Rate string|number      # "1k/s", "1200 rps", or per second
+---@alias designkit.Fraction string|number  # "99.9%" or 0.999
+---@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"
+---@alias designkit.Reply "ok"|"hit"|"miss"|"rejected"|"failed"
+---@alias designkit.Value designkit.Duration|designkit.Size|designkit.Rate|designkit.Dist|table<string, number>
+
+---@class designkit
+---@field version string
+---@field kinds designkit.Kind[]
+---@field json designkit.json
+local dk = {}
+
+-- ---- units ----
+
+---Parses a duration; returns seconds. `dk.duration "2ms"` is 0.002.
+---@param text designkit.Duration
+---@return number seconds
+function dk.duration(text) end
+
+---Parses a size; returns bytes. `dk.size "64KiB"` is 65536.
+---@param text designkit.Size
+---@return integer bytes
+function dk.size(text) end
+
+---Parses a rate; returns per second. `dk.rate "1k/s"` is 1000.
+---@param text designkit.Rate
+---@return number per_second
+function dk.rate(text) end
+
+---Parses a percentage; returns a fraction. `dk.percent "99.9%"` is 0.999.
+---@param text designkit.Fraction
+---@return number fraction
+function dk.percent(text) end
+
+---@param seconds number
+---@return string text "2.5ms"
+function dk.format_duration(seconds) end
+
+---@param bytes number
+---@return string text "64KiB"
+function dk.format_size(bytes) end
+
+---@param per_second number
+---@return string text "1.2k/s"
+function dk.format_rate(per_second) end
+
+-- ---- distributions ----
+
+---A distribution of durations (if any argument was a string like "2ms") or of plain numbers.
+---@class designkit.Dist
+local Dist = {}
+
+---The analytic mean (seconds for durations).
+---@return number
+function Dist:mean() end
+
+---"exponential", "uniform", ...
+---@return string
+function Dist:kind() end
+
+---Whether it was made from durations.
+---@return boolean
+function Dist:is_durations() end
+
+---`n` draws from a stream seeded by `seed` (default 1), in seconds for durations.
+---@param n integer
+---@param seed? integer
+---@return number[]
+function Dist:samples(n, seed) end
+
+---@param value designkit.Duration|number
+---@return designkit.Dist
+function dk.constant(value) end
+
+---@param lo designkit.Duration|number
+---@param hi designkit.Duration|number
+---@return designkit.Dist
+function dk.uniform(lo, hi) end
+
+---Exponential with the given mean.
+---@param mean designkit.Duration|number
+---@return designkit.Dist
+function dk.exp(mean) end
+
+---@param mean designkit.Duration|number
+---@param sd designkit.Duration|number
+---@return designkit.Dist
+function dk.normal(mean, sd) end
+
+---Log-normal with the given median (mu = log(median)) and sigma.
+---@param median designkit.Duration|number
+---@param sigma number
+---@return designkit.Dist
+function dk.lognormal(median, sigma) end
+
+---@param scale designkit.Duration|number
+---@param shape number
+---@return designkit.Dist
+function dk.pareto(scale, shape) end
+
+---Keys 1..n with P(k) proportional to k^-s: `dk.zipf { n = 1e6, s = 0.99 }` or `dk.zipf(n, s)`.
+---@param n integer|{n: integer, s?: number}
+---@param s? number
+---@return designkit.Dist
+function dk.zipf(n, s) end
+
+---One of `values` with the given weights (equal if omitted).
+---@param values (designkit.Duration|number)[]
+---@param weights? number[]
+---@return designkit.Dist
+function dk.empirical(values, weights) end
+
+-- ---- the model ----
+
+---@class designkit.Model
+local Model = {}
+
+---@class designkit.Group
+---@field name string
+---@field kind string "region", "zone", "cluster" or "group"
+---@field parent designkit.Group?
+local Group = {}
+
+---A component. Read and set properties as fields (`api.replicas = 4`); calling it with a table
+---sets several (`api { workers = 8 }`). `a >> b` links a to b and returns b; either side may be
+---a list.
+---@class designkit.Component
+---@field name string
+---@field kind designkit.Kind
+---@field group designkit.Group?
+---@operator shr(designkit.Component|designkit.Component[]): designkit.Component
+---@overload fun(opts: table<string, designkit.Value>): designkit.Component
+local Component = {}
+
+---A route description made by dk.cache_aside or dk.call.
+---@class designkit.Flow
+---@field kind "cache_aside"|"call"
+
+---What a handler gets for each request.
+---@class designkit.Request
+---@field class string
+---@field key integer
+---@field id integer
+---@field born number seconds since the start of the run
+
+---@param name string
+---@return designkit.Model
+function dk.model(name) end
+
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component|fun(opts: table<string, designkit.Value>): designkit.Component
+function Model:client(name, opts) end
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:balancer(name, opts) end
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:service(name, opts) end
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:cache(name, opts) end
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:database(name, opts) end
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:queue(name, opts) end
+
+---@param kind designkit.Kind
+---@param name string
+---@param opts? table<string, designkit.Value>
+---@return designkit.Component
+function Model:component(kind, name, opts) end
+
+---`m:group "us-east" { kind = "region" }` or `m:group("us-east", { kind = "region" })`.
+---@param name string
+---@param opts? {kind?: string}
+---@return designkit.Group|fun(opts: {kind?: string}): designkit.Group
+function Model:group(name, opts) end
+
+---Links each argument to the next; a final table { latency = ... } applies to every link.
+---@param a designkit.Component|designkit.Component[]
+---@param b designkit.Component|designkit.Component[]
+---@param ... designkit.Component|designkit.Component[]|{latency?: designkit.Dist|designkit.Duration}
+---@return designkit.Component|designkit.Component[] last
+function Model:link(a, b, ...) end
+
+---@class designkit.ExpectOptions
+---@field p50? designkit.Duration
+---@field p90? designkit.Duration
+---@field p99? designkit.Duration
+---@field p999? designkit.Duration
+---@field mean? designkit.Duration
+---@field availability? designkit.Fraction
+---@field throughput? designkit.Rate
+---@field utilisation? designkit.Fraction
+---@field class? string
+
+---@param opts designkit.ExpectOptions
+---@return designkit.Model
+function Model:expect(opts) end
+
+---@class designkit.Finding
+---@field severity "info"|"warning"|"error"
+---@field rule string
+---@field component string?
+---@field message string
+---@field hint string
+
+---Static validation.
+---@return designkit.Finding[] findings
+---@return integer errors
+function Model:check() end
+
+---@class designkit.RunOptions
+---@field duration? designkit.Duration default "60s"
+---@field seed? integer default 1
+---@field requests? integer cap on client requests
+---@field progress? fun(fraction: number)
+
+---@param opts? designkit.RunOptions
+---@return designkit.Result
+function Model:run(opts) end
+
+---@param path string .svg .png .pdf .dot
+---@param opts? {after_run?: designkit.Result}
+---@return true|nil ok
+---@return string? message
+function Model:draw(path, opts) end
+
+---@return string json
+---@return string[] omitted the Lua handlers that JSON cannot carry
+function Model:to_json() end
+
+---@param path string
+---@return true|nil ok
+---@return string[]|string omitted_or_message
+function Model:export(path) end
+
+---@return string
+function Model:name() end
+---@param name string
+---@return designkit.Component?
+function Model:find(name) end
+---@return designkit.Component[]
+function Model:components() end
+---@return designkit.Group[]
+function Model:groups() end
+---@return string[]
+function Model:classes() end
+---Frees the model now (also done by the garbage collector).
+function Model:close() end
+
+Group.client = Model.client
+Group.balancer = Model.balancer
+Group.service = Model.service
+Group.cache = Model.cache
+Group.database = Model.database
+Group.queue = Model.queue
+Group.component = Model.component
+Group.group = Model.group
+
+---@param class string "*" for classes without a route
+---@param flow designkit.Flow|fun(req: designkit.Request): boolean?
+---@return designkit.Component
+function Component:route(class, flow) end
+
+---A Lua handler for `class`, run as a coroutine per request. Return false to fail the request.
+---@param class string
+---@param fn fun(req: designkit.Request): boolean?
+---@return designkit.Component
+function Component:on(class, fn) end
+
+---Inside a handler only: calls this component and waits for the reply.
+---@param key? integer|string default: the request's key
+---@return boolean ok true on OK (or HIT)
+---@return designkit.Reply status
+function Component:read(key) end
+---@param key? integer|string
+---@return boolean ok
+---@return designkit.Reply status
+function Component:write(key) end
+---Cache lookup: true on a hit.
+---@param key? integer|string
+---@return boolean hit
+---@return designkit.Reply status
+function Component:get(key) end
+---@param key? integer|string
+---@return boolean ok
+---@return designkit.Reply status
+function Component:set(key) end
+---@param key? integer|string
+---@return boolean ok
+---@return designkit.Reply status
+function Component:invalidate(key) end
+---A request of the current class to another service.
+---@param key? integer|string
+---@return boolean ok
+---@return designkit.Reply status
+function Component:call(key) end
+---@return designkit.Component[]
+function Component:links() end
+
+---@param cache designkit.Component
+---@param db designkit.Component
+---@return designkit.Flow
+function dk.cache_aside(cache, db) end
+
+---@param ... designkit.Component
+---@return designkit.Flow
+function dk.call(...) end
+
+-- ---- results ----
+
+---@class designkit.Latency
+---@field count integer
+---@field mean number seconds
+---@field p50 number
+---@field p90 number
+---@field p99 number
+---@field p999 number
+---@field max number
+
+---@class designkit.ComponentResult
+---@field name string
+---@field kind string
+---@field arrivals integer
+---@field completed integer
+---@field rejected integer
+---@field failed integer
+---@field throughput number per second
+---@field servers integer? stations only
+---@field utilisation number? stations only
+---@field mean_queue number
+---@field hit_ratio number? caches only
+---@field latency designkit.Latency
+
+---@class designkit.ClassResult
+---@field name string
+---@field created integer
+---@field completed integer
+---@field failed integer
+---@field throughput number
+---@field availability number? nil when no request finished
+---@field latency designkit.Latency
+
+---@class designkit.ExpectationResult
+---@field metric string
+---@field class string?
+---@field limit number
+---@field value number?
+---@field ok boolean
+---@field text string
+
+---@class designkit.Result
+---@field model string
+---@field seed integer
+---@field duration number seconds
+---@field events integer
+---@field in_flight integer
+---@field ok boolean every expectation met
+---@field components designkit.ComponentResult[]
+---@field classes designkit.ClassResult[]
+---@field total designkit.ClassResult
+---@field expectations designkit.ExpectationResult[]
+local Result = {}
+
+---The run's report as JSON (deterministic: same script and seed, same bytes).
+---@return string
+function Result:json() end
+
+-- ---- JSON, estimates, loading ----
+
+---@param text string
+---@param source? string name used in messages
+---@return designkit.Model|nil model
+---@return string? message
+function dk.from_json(text, source) end
+
+---@param path string
+---@return designkit.Model|nil model
+---@return string? message
+function dk.load_json(path) end
+
+---Runs a design script and returns the model it returns.
+---@param path string
+---@param env? table
+---@return designkit.Model|nil model
+---@return string? message
+function dk.load(path, env) end
+
+---@param v any
+---@return boolean
+function dk.is_model(v) end
+
+---@class designkit.Estimate
+---@field read_qps number
+---@field write_qps number
+---@field avg_qps number
+---@field peak_qps number
+---@field peak_read_qps number
+---@field peak_write_qps number
+---@field records number
+---@field storage_bytes number
+---@field storage string
+---@field read_bandwidth number bytes per second
+---@field write_bandwidth number
+---@field bandwidth number bytes per second at peak
+---@field read_write_ratio number
+
+---@param opts {users: number, reads_per_user?: number, writes_per_user?: number, peak?: number, record?: designkit.Size, retention?: designkit.Duration}
+---@return designkit.Estimate
+function dk.estimate(opts) end
+
+---@param servers integer
+---@param load number offered load lambda / mu
+---@return number probability of waiting
+function dk.erlang_c(servers, load) end
+
+---@param opts {lambda: number, mu: number, c?: integer}
+---@return {utilisation: number, wait_probability: number, mean_wait: number, mean_latency: number, mean_queue: number, mean_in_system: number}
+function dk.mmc(opts) end
+
+---@class designkit.json
+local json = {}
+---@param v any
+---@param opts? {indent?: string}
+---@return string
+function json.encode(v, opts) end
+---@param text string
+---@return any value
+---@return string? message "line:col: ..."
+function json.decode(text) end
+
+return dk

@@ -1,0 +1,304 @@
+/* areas: base */
+/* test_hist.c - the log-linear histogram against sorted brute-force data. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "designkit/alloc.h"
+#include "designkit/hist.h"
+#include "designkit/rng.h"
+
+static const double percentiles[] = {0, 0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100};
+#define NP (sizeof percentiles / sizeof percentiles[0])
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static dk_hist_t *new_hist(void)
+{
+    dk_status st;
+    dk_hist_t *h = dk_hist_new(&st);
+    ck_assert_int_eq(st, DK_OK);
+    ck_assert_ptr_nonnull(h);
+    return h;
+}
+
+/* Records `n` values, then checks every statistic against the sorted array: percentiles
+ * within 1% (the design bound; the layout gives 1/256), count/min/max exact, mean and stddev
+ * to rounding. */
+static void check_against_sorted(int64_t *v, size_t n)
+{
+    dk_hist_t *h = new_hist();
+    long double sum = 0, sumsq = 0, mean;
+    for (size_t i = 0; i < n; i++)
+        dk_hist_record(h, v[i]);
+    qsort(v, n, sizeof *v, cmp_i64);
+    ck_assert_uint_eq(dk_hist_count(h), n);
+    ck_assert_int_eq(dk_hist_min(h), v[0]);
+    ck_assert_int_eq(dk_hist_max(h), v[n - 1]);
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    mean = sum / n;
+    for (size_t i = 0; i < n; i++)
+        sumsq += (v[i] - mean) * (v[i] - mean); /* two-pass: the independent way */
+    ck_assert_double_eq_tol(dk_hist_mean(h), (double)mean, 1e-12 * (double)mean);
+    ck_assert_double_eq_tol(dk_hist_stddev(h), (double)sqrtl(sumsq / n),
+                            1e-6 * (double)sqrtl(sumsq / n));
+    for (size_t j = 0; j < NP; j++) {
+        double rank = ceil(percentiles[j] / 100 * (double)n);
+        size_t idx = rank < 1 ? 0 : (size_t)rank - 1;
+        double want = (double)v[idx], got = (double)dk_hist_percentile(h, percentiles[j]);
+        ck_assert_msg(fabs(got - want) <= 0.01 * want,
+                      "p%g: histogram %g, sorted data %g (rel. error %g)", percentiles[j], got,
+                      want, fabs(got - want) / want);
+        ck_assert_msg(fabs(got - want) <= want / 256 + 1, "p%g: %g vs %g beyond 1/256",
+                      percentiles[j], got, want);
+    }
+    dk_hist_free(h);
+}
+
+/* ---- percentiles ---- */
+
+START_TEST(uniform_values)
+{
+    enum { N = 200000 };
+    int64_t *v = malloc(N * sizeof *v);
+    dk_rng_t r;
+    dk_rng_seed(&r, 1);
+    for (size_t i = 0; i < N; i++)
+        v[i] = 1000 + (int64_t)dk_rng_below(&r, 10000000);
+    check_against_sorted(v, N);
+    free(v);
+}
+END_TEST
+
+START_TEST(exponential_values)
+{
+    enum { N = 200000 };
+    int64_t *v = malloc(N * sizeof *v);
+    dk_rng_t r;
+    dk_rng_seed(&r, 2);
+    for (size_t i = 0; i < N; i++)
+        v[i] = 1 + (int64_t)(-2e6 * log1p(-dk_rng_uniform(&r))); /* mean 2ms in ns */
+    check_against_sorted(v, N);
+    free(v);
+}
+END_TEST
+
+START_TEST(lognormal_values)
+{
+    enum { N = 200000 };
+    int64_t *v = malloc(N * sizeof *v);
+    dk_rng_t r;
+    dk_rng_seed(&r, 3);
+    for (size_t i = 0; i < N; i++) {
+        double u1 = 1 - dk_rng_uniform(&r), u2 = dk_rng_uniform(&r);
+        double z = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+        v[i] = 1 + (int64_t)exp(13 + 2 * z); /* spans ~5 decades */
+    }
+    check_against_sorted(v, N);
+    free(v);
+}
+END_TEST
+
+START_TEST(small_values_are_exact)
+{
+    dk_hist_t *h = new_hist();
+    for (int64_t x = 0; x < 256; x++)
+        dk_hist_record(h, x);
+    for (int64_t x = 0; x < 256; x++)
+        ck_assert_int_eq(dk_hist_percentile(h, 100.0 * (double)(x + 1) / 256), x);
+    dk_hist_free(h);
+}
+END_TEST
+
+START_TEST(every_power_of_two_boundary)
+{
+    /* A single value anywhere in the int64 range comes back within 1/256 of itself (and
+     * exactly when it is min = max, by the clamp); two values check the bucket midpoint. */
+    dk_hist_t *h = new_hist();
+    size_t bad = 0;
+    for (int e = 8; e < 63; e++) {
+        int64_t edges[3] = {(int64_t)1 << e, ((int64_t)1 << e) - 1,
+                            ((int64_t)1 << e) + ((int64_t)1 << (e - 1))};
+        for (int i = 0; i < 3; i++) {
+            int64_t x = edges[i];
+            dk_hist_reset(h);
+            dk_hist_record(h, 0);
+            dk_hist_record(h, x);
+            dk_hist_record(h, INT64_MAX);
+            double got = (double)dk_hist_percentile(h, 50);
+            bad += fabs(got - (double)x) > (double)x / 256;
+        }
+    }
+    ck_assert_uint_eq(bad, 0);
+    dk_hist_reset(h);
+    dk_hist_record(h, INT64_MAX);
+    ck_assert_int_eq(dk_hist_percentile(h, 50), INT64_MAX);
+    ck_assert_int_eq(dk_hist_max(h), INT64_MAX);
+    ck_assert_double_eq_tol(dk_hist_mean(h), 9223372036854775807.0, 1);
+    dk_hist_free(h);
+}
+END_TEST
+
+/* ---- statistics and edge cases ---- */
+
+START_TEST(empty_and_negative)
+{
+    dk_hist_t *h = new_hist();
+    ck_assert_uint_eq(dk_hist_count(h), 0);
+    ck_assert_int_eq(dk_hist_min(h), 0);
+    ck_assert_int_eq(dk_hist_max(h), 0);
+    ck_assert_double_eq(dk_hist_mean(h), 0);
+    ck_assert_double_eq(dk_hist_stddev(h), 0);
+    ck_assert_int_eq(dk_hist_percentile(h, 50), 0);
+    dk_hist_record(h, -5);
+    ck_assert_uint_eq(dk_hist_count(h), 1);
+    ck_assert_int_eq(dk_hist_min(h), 0);
+    ck_assert_int_eq(dk_hist_max(h), 0);
+    dk_hist_record_n(h, 1000, 0); /* no-op */
+    ck_assert_uint_eq(dk_hist_count(h), 1);
+    ck_assert_int_eq(dk_hist_max(h), 0);
+    dk_hist_record(h, 100);
+    ck_assert_int_eq(dk_hist_percentile(h, -3), 0);    /* clamped to p0 */
+    ck_assert_int_eq(dk_hist_percentile(h, 250), 100); /* clamped to p100 */
+    ck_assert_int_eq(dk_hist_percentile(h, NAN), 0);
+    dk_hist_reset(h);
+    ck_assert_uint_eq(dk_hist_count(h), 0);
+    ck_assert_int_eq(dk_hist_percentile(h, 99), 0);
+    dk_hist_free(h);
+    dk_hist_free(NULL);
+    ck_assert_uint_eq(dk_hist_count(NULL), 0);
+}
+END_TEST
+
+START_TEST(constant_data_has_zero_stddev)
+{
+    dk_hist_t *h = new_hist();
+    dk_hist_record_n(h, 1000000007, 1000);
+    ck_assert_double_eq(dk_hist_stddev(h), 0);
+    ck_assert_double_eq(dk_hist_mean(h), 1000000007.0);
+    ck_assert_int_eq(dk_hist_percentile(h, 1), 1000000007);
+    dk_hist_free(h);
+}
+END_TEST
+
+START_TEST(record_n_equals_repeated_record)
+{
+    dk_hist_t *a = new_hist(), *b = new_hist();
+    dk_rng_t r;
+    dk_rng_seed(&r, 4);
+    for (int i = 0; i < 1000; i++) {
+        int64_t x = (int64_t)dk_rng_below(&r, 1u << 30);
+        uint64_t n = dk_rng_below(&r, 5);
+        dk_hist_record_n(a, x, n);
+        for (uint64_t k = 0; k < n; k++)
+            dk_hist_record(b, x);
+    }
+    ck_assert_uint_eq(dk_hist_count(a), dk_hist_count(b));
+    ck_assert_double_eq(dk_hist_mean(a), dk_hist_mean(b));
+    for (size_t j = 0; j < NP; j++)
+        ck_assert_int_eq(dk_hist_percentile(a, percentiles[j]),
+                         dk_hist_percentile(b, percentiles[j]));
+    dk_hist_free(a);
+    dk_hist_free(b);
+}
+END_TEST
+
+/* ---- merge ---- */
+
+START_TEST(merge_equals_recording_into_one)
+{
+    dk_hist_t *a = new_hist(), *b = new_hist(), *all = new_hist(), *empty = new_hist();
+    dk_rng_t r;
+    dk_rng_seed(&r, 5);
+    for (int i = 0; i < 50000; i++) {
+        int64_t x = (int64_t)(-1e5 * log1p(-dk_rng_uniform(&r)));
+        dk_hist_record(i % 3 ? a : b, x);
+        dk_hist_record(all, x);
+    }
+    dk_hist_record(b, 1ll << 40); /* only b has the max */
+    dk_hist_record(all, 1ll << 40);
+    ck_assert_int_eq(dk_hist_merge(a, b), DK_OK);
+    ck_assert_int_eq(dk_hist_merge(a, empty), DK_OK);
+    ck_assert_uint_eq(dk_hist_count(a), dk_hist_count(all));
+    ck_assert_int_eq(dk_hist_min(a), dk_hist_min(all));
+    ck_assert_int_eq(dk_hist_max(a), dk_hist_max(all));
+    ck_assert_double_eq(dk_hist_mean(a), dk_hist_mean(all));
+    ck_assert_double_eq_tol(dk_hist_stddev(a), dk_hist_stddev(all), 1e-9 * dk_hist_stddev(all));
+    for (size_t j = 0; j < NP; j++)
+        ck_assert_int_eq(dk_hist_percentile(a, percentiles[j]),
+                         dk_hist_percentile(all, percentiles[j]));
+    /* into an empty one: a copy */
+    ck_assert_int_eq(dk_hist_merge(empty, all), DK_OK);
+    ck_assert_int_eq(dk_hist_min(empty), dk_hist_min(all));
+    ck_assert_int_eq(dk_hist_percentile(empty, 50), dk_hist_percentile(all, 50));
+    /* into itself: doubled counts, same percentiles */
+    ck_assert_int_eq(dk_hist_merge(all, all), DK_OK);
+    ck_assert_uint_eq(dk_hist_count(all), 2 * dk_hist_count(empty));
+    ck_assert_int_eq(dk_hist_percentile(all, 90), dk_hist_percentile(empty, 90));
+    ck_assert_int_eq(dk_hist_merge(NULL, a), DK_EINVAL);
+    ck_assert_int_eq(dk_hist_merge(a, NULL), DK_EINVAL);
+    dk_hist_free(a);
+    dk_hist_free(b);
+    dk_hist_free(all);
+    dk_hist_free(empty);
+}
+END_TEST
+
+/* ---- memory ---- */
+
+START_TEST(recording_never_allocates)
+{
+    dk_status st;
+    dk_hist_t *h = new_hist();
+    dk_alloc_fail_after(0);
+    for (int64_t x = 1; x > 0 && x < INT64_MAX / 3; x = x * 3 + 1)
+        dk_hist_record(h, x);
+    ck_assert_ptr_null(dk_hist_new(&st));
+    dk_alloc_fail_after(-1);
+    ck_assert_int_eq(st, DK_ENOMEM);
+    ck_assert_uint_gt(dk_hist_count(h), 30);
+    dk_hist_free(h);
+}
+END_TEST
+
+static Suite *hist_suite(void)
+{
+    Suite *s = suite_create("hist");
+    TCase *tc = tcase_create("percentiles");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, uniform_values);
+    tcase_add_test(tc, exponential_values);
+    tcase_add_test(tc, lognormal_values);
+    tcase_add_test(tc, small_values_are_exact);
+    tcase_add_test(tc, every_power_of_two_boundary);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("statistics");
+    tcase_add_test(tc, empty_and_negative);
+    tcase_add_test(tc, constant_data_has_zero_stddev);
+    tcase_add_test(tc, record_n_equals_repeated_record);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("merge");
+    tcase_add_test(tc, merge_equals_recording_into_one);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("memory");
+    tcase_add_test(tc, recording_never_allocates);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(hist_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
