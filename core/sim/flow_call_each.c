@@ -47,7 +47,7 @@ dk_status dk_flow_call_each(dk_actor_t *const *targets, size_t n, dk_flow *out)
     for (size_t i = 0; i < n; i++)
         if (targets[i] == NULL)
             return DK_EINVAL;
-    call_each *f = dk_malloc(sizeof *f + n * sizeof f->targets[0] + 1);
+    call_each *f = dk_malloc(sizeof *f + n * sizeof f->targets[0]);
     if (f == NULL)
         return DK_ENOMEM;
     f->n = n;
