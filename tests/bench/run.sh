@@ -8,7 +8,7 @@ n=${DK_BENCH_REQUESTS:-2000000}
 simpy_n=${DK_BENCH_SIMPY_REQUESTS:-200000}
 
 echo "== M/M/1, rho = 0.8 (mean response 5 s in theory) =="
-"$build/bench_mm1" "$n" 3 | tee /tmp/dk-bench-c.$$
+"$build/tests/bench_mm1" "$n" 3 | tee /tmp/dk-bench-c.$$
 engine=$(awk '$1 == "engine" {print $2}' /tmp/dk-bench-c.$$)
 dsl_line=$("$build/designkit" --unsafe "$here/mm1_dsl.lua" "$n")
 dsl=$(echo "$dsl_line" | awk '{print $2}')
