@@ -812,7 +812,8 @@ static int g_index(lua_State *L)
 {
     lgroup *g = check_group(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) /* raw: skip the missing-method fallback */
         return 1;
     if (strcmp(k, "name") == 0) {
         lua_pushstring(L, dk_group_name(g->g));
@@ -825,7 +826,7 @@ static int g_index(lua_State *L)
         lua_getiuservalue(L, 1, 1);
         push_group(L, lua_gettop(L), p);
     } else {
-        return 0;
+        lua_getfield(L, lua_upvalueindex(1), k); /* the missing-method fallback */
     }
     return 1;
 }
@@ -1076,12 +1077,46 @@ static const luaL_Reg module_funcs[] = {
     {NULL, NULL},
 };
 
+/* m:widget "x" {} or east:sevrice "api" {}: a missing method on a model or a group is nearly
+ * always a component kind that does not exist, so say that instead of Lua's "attempt to call a
+ * nil value". The returned function raises the error at the caller's line when it is called. */
+static int no_such_method(lua_State *L)
+{
+    return luaL_error(L,
+                      "%s has no method \"%s\" (component kinds: client, balancer, service, cache, "
+                      "database, queue)",
+                      lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, lua_upvalueindex(2)));
+}
+
+static int missing_method(lua_State *L)
+{
+    const char *owner = lua_tostring(L, lua_upvalueindex(1));
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return 0;
+    lua_pushstring(L, owner);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, no_such_method, 2);
+    return 1;
+}
+
+/* Gives a methods table the missing_method fallback above; `owner` names the object. */
+static void methods_fallback(lua_State *L, int methods, const char *owner)
+{
+    lua_newtable(L);
+    lua_pushstring(L, owner);
+    lua_pushcclosure(L, missing_method, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, methods);
+}
+
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction index,
                       lua_CFunction tostring, lua_CFunction close)
 {
     luaL_newmetatable(L, name);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
+    if (strcmp(name, DK_MT_MODEL) == 0 || strcmp(name, DK_MT_GROUP) == 0)
+        methods_fallback(L, lua_gettop(L), strcmp(name, DK_MT_MODEL) == 0 ? "a model" : "a group");
     if (index) {
         lua_pushcclosure(L, index, 1);
     }

@@ -190,6 +190,15 @@ describe("errors", function()
     expect(err):to_match('unknown component kind "cahce"')
   end)
 
+  it("name an unknown kind written as a method, on models and groups", function()
+    local err, at = failure(function() m:widget "w" {} end), here()
+    expect(err):to_match(at)
+    expect(err):to_match('a model has no method "widget" %(component kinds: client,')
+    local g = m:group "g1" { kind = "zone" }
+    expect(g.kind):to_equal("zone")
+    expect(function() g:sevrice "api" {} end):to_fail('a group has no method "sevrice"')
+  end)
+
   it("refuse values of the wrong type", function()
     expect(function() m:service "s" { workers = {} } end):to_fail("workers must be a whole number")
     expect(function() m:service "t" { replicas = 2.5 } end):to_fail("replicas")
