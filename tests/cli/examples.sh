@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # examples.sh DESIGNKIT ROOT - every script in examples/ and models/ runs to completion. An
-# example's first line says how: "-- run: designkit run" (a design) or anything else (a plain
+# example's first line says how: "-- Run with: designkit run" (a design) or anything else (a plain
 # script run as `designkit FILE`).
 set -u
 bin=$1 root=$2
@@ -10,7 +10,7 @@ pass=0 fail=0
 cd "$tmp"
 for f in "$root"/examples/*.lua "$root"/models/hld/*.lua; do
   [ -e "$f" ] || continue
-  if head -n 3 "$f" | grep -q 'run: designkit run'; then
+  if head -n 3 "$f" | grep -qi 'run with: designkit run'; then
     cmd=("$bin" run "$f" --for 5s --quiet)
   else
     cmd=("$bin" "$f")

@@ -117,6 +117,19 @@ function dk.empirical(values, weights) end
 
 -- ---- the model ----
 
+---One property of a component kind, as dk.properties lists it.
+---@class designkit.PropertyInfo
+---@field name string
+---@field type "int"|"number"|"duration"|"size"|"rate"|"fraction"|"enum"|"distribution"|"mix"
+---@field doc string one line
+---@field default string? the default, as text
+---@field choices string[]? for enums
+
+---The properties a kind takes, in documentation order (what `m:cache "x" { ... }` accepts).
+---@param kind designkit.Kind
+---@return designkit.PropertyInfo[]
+function dk.properties(kind) end
+
 ---@class designkit.Model
 local Model = {}
 
