@@ -8,8 +8,9 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 WERROR     ?= $(if $(CI),ON,OFF)
 CMAKE_ARGS ?=
 
-# Debian packages the build and the tests need; python3-simpy only serves the benchmark.
-PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check
+# Debian packages the build and the tests need (python3 checks our JSON with an independent
+# parser); python3-simpy only serves the benchmark.
+PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check python3
 BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

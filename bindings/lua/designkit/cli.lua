@@ -403,7 +403,7 @@ function commands.run.main(opts, pos)
 end
 
 commands.check = {
-  summary = "validate a design: single points of failure, capacity, unreachable parts",
+  summary = "validate a design: single points of failure, unreachable parts, call cycles",
   usage = "designkit check DESIGN.lua|DESIGN.json [options]",
   about = [[
 Applies the validation rules to the design without running it and prints each finding as
