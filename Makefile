@@ -15,7 +15,7 @@ BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps configure build run test asan install bench format clean help
+.PHONY: all deps bench-deps configure build run test asan valgrind install bench format clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make run      install what is missing, build, run the URL-shortener design"
 	@echo "make test     install what is missing, build, run every test"
 	@echo "make asan     the tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make valgrind the CLI's main paths under valgrind: no error, no leak of our own"
 	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
 	@echo "make install  install library, headers, designkit.pc, the CLI and the Lua module"
 
@@ -58,6 +59,10 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDK_SANITIZE=ON -DDK_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j$(JOBS)
+
+valgrind: build
+	@$(MAKE) --no-print-directory deps PACKAGES="valgrind"
+	@bash tests/valgrind.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD)

@@ -18,21 +18,34 @@
 #define NBUCKETS (EXACT + (62 - FIRST_E + 1) * DK_HIST_SUB)
 
 #if defined(__SIZEOF_INT128__)
+#define EXACT_SQUARES 1
 __extension__ typedef unsigned __int128 sum_t; /* exact: 2^63 values times 2^64 counts fit */
 #else
+#define EXACT_SQUARES 0
 typedef long double sum_t;
 #endif
 
+/*
+ * The sum of squares is kept exact as well, as a 192-bit integer: the low 128 bits in sumsq and
+ * the carries out of them in sumsq_wraps (a square is below 2^126, so one record carries at most
+ * once). Integer adds are what makes recording cheap: the long double it replaces went through
+ * the x87 unit and a memory round trip on every record. Without __int128, a long double sum.
+ */
 struct dk_hist {
     uint64_t count;
-    int64_t min, max;
+    int64_t min, max; /* INT64_MAX and INT64_MIN while empty, so recording needs no test */
     sum_t sum;
+#if EXACT_SQUARES
+    sum_t sumsq;
+    uint64_t sumsq_wraps;
+#else
     long double sumsq; /* 64-bit mantissa on x86; ample for a variance */
+#endif
     uint64_t buckets[NBUCKETS];
 };
 
 /* The index of the highest set bit of v > 0. */
-static int top_bit(uint64_t v)
+static inline int top_bit(uint64_t v)
 {
 #if defined(__GNUC__)
     return 63 - __builtin_clzll(v);
@@ -44,14 +57,14 @@ static int top_bit(uint64_t v)
 #endif
 }
 
-static size_t bucket_of(uint64_t v)
+/* Below 2 * DK_HIST_SUB the shift is 0 and the index is v itself; above, s = e - SUB_BITS and
+ * EXACT + (e - FIRST_E) * SUB + (v >> s) - SUB reduces to s * SUB + (v >> s). No branch. */
+static inline size_t bucket_of(uint64_t v)
 {
-    int e, shift;
-    if (v < EXACT)
-        return (size_t)v;
-    e = top_bit(v);
-    shift = e - SUB_BITS;
-    return EXACT + (size_t)(e - FIRST_E) * DK_HIST_SUB + (size_t)((v >> shift) - DK_HIST_SUB);
+    int s = top_bit(v | 1) - SUB_BITS;
+    if (s < 0)
+        s = 0;
+    return (size_t)s * DK_HIST_SUB + (size_t)(v >> s);
 }
 
 /* The midpoint of bucket i (rounded down), the value a percentile reports. */
@@ -99,37 +112,94 @@ void dk_hist_reset(dk_hist_t *h)
         return;
     memset(h->buckets, 0, sizeof h->buckets);
     h->count = 0;
-    h->min = 0;
-    h->max = 0;
+    h->min = INT64_MAX;
+    h->max = INT64_MIN;
     h->sum = 0;
     h->sumsq = 0;
+#if EXACT_SQUARES
+    h->sumsq_wraps = 0;
+#endif
+}
+
+#if EXACT_SQUARES
+/* Adds the 192-bit number wraps * 2^128 + lo to the sum of squares. */
+static inline void add_squares(dk_hist_t *h, sum_t lo, uint64_t wraps)
+{
+    sum_t s = h->sumsq + lo;
+    h->sumsq_wraps += wraps + (s < lo);
+    h->sumsq = s;
+}
+#endif
+
+/* The sum of squares, rounded once. */
+static long double sum_squares(const dk_hist_t *h)
+{
+#if EXACT_SQUARES
+    return ldexpl((long double)h->sumsq_wraps, 128) + (long double)h->sumsq;
+#else
+    return h->sumsq;
+#endif
 }
 
 /*
  * dk_hist_record_n - records `value` `count` times (negative values as 0; count 0 is a
- * no-op). Allocation-free: the hot path of every simulated request.
+ * no-op). Allocation-free.
  */
 void dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count)
 {
-    long double v;
     if (h == NULL || count == 0)
         return;
+    if (count == 1) {
+        dk_hist_record(h, value);
+        return;
+    }
     if (value < 0)
         value = 0;
-    if (h->count == 0 || value < h->min)
+    if (value < h->min)
         h->min = value;
-    if (h->count == 0 || value > h->max)
+    if (value > h->max)
         h->max = value;
     h->count += count;
     h->buckets[bucket_of((uint64_t)value)] += count;
     h->sum += (sum_t)(uint64_t)value * count;
-    v = (long double)value;
-    h->sumsq += v * v * (long double)count;
+#if EXACT_SQUARES
+    {
+        /* value^2 * count as 192 bits: the two 64-bit halves of the square times count. */
+        sum_t sq = (sum_t)(uint64_t)value * (uint64_t)value;
+        sum_t lo = (sum_t)(uint64_t)sq * count;
+        sum_t hi = (sum_t)(uint64_t)(sq >> 64) * count; /* weighs 2^64 */
+        sum_t mid = (hi << 64) + lo;
+        add_squares(h, mid, (uint64_t)(hi >> 64) + (mid < lo));
+    }
+#else
+    {
+        long double v = (long double)value;
+        h->sumsq += v * v * (long double)count;
+    }
+#endif
 }
 
+/*
+ * dk_hist_record - records `value` once (negative as 0): the hot path of every simulated
+ * request, so it is straight-line integer code.
+ */
 void dk_hist_record(dk_hist_t *h, int64_t value)
 {
-    dk_hist_record_n(h, value, 1);
+    if (h == NULL)
+        return;
+    if (value < 0)
+        value = 0;
+    uint64_t v = (uint64_t)value;
+    h->min = value < h->min ? value : h->min;
+    h->max = value > h->max ? value : h->max;
+    h->count++;
+    h->buckets[bucket_of(v)]++;
+    h->sum += v;
+#if EXACT_SQUARES
+    add_squares(h, (sum_t)v * v, 0);
+#else
+    h->sumsq += (long double)value * (long double)value;
+#endif
 }
 
 uint64_t dk_hist_count(const dk_hist_t *h)
@@ -139,12 +209,12 @@ uint64_t dk_hist_count(const dk_hist_t *h)
 
 int64_t dk_hist_min(const dk_hist_t *h)
 {
-    return h != NULL ? h->min : 0;
+    return h != NULL && h->count != 0 ? h->min : 0;
 }
 
 int64_t dk_hist_max(const dk_hist_t *h)
 {
-    return h != NULL ? h->max : 0;
+    return h != NULL && h->count != 0 ? h->max : 0;
 }
 
 /*
@@ -169,7 +239,7 @@ double dk_hist_stddev(const dk_hist_t *h)
         return 0; /* exactly, whatever the precision of long double */
     n = (long double)h->count;
     mean = (long double)h->sum / n;
-    var = h->sumsq / n - mean * mean;
+    var = sum_squares(h) / n - mean * mean;
     return var > 0 ? (double)sqrtl(var) : 0;
 }
 
@@ -210,13 +280,17 @@ dk_status dk_hist_merge(dk_hist_t *dst, const dk_hist_t *src)
         return DK_EINVAL;
     if (src->count == 0)
         return DK_OK;
-    if (dst->count == 0 || src->min < dst->min)
+    if (src->min < dst->min)
         dst->min = src->min;
-    if (dst->count == 0 || src->max > dst->max)
+    if (src->max > dst->max)
         dst->max = src->max;
     dst->count += src->count;
     dst->sum += src->sum;
+#if EXACT_SQUARES
+    add_squares(dst, src->sumsq, src->sumsq_wraps);
+#else
     dst->sumsq += src->sumsq;
+#endif
     for (size_t i = 0; i < NBUCKETS; i++)
         dst->buckets[i] += src->buckets[i];
     return DK_OK;
