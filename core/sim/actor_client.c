@@ -6,8 +6,8 @@
 
 typedef struct client {
     double mean_gap; /* ns between arrivals (the mean, for Poisson) */
-    int poisson;
-    double *cum; /* cumulative mix weights by class index; NULL: always class 0 */
+    dk_dist_t *gaps; /* Poisson: exponential gaps of mean mean_gap; NULL: a fixed gap */
+    double *cum;     /* cumulative mix weights by class index; NULL: always class 0 */
     size_t ncls;
     dk_dist_t *keys;
     double next_at; /* the next arrival in exact (fractional) ns, so rounding never drifts */
@@ -22,6 +22,7 @@ static void client_destroy(void *data)
         return;
     dk_free(c->cum);
     dk_dist_free(c->keys);
+    dk_dist_free(c->gaps);
     dk_free(c);
 }
 
@@ -51,10 +52,7 @@ static uint32_t pick_class(client *c, dk_rng_t *rng)
 static void schedule_next(dk_actor_t *self, client *c)
 {
     dk_sim_t *sim = self->sim;
-    double gap = c->mean_gap;
-    if (c->poisson)
-        gap = -c->mean_gap * log1p(-dk_rng_uniform(&self->rng));
-    c->next_at += gap;
+    c->next_at += c->gaps != NULL ? dk_dist_sample(c->gaps, &self->rng) : c->mean_gap;
     dk_time_t at = (dk_time_t)(c->next_at + 0.5);
     dk_sim_timer(sim, self, at - sim->now, 0, NULL);
 }
@@ -139,7 +137,13 @@ dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_c
     if (c == NULL)
         goto oom;
     c->mean_gap = 1e9 / cfg->rate;
-    c->poisson = cfg->poisson != 0;
+    if (!isfinite(c->mean_gap)) {
+        dk_error_set(err, DK_EINVAL, "client \"%s\": rate is too small (got %g)", name, cfg->rate);
+        client_destroy(c);
+        return NULL;
+    }
+    if (cfg->poisson && (c->gaps = dk_dist_exponential(c->mean_gap, NULL)) == NULL)
+        goto oom;
     if (cfg->mix != NULL && cfg->mix_len > 0) {
         double total = 0;
         c->cum = dk_malloc(cfg->mix_len * sizeof *c->cum);

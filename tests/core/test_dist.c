@@ -567,6 +567,76 @@ START_TEST(out_of_memory)
 }
 END_TEST
 
+/* ---- the exponential's shape ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Kolmogorov-Smirnov against F(x) = 1 - exp(-x / mean): a ziggurat with a wrong layer keeps
+ * the mean but bends the CDF. D * sqrt(n) above 1.95 has probability 0.001 under the null; the
+ * seeds are fixed, so the check is deterministic. */
+START_TEST(exponential_ks)
+{
+    enum { N = 1000000 };
+    const double mean = 3.5;
+    double *x = malloc(N * sizeof *x), dmax = 0;
+    dk_dist_t *d = ok(dk_dist_exponential(mean, NULL));
+    dk_rng_t r;
+    dk_rng_seed(&r, 201);
+    for (int i = 0; i < N; i++)
+        x[i] = dk_dist_sample(d, &r);
+    qsort(x, N, sizeof *x, cmp_double);
+    for (int i = 0; i < N; i++) {
+        double f = -expm1(-x[i] / mean);
+        double above = (double)(i + 1) / N - f, below = f - (double)i / N;
+        if (above > dmax)
+            dmax = above;
+        if (below > dmax)
+            dmax = below;
+    }
+    ck_assert_msg(x[0] >= 0, "negative draw %g", x[0]);
+    ck_assert_msg(dmax * sqrt(N) < 1.95, "KS statistic D = %g (sqrt(n) D = %g)", dmax,
+                  dmax * sqrt(N));
+    free(x);
+    dk_dist_free(d);
+}
+END_TEST
+
+/* Chi-square over 1024 equiprobable bins (finer than the ziggurat's 256 layers, so one bad
+ * layer shows), and the tail past the base layer's edge r = 7.697 counted against
+ * n exp(-r) within 5 standard deviations: that tail is drawn as r plus a second exponential. */
+START_TEST(exponential_chi_square_and_tail)
+{
+    enum { N = 4000000, BINS = 1024 };
+    static uint32_t count[BINS];
+    const double r_edge = 7.69711747013104972;
+    uint64_t tail = 0, far = 0;
+    dk_dist_t *d = ok(dk_dist_exponential(1, NULL));
+    dk_rng_t r;
+    dk_rng_seed(&r, 202);
+    memset(count, 0, sizeof count);
+    for (int i = 0; i < N; i++) {
+        double x = dk_dist_sample(d, &r);
+        int b = (int)(-expm1(-x) * BINS);
+        count[b < BINS ? b : BINS - 1]++;
+        tail += x > r_edge;
+        far += x > r_edge + 2;
+    }
+    double e = (double)N / BINS, chi2 = 0;
+    for (int b = 0; b < BINS; b++)
+        chi2 += (count[b] - e) * (count[b] - e) / e;
+    /* 1023 degrees of freedom: mean 1023, sd sqrt(2046) = 45.2; 1023 + 4.5 sd = 1227 */
+    ck_assert_msg(chi2 < 1227, "chi-square %g over %d bins", chi2, BINS);
+    double pt = exp(-r_edge), pf = exp(-r_edge - 2);
+    ck_assert_double_eq_tol((double)tail, N * pt, 5 * sqrt(N * pt * (1 - pt)));
+    ck_assert_double_eq_tol((double)far, N * pf, 5 * sqrt(N * pf * (1 - pf)));
+    dk_dist_free(d);
+}
+END_TEST
+
 static Suite *dist_suite(void)
 {
     Suite *s = suite_create("dist");
@@ -581,6 +651,11 @@ static Suite *dist_suite(void)
     tcase_add_test(tc, pareto_moments);
     tcase_add_test(tc, pareto_heavy_mean_is_infinite);
     tcase_add_test(tc, empirical_moments);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("exponential shape");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, exponential_ks);
+    tcase_add_test(tc, exponential_chi_square_and_tail);
     suite_add_tcase(s, tc);
     tc = tcase_create("zipf");
     tcase_set_timeout(tc, 60);
