@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# docs.sh DESIGNKIT ROOT - the documentation shows what the code does: the URL-shortener page
+# docs.sh DESIGNKIT ROOT - the documentation shows what the code does: its scripts run, the URL-shortener page
 # carries the model file verbatim, and its diagram is what `designkit draw` makes of it today.
 set -u
 bin=$1 root=$2
@@ -18,6 +18,26 @@ else bad "url-shortener.md shows the model file"; diff "$tmp/page.lua" "$root/mo
 "$bin" draw "$root/models/hld/url_shortener.lua" -o "$tmp/u.svg" >/dev/null 2>&1
 if cmp -s "$tmp/u.svg" "$root/docs/url_shortener.svg"; then ok "docs/url_shortener.svg is up to date"
 else bad "docs/url_shortener.svg is up to date (designkit draw models/hld/url_shortener.lua -o docs/url_shortener.svg)"; fi
+
+# Every whole script in the docs (a ```lua block that requires designkit) runs: a design (it
+# returns m) under `designkit run`, anything else as a plain script. Exit 1 (an expectation
+# failed) is a legitimate result for a design; 2 or 3 means the docs show broken code.
+for doc in "$root"/README.md "$root"/docs/*.md; do
+  awk -v base="$tmp/$(basename "$doc" .md)" '/^```lua/{n++; f=1; out=base "_" n ".lua"; next}
+                                           /^```/{f=0} f{print > out}' "$doc"
+done
+for block in "$tmp"/*_[0-9]*.lua; do
+  [ -e "$block" ] || continue
+  grep -q 'require "designkit"' "$block" || continue
+  name=$(basename "$block" .lua)
+  if grep -q '^return m' "$block"; then
+    (cd "$tmp" && "$bin" run "$block" --for 1s --quiet) >/dev/null 2>"$tmp/err"; rc=$?
+  else
+    (cd "$tmp" && "$bin" "$block") >/dev/null 2>"$tmp/err"; rc=$?
+  fi
+  if [ "$rc" -le 1 ]; then ok "the script in ${name%_*}.md (block ${name##*_}) runs"
+  else bad "the script in ${name%_*}.md (block ${name##*_}) runs (exit $rc)"; head -5 "$tmp/err"; fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
