@@ -15,7 +15,7 @@ BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps configure build run test asan valgrind install bench format clean help
+.PHONY: all deps bench-deps configure build run test asan valgrind fuzz install bench format clean help
 
 all: build
 
@@ -24,6 +24,7 @@ help:
 	@echo "make test     install what is missing, build, run every test"
 	@echo "make asan     the tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
 	@echo "make valgrind the CLI's main paths under valgrind: no error, no leak of our own"
+	@echo "make fuzz     the libFuzzer targets in tests/fuzz, FUZZ_SECONDS each (clang)"
 	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
 	@echo "make install  install library, headers, designkit.pc, the CLI and the Lua module"
 
@@ -64,6 +65,18 @@ valgrind: build
 	@$(MAKE) --no-print-directory deps PACKAGES="valgrind"
 	@bash tests/valgrind.sh $(BUILD)
 
+FUZZ_SECONDS ?= 60
+# Each target starts from a copy of its committed corpus, so a run never edits the repository.
+fuzz:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) clang libclang-rt-14-dev"
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j$(JOBS) --target fuzz_units fuzz_model_json
+	@for t in units model_json; do \
+	    rm -rf build-fuzz/corpus-$$t && cp -r tests/fuzz/corpus/$$t build-fuzz/corpus-$$t && \
+	    ./build-fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        build-fuzz/corpus-$$t || exit 1; \
+	done
+
 install: build
 	cmake --install $(BUILD)
 
@@ -74,4 +87,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz out

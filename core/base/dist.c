@@ -508,23 +508,42 @@ static const double ZX[257] = {
 };
 /* clang-format on */
 
-static double std_exponential(dk_rng_t *rng)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static double std_exponential_loop(dk_rng_t *rng);
+
+/* The draws that miss the fast path (1.1%): the tail or a height test. Returns the draw, or a
+ * negative number to start over. Kept out of line so the fast path needs no stack frame. */
+static NOINLINE double exponential_slow(dk_rng_t *rng, unsigned i, double x)
 {
-    double offset = 0;
+    if (i == 0) /* the tail beyond r: r plus a fresh exponential, by memorylessness */
+        return ZX[1] + std_exponential_loop(rng);
+    double f_lo = exp(-ZX[i]), f_hi = exp(-ZX[i + 1]);
+    return f_lo + dk_rng_uniform(rng) * (f_hi - f_lo) < exp(-x) ? x : -1;
+}
+
+static inline double std_exponential(dk_rng_t *rng)
+{
     for (;;) {
         uint64_t bits = dk_rng_next(rng);
         unsigned i = (unsigned)(bits >> 3) & 0xff;           /* bits 3..10: the layer */
         double x = (double)(bits >> 11) * 0x1.0p-53 * ZX[i]; /* bits 11..63: u in [0, 1) */
         if (x < ZX[i + 1])
-            return offset + x;
-        if (i == 0) {
-            offset += ZX[1];
-            continue;
-        }
-        double f_lo = exp(-ZX[i]), f_hi = exp(-ZX[i + 1]);
-        if (f_lo + dk_rng_uniform(rng) * (f_hi - f_lo) < exp(-x))
-            return offset + x;
+            return x;
+        x = exponential_slow(rng, i, x);
+        if (x >= 0)
+            return x;
     }
+}
+
+/* The tail's draw: a call, so the fast path's loop stays a leaf apart from the RNG. */
+static double std_exponential_loop(dk_rng_t *rng)
+{
+    return std_exponential(rng);
 }
 
 /* A standard normal by Box-Muller with two fresh uniforms per draw and the sine half thrown
@@ -537,14 +556,10 @@ static double std_normal(dk_rng_t *rng)
     return sqrt(-2 * log(u1)) * cos(TWO_PI * u2);
 }
 
-/*
- * dk_dist_sample - one draw; allocation-free. A NULL distribution draws 0.
- */
-double dk_dist_sample(const dk_dist_t *d, dk_rng_t *rng)
+/* A draw from any kind but the exponential (d != NULL). */
+static NOINLINE double sample_other(const dk_dist_t *d, dk_rng_t *rng)
 {
     double x;
-    if (d == NULL)
-        return 0;
     switch (d->kind) {
     case DK_DIST_CONSTANT:
         return d->a;
@@ -567,6 +582,18 @@ double dk_dist_sample(const dk_dist_t *d, dk_rng_t *rng)
     }
     }
     return 0;
+}
+
+/*
+ * dk_dist_sample - one draw; allocation-free. A NULL distribution draws 0.
+ */
+double dk_dist_sample(const dk_dist_t *d, dk_rng_t *rng)
+{
+    if (d == NULL)
+        return 0;
+    if (d->kind == DK_DIST_EXPONENTIAL) /* the simulator's common case, without a frame */
+        return d->a * std_exponential(rng);
+    return sample_other(d, rng);
 }
 
 /*

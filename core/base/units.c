@@ -44,13 +44,15 @@ static const unit size_units[] = {
     {"GB", UINT64_C(1000000000)},
     {"TB", UINT64_C(1000000000000)},
     {"PB", UINT64_C(1000000000000000)},
+    {"EB", UINT64_C(1000000000000000000)},
     {"KiB", UINT64_C(1) << 10},
     {"MiB", UINT64_C(1) << 20},
     {"GiB", UINT64_C(1) << 30},
     {"TiB", UINT64_C(1) << 40},
     {"PiB", UINT64_C(1) << 50},
+    {"EiB", UINT64_C(1) << 60}, /* dk_format_size writes it, so it must read back */
 };
-#define SIZE_UNITS "B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB"
+#define SIZE_UNITS "B, KB, MB, GB, TB, PB, EB, KiB, MiB, GiB, TiB, PiB, EiB"
 #define RATE_UNITS "/s, /ms, /us, /ns, /m or /min, /h, /d, rps, qps; k, M, G multiply"
 
 #define NUNITS(t) (sizeof(t) / sizeof((t)[0]))

@@ -53,8 +53,8 @@ static void schedule_next(dk_actor_t *self, client *c)
 {
     dk_sim_t *sim = self->sim;
     c->next_at += c->gaps != NULL ? dk_dist_sample(c->gaps, &self->rng) : c->mean_gap;
-    dk_time_t at = (dk_time_t)(c->next_at + 0.5);
-    dk_sim_timer(sim, self, at - sim->now, 0, NULL);
+    dk_time_t at = (dk_time_t)(c->next_at + 0.5); /* >= now: next_at never decreases */
+    dk__sim_timer(sim, self, at - sim->now, 0, NULL);
 }
 
 static void client_event(dk_actor_t *self, const dk_event *ev)
@@ -77,7 +77,7 @@ static void client_event(dk_actor_t *self, const dk_event *ev)
         schedule_next(self, c);
         break;
     case DK_EV_TIMER: {
-        if (!dk_sim_may_create(sim))
+        if (!dk__sim_may_create(sim))
             return; /* max_roots reached: stop; the run drains what is in flight */
         uint32_t cls = pick_class(c, &self->rng);
         uint64_t key = 0;
@@ -90,7 +90,7 @@ static void client_event(dk_actor_t *self, const dk_event *ev)
             return;
         self->stats.arrivals++;
         c->outstanding++;
-        dk_sim_send(sim, self, self->out[c->rr].to, call);
+        dk__sim_send_on(sim, self, &self->out[c->rr], call);
         c->rr = c->rr + 1 == self->nout ? 0 : c->rr + 1;
         schedule_next(self, c);
         break;
@@ -104,8 +104,8 @@ static void client_event(dk_actor_t *self, const dk_event *ev)
             self->stats.failed++;
         else
             self->stats.completed++;
-        dk_sim_record_e2e(sim, call);
-        dk_sim_release(sim, call);
+        dk__sim_record_e2e(sim, call);
+        dk__sim_release(sim, call);
         break;
     }
     default:

@@ -8,18 +8,6 @@
 #define FIRST_CHUNK 256
 #define MAX_CHUNK 65536
 
-dk_time_t dk__sample_time(const dk_dist_t *d, dk_rng_t *rng)
-{
-    if (d == NULL)
-        return 0;
-    double x = dk_dist_sample(d, rng);
-    if (!(x > 0)) /* negative draws (a normal's tail) and NaN are "no time" */
-        return 0;
-    if (x >= 4.0e18) /* clamp: a heavy tail must not overflow the clock */
-        return (dk_time_t)4000000000000000000LL;
-    return (dk_time_t)(x + 0.5);
-}
-
 /* ---- life cycle ---- */
 
 /*
@@ -129,6 +117,7 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
         goto oom;
     }
     a->ops = ops;
+    a->on_event = ops->on_event;
     a->data = data;
     a->sim = sim;
     a->index = sim->nactors;
@@ -294,7 +283,9 @@ static int grow_pool(dk_sim_t *sim)
     return 1;
 }
 
-static dk_call_t *take_call(dk_sim_t *sim)
+/* A pooled call, live, with every field reset but the ones the caller sets next: `born`,
+ * `cls`, `op`, `key` and `parent`. */
+static inline dk_call_t *take_call(dk_sim_t *sim)
 {
     if (sim->free_calls == NULL && !grow_pool(sim)) {
         dk_sim_abort(sim, DK_ENOMEM, "out of memory allocating a call");
@@ -304,13 +295,9 @@ static dk_call_t *take_call(dk_sim_t *sim)
     sim->free_calls = c->next;
     dk__call_slot *s = (dk__call_slot *)c;
     /* Field by field rather than memset: this runs for every call of the run. */
-    c->parent = NULL;
     c->caller = c->callee = NULL;
     c->id = sim->next_call_id++;
-    c->key = 0;
-    c->born = c->sent = c->arrived = sim->now;
-    c->cls = 0;
-    c->op = 0;
+    c->sent = c->arrived = sim->now;
     c->status = DK_REPLY_PENDING;
     c->pending = 0;
     c->step = 0;
@@ -319,7 +306,6 @@ static dk_call_t *take_call(dk_sim_t *sim)
     c->value = 0;
     s->link = NULL;
     s->live = 1;
-    s->root = 0;
     return c;
 }
 
@@ -337,6 +323,7 @@ dk_call_t *dk_sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key
     if (c == NULL)
         return NULL;
     ((dk__call_slot *)c)->root = 1;
+    c->parent = NULL;
     c->cls = cls;
     c->op = op;
     c->key = key;
@@ -373,6 +360,7 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
     dk_call_t *c = take_call(sim);
     if (c == NULL)
         return NULL;
+    ((dk__call_slot *)c)->root = 0;
     c->parent = parent;
     c->op = op;
     c->key = key;
@@ -381,6 +369,7 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
         c->born = parent->born;
         parent->pending++;
     } else {
+        c->cls = 0;
         c->born = sim->now;
     }
     dk_sim_send(sim, caller, callee, c);
@@ -389,28 +378,17 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
 
 void dk_sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
 {
-    dk_class_stats *cs = &sim->classes[root->cls].stats;
-    if (root->status == DK_REPLY_OK || root->status == DK_REPLY_HIT ||
-        root->status == DK_REPLY_MISS) {
-        cs->completed++;
-        dk_hist_record(cs->latency, sim->now - root->born);
-    } else {
-        cs->failed++;
-    }
+    dk__sim_record_e2e(sim, root);
+}
+
+void dk__sim_release_twice(dk_sim_t *sim, dk_call_t *call)
+{
+    dk_sim_abort(sim, DK_EINTERNAL, "call %llu released twice", (unsigned long long)call->id);
 }
 
 void dk_sim_release(dk_sim_t *sim, dk_call_t *call)
 {
-    dk__call_slot *s = (dk__call_slot *)call;
-    if (!s->live) {
-        dk_sim_abort(sim, DK_EINTERNAL, "call %llu released twice", (unsigned long long)call->id);
-        return;
-    }
-    if (s->root)
-        sim->roots_live--;
-    s->live = 0;
-    call->next = sim->free_calls;
-    sim->free_calls = call;
+    dk__sim_release(sim, call);
 }
 
 /*
@@ -438,8 +416,8 @@ void dk_sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
     }
     if (call->caller == NULL) {
         if (((dk__call_slot *)call)->root)
-            dk_sim_record_e2e(sim, call);
-        dk_sim_release(sim, call);
+            dk__sim_record_e2e(sim, call);
+        dk__sim_release(sim, call);
         return;
     }
     dk__link *l = ((dk__call_slot *)call)->link;
@@ -471,7 +449,7 @@ void dk_actor_set_queue(dk_actor_t *a, uint32_t queued)
 
 int dk_sim_may_create(const dk_sim_t *sim)
 {
-    return sim->max_roots == 0 || sim->roots_created < sim->max_roots;
+    return dk__sim_may_create(sim);
 }
 
 /* ---- accessors ---- */
@@ -660,7 +638,7 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
         } else if (ev.kind == DK_EV_REPLY && ev.call->parent != NULL) {
             ev.call->parent->pending--;
         }
-        a->ops->on_event(a, &ev);
+        a->on_event(a, &ev);
         if (progress != NULL && (sim->events & 1023) == 0) {
             double f = progress_fraction(sim, until);
             if (f >= next_report) {

@@ -17,6 +17,7 @@ typedef struct dk__link {
 
 struct dk_actor {
     dk_rng_t rng; /* first: the hot path reaches it without an offset */
+    void (*on_event)(dk_actor_t *self, const dk_event *ev); /* ops->on_event, one load nearer */
     const dk_actor_ops *ops;
     void *data;
     dk_sim_t *sim;
@@ -96,6 +97,72 @@ static inline void dk__actor_advance(dk_actor_t *a, dk_time_t now)
 }
 
 /* A draw from `d` as a non-negative whole number of nanoseconds (NULL: 0). */
-dk_time_t dk__sample_time(const dk_dist_t *d, dk_rng_t *rng);
+static inline dk_time_t dk__sample_time(const dk_dist_t *d, dk_rng_t *rng)
+{
+    if (d == NULL)
+        return 0;
+    double x = dk_dist_sample(d, rng);
+    if (!(x > 0)) /* negative draws (a normal's tail) and NaN are "no time" */
+        return 0;
+    if (x >= 4.0e18) /* clamp: a heavy tail must not overflow the clock */
+        return (dk_time_t)4000000000000000000LL;
+    return (dk_time_t)(x + 0.5);
+}
+
+/* dk_sim_timer for callers whose delay is known to be >= 0. */
+static inline void dk__sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag,
+                                 void *ptr)
+{
+    dk__sim_schedule(sim, actor, delay, DK_EV_TIMER, NULL, tag, ptr);
+}
+
+/* dk_sim_send along a link of the caller's already in hand (no search). */
+static inline void dk__sim_send_on(dk_sim_t *sim, dk_actor_t *caller, dk__link *link,
+                                   dk_call_t *call)
+{
+    dk__call_slot *s = (dk__call_slot *)call;
+    call->caller = caller;
+    call->callee = link->to;
+    call->sent = sim->now;
+    s->link = link;
+    link->calls++;
+    dk_time_t delay = link->latency != NULL ? dk__sample_time(link->latency, &link->rng) : 0;
+    dk__sim_schedule(sim, link->to, delay, DK_EV_CALL, call, 0, NULL);
+}
+
+static inline int dk__sim_may_create(const dk_sim_t *sim)
+{
+    return sim->max_roots == 0 || sim->roots_created < sim->max_roots;
+}
+
+/* Counts the answered root call in its class: completed (with its end-to-end latency) or failed.
+ */
+static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
+{
+    dk_class_stats *cs = &sim->classes[root->cls].stats;
+    if (root->status == DK_REPLY_OK || root->status == DK_REPLY_HIT ||
+        root->status == DK_REPLY_MISS) {
+        cs->completed++;
+        dk_hist_record(cs->latency, sim->now - root->born);
+    } else {
+        cs->failed++;
+    }
+}
+
+void dk__sim_release_twice(dk_sim_t *sim, dk_call_t *call);
+
+/* Returns `call` to the pool (a second release aborts the run). */
+static inline void dk__sim_release(dk_sim_t *sim, dk_call_t *call)
+{
+    dk__call_slot *s = (dk__call_slot *)call;
+    if (!s->live) {
+        dk__sim_release_twice(sim, call);
+        return;
+    }
+    sim->roots_live -= s->root;
+    s->live = 0;
+    call->next = sim->free_calls;
+    sim->free_calls = call;
+}
 
 #endif

@@ -4,14 +4,7 @@
 #include <string.h>
 #include "designkit/alloc.h"
 
-/* A 4-ary heap is shallower than a binary one (log4 n levels) and its four children sit in one
- * or two cache lines of 48-byte events, which is what makes sift-down cheap. */
 #define ARITY 4
-
-static inline int before(const dk_event *a, const dk_event *b)
-{
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
 
 dk_status dk__evq_init(dk__evq *q, size_t cap)
 {
@@ -56,7 +49,15 @@ dk_status dk__evq_grow_ring(dk__evq *q)
     return DK_OK;
 }
 
-static dk_status grow_heap(dk__evq *q)
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Doubles the heap, then adds. Out of line so that the common add needs no stack frame. */
+static NOINLINE dk_status grow_heap_and_add(dk__evq *q, dk_time_t time, dk_actor_t *actor,
+                                            dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
 {
     size_t cap = q->heap_cap * 2;
     dk_event *h = dk_realloc(q->heap, cap * sizeof *h);
@@ -64,7 +65,7 @@ static dk_status grow_heap(dk__evq *q)
         return DK_ENOMEM;
     q->heap = h;
     q->heap_cap = cap;
-    return DK_OK;
+    return dk__evq_add_later(q, time, actor, call, ptr, kind, tag);
 }
 
 /* The new event has the largest seq so far, so it moves above a parent only when strictly
@@ -74,8 +75,8 @@ dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_ca
 {
     if (time < q->now)
         return DK_EINVAL;
-    if (q->heap_len == q->heap_cap && grow_heap(q) != DK_OK)
-        return DK_ENOMEM;
+    if (q->heap_len == q->heap_cap)
+        return grow_heap_and_add(q, time, actor, call, ptr, kind, tag);
     dk_event *h = q->heap;
     size_t i = q->heap_len++;
     while (i > 0) {
@@ -96,27 +97,6 @@ dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_ca
     return DK_OK;
 }
 
-/* Places `ev` (the old last element) starting from the root after the top was removed. */
-static void sift_down(dk_event *h, size_t len, const dk_event *ev)
-{
-    size_t i = 0;
-    for (;;) {
-        size_t c = i * ARITY + 1;
-        if (c >= len)
-            break;
-        size_t best = c;
-        size_t end = c + ARITY < len ? c + ARITY : len;
-        for (size_t k = c + 1; k < end; k++)
-            if (before(&h[k], &h[best]))
-                best = k;
-        if (!before(&h[best], ev))
-            break;
-        h[i] = h[best];
-        i = best;
-    }
-    h[i] = *ev;
-}
-
 dk_status dk__evq_push(dk__evq *q, const dk_event *ev)
 {
     if (ev->time < q->now)
@@ -132,18 +112,7 @@ const dk_event *dk__evq_peek(const dk__evq *q)
         return h;
     if (h == NULL)
         return r;
-    return before(h, r) ? h : r;
-}
-
-int dk__evq_pop_heap(dk__evq *q, dk_time_t until, dk_event *out)
-{
-    if (q->heap_len == 0 || q->heap[0].time > until)
-        return 0;
-    *out = q->heap[0];
-    q->now = out->time;
-    if (--q->heap_len > 0)
-        sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
-    return 1;
+    return dk__evq_before(h, r) ? h : r;
 }
 
 size_t dk__evq_size(const dk__evq *q)

@@ -57,9 +57,35 @@ static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *acto
 }
 
 /* Removes the least event into *out if there is one at or before `until`: returns 1 and
- * advances q->now to its time; 0 (queue unchanged) when empty or the next is later. The ring
- * case is inline; dk__evq_pop_heap takes the heap's top. */
-int dk__evq_pop_heap(dk__evq *q, dk_time_t until, dk_event *out);
+ * advances q->now to its time; 0 (queue unchanged) when empty or the next is later. Inline, as
+ * the event loop is its one hot caller. */
+static inline int dk__evq_before(const dk_event *a, const dk_event *b)
+{
+    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+/* Places `ev` (the old last element) starting from the root after the top was removed. A
+ * 4-ary heap is shallower than a binary one (log4 n levels) and its four children sit in one or
+ * two cache lines of 48-byte events, which is what makes sift-down cheap. */
+static inline void dk__evq_sift_down(dk_event *h, size_t len, const dk_event *ev)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t c = i * 4 + 1;
+        if (c >= len)
+            break;
+        size_t best = c;
+        size_t end = c + 4 < len ? c + 4 : len;
+        for (size_t k = c + 1; k < end; k++)
+            if (dk__evq_before(&h[k], &h[best]))
+                best = k;
+        if (!dk__evq_before(&h[best], ev))
+            break;
+        h[i] = h[best];
+        i = best;
+    }
+    h[i] = *ev;
+}
 
 static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
 {
@@ -77,7 +103,13 @@ static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
             return 1;
         }
     }
-    return dk__evq_pop_heap(q, until, out);
+    if (q->heap_len == 0 || q->heap[0].time > until)
+        return 0;
+    *out = q->heap[0];
+    q->now = out->time;
+    if (--q->heap_len > 0)
+        dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
+    return 1;
 }
 
 /* The least event without removing it (borrowed until the next push or pop), or NULL. */

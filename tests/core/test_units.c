@@ -141,7 +141,9 @@ START_TEST(sizes_good)
         {"1TiB", 1099511627776},
         {"1PB", 1000000000000000},
         {"2PiB", 2251799813685248},
-        {"0.5B", 1}, /* rounded to whole bytes */
+        {"3EB", 3000000000000000000},
+        {"4.722EiB", 5444095344753531421ull}, /* (4722 * 2^60 + 500) / 1000 */
+        {"0.5B", 1},                          /* rounded to whole bytes */
         {"1.0001KiB", 1024},
         {" 500 B ", 500},
         {"18446744073709551615B", UINT64_MAX},
@@ -168,13 +170,14 @@ START_TEST(sizes_bad)
     } t[] = {
         {"-3KB", DK_EPARSE, "invalid size \"-3KB\": must not be negative"},
         {"12", DK_EPARSE,
-         "invalid size \"12\": missing unit (use B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)"},
+         "invalid size \"12\": missing unit (use B, KB, MB, GB, TB, PB, EB, KiB, MiB, GiB, TiB, "
+         "PiB, EiB)"},
         {"3 bytes", DK_EPARSE,
-         "invalid size \"3 bytes\": unknown unit \"bytes\" (use B, KB, MB, GB, TB, PB, KiB, MiB, "
-         "GiB, TiB, PiB)"},
+         "invalid size \"3 bytes\": unknown unit \"bytes\" (use B, KB, MB, GB, TB, PB, EB, KiB, "
+         "MiB, GiB, TiB, PiB, EiB)"},
         {"1mb", DK_EPARSE,
-         "invalid size \"1mb\": unknown unit \"mb\" (use B, KB, MB, GB, TB, PB, KiB, MiB, GiB, "
-         "TiB, PiB)"},
+         "invalid size \"1mb\": unknown unit \"mb\" (use B, KB, MB, GB, TB, PB, EB, KiB, MiB, "
+         "GiB, TiB, PiB, EiB)"},
         {"", DK_EPARSE, "invalid size \"\": empty"},
         {"18446744073709551616B", DK_ERANGE, "invalid size \"18446744073709551616B\": too large"},
         {"18446744073709551615.6B", DK_ERANGE,
@@ -390,6 +393,29 @@ START_TEST(format_then_parse_round_trips)
 }
 END_TEST
 
+START_TEST(format_then_parse_sizes_round_trips)
+{
+    /* Found by tests/fuzz/fuzz_units.c: sizes in the exbibytes formatted as "4.722EiB" must read
+     * back. The very top of the range rounds to "16EiB" = 2^64, one past the largest size, which
+     * the parser reports as too large rather than wrapping. */
+    static const uint64_t b[] = {1, 1023, 65536, 1610612736, 5444444444444444444ull, 1ull << 62};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
+        char buf[32];
+        uint64_t back;
+        dk_format_size(b[i], buf, sizeof buf);
+        ck_assert_int_eq(dk_parse_size(buf, &back, NULL), DK_OK);
+        double rel = ((double)back - (double)b[i]) / (double)b[i];
+        ck_assert_msg(rel < 1e-3 && rel > -1e-3, "%s: %llu vs %llu", buf, (unsigned long long)back,
+                      (unsigned long long)b[i]);
+    }
+    char top[32];
+    uint64_t back;
+    dk_format_size(UINT64_MAX, top, sizeof top);
+    ck_assert_str_eq(top, "16EiB");
+    ck_assert_int_eq(dk_parse_size(top, &back, NULL), DK_ERANGE);
+}
+END_TEST
+
 static Suite *units_suite(void)
 {
     Suite *s = suite_create("units");
@@ -414,6 +440,7 @@ static Suite *units_suite(void)
     tcase_add_test(tc, format_sizes_and_rates);
     tcase_add_test(tc, format_truncates_like_snprintf);
     tcase_add_test(tc, format_then_parse_round_trips);
+    tcase_add_test(tc, format_then_parse_sizes_round_trips);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -19,7 +19,7 @@ extern "C" {
 /* ns, us (or µs), ms, s, m (minutes), h, d, w, y (365 days). A unit is required. */
 dk_status dk_parse_duration(const char *text, int64_t *ns, dk_error *err);
 
-/* B, KB/MB/GB/TB/PB (powers of 1000), KiB/MiB/GiB/TiB/PiB (powers of 1024). A unit is
+/* B, KB/MB/GB/TB/PB/EB (powers of 1000), KiB/MiB/GiB/TiB/PiB/EiB (powers of 1024). A unit is
  * required. Result rounded to whole bytes. */
 dk_status dk_parse_size(const char *text, uint64_t *bytes, dk_error *err);
 
