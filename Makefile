@@ -15,7 +15,7 @@ BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps configure build run test asan valgrind fuzz install bench format clean help
+.PHONY: all deps bench-deps configure build run test asan valgrind fuzz docs install bench format clean help
 
 all: build
 
@@ -26,6 +26,7 @@ help:
 	@echo "make valgrind the CLI's main paths under valgrind: no error, no leak of our own"
 	@echo "make fuzz     the libFuzzer targets in tests/fuzz, FUZZ_SECONDS each (clang)"
 	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
+	@echo "make docs     rewrite the outputs and the diagram the docs quote (after the numbers move)"
 	@echo "make install  install library, headers, designkit.pc, the CLI and the Lua module"
 
 # Installs only the packages that are not installed yet, so a ready machine pays nothing.
@@ -82,6 +83,10 @@ install: build
 
 bench: bench-deps build
 	@bash tests/bench/run.sh $(BUILD)
+
+# After a change that moves the numbers: rewrite the outputs and the diagram the docs quote.
+docs: build
+	@bash docs/regenerate.sh ./$(BUILD)/designkit
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -380,6 +381,30 @@ static GVC_t *context(void)
     return shared_gvc;
 }
 
+/* cairo stamps every PDF with the wall-clock time ("/CreationDate (D:20261128012133Z)"), so two
+ * drawings of one design would differ. The stamp is rewritten in place, same length so the
+ * PDF's byte offsets stay right, to SOURCE_DATE_EPOCH when set (the reproducible-builds
+ * convention) or else to the epoch itself. */
+static void pin_pdf_date(char *pdf, size_t len)
+{
+    static const char key[] = "/CreationDate (D:";
+    const size_t klen = sizeof key - 1, dlen = 14; /* YYYYMMDDHHMMSS */
+    time_t when = 0;
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch != NULL && *epoch != '\0')
+        when = (time_t)strtoll(epoch, NULL, 10);
+    struct tm tm;
+    char stamp[32];
+    if (gmtime_r(&when, &tm) == NULL || strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) != dlen)
+        return;
+    for (size_t i = 0; i + klen + dlen <= len; i++) {
+        if (memcmp(pdf + i, key, klen) == 0) {
+            memcpy(pdf + i + klen, stamp, dlen);
+            return;
+        }
+    }
+}
+
 /*
  * dk_draw_render - builds the graph, lays it out in the shared context and renders into
  * memory. The rendered bytes are copied into a dk_malloc buffer so the caller frees them like
@@ -431,6 +456,8 @@ dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk
         memcpy(*data, result, result_len);
         (*data)[result_len] = '\0';
         *len = result_len;
+        if (fmt == DK_DRAW_PDF)
+            pin_pdf_date(*data, *len);
     }
 layout:
     gvFreeRenderData(result);

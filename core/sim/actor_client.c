@@ -85,7 +85,7 @@ static void client_event(dk_actor_t *self, const dk_event *ev)
             double k = dk_dist_sample(c->keys, &self->rng);
             key = k > 0 ? (uint64_t)(k + 0.5) : 0;
         }
-        dk_call_t *call = dk_sim_new_call(sim, cls, DK_OP_REQUEST, key);
+        dk_call_t *call = dk__sim_new_call(sim, cls, DK_OP_REQUEST, key);
         if (call == NULL)
             return;
         self->stats.arrivals++;

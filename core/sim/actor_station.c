@@ -84,7 +84,7 @@ static void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
 /* `call` is answered; its worker takes the next waiting call or goes idle. */
 static void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
 {
-    dk_sim_reply(self->sim, call, st);
+    dk__sim_reply(self->sim, call, st);
     if (s->qhead != NULL) {
         dk_call_t *next = s->qhead;
         s->qhead = next->next;

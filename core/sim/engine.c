@@ -264,7 +264,7 @@ void dk__sim_schedule_failed(dk_sim_t *sim, dk_time_t t)
 
 /* Adds a chunk of calls to the free list; chunks double up to MAX_CHUNK so that small runs stay
  * small and large ones make few allocations. */
-static int grow_pool(dk_sim_t *sim)
+int dk__sim_grow_pool(dk_sim_t *sim)
 {
     size_t n = sim->chunk_size;
     dk__call_chunk *c = dk_malloc(sizeof *c + n * sizeof c->slots[0]);
@@ -283,55 +283,24 @@ static int grow_pool(dk_sim_t *sim)
     return 1;
 }
 
-/* A pooled call, live, with every field reset but the ones the caller sets next: `born`,
- * `cls`, `op`, `key` and `parent`. */
-static inline dk_call_t *take_call(dk_sim_t *sim)
-{
-    if (sim->free_calls == NULL && !grow_pool(sim)) {
-        dk_sim_abort(sim, DK_ENOMEM, "out of memory allocating a call");
-        return NULL;
-    }
-    dk_call_t *c = sim->free_calls;
-    sim->free_calls = c->next;
-    dk__call_slot *s = (dk__call_slot *)c;
-    /* Field by field rather than memset: this runs for every call of the run. */
-    c->caller = c->callee = NULL;
-    c->id = sim->next_call_id++;
-    c->sent = c->arrived = sim->now;
-    c->status = DK_REPLY_PENDING;
-    c->pending = 0;
-    c->step = 0;
-    c->frame = NULL;
-    c->next = NULL;
-    c->value = 0;
-    s->link = NULL;
-    s->live = 1;
-    return c;
-}
-
 /*
  * dk_sim_new_call - a root call of class `cls`. NULL (and the run aborted with DK_EINVAL or
  * DK_ENOMEM) for an unknown class or when memory runs out.
  */
 dk_call_t *dk_sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key)
 {
-    if (cls >= sim->nclasses) {
-        dk_sim_abort(sim, DK_EINVAL, "request class %u is not registered", (unsigned)cls);
-        return NULL;
-    }
-    dk_call_t *c = take_call(sim);
-    if (c == NULL)
-        return NULL;
-    ((dk__call_slot *)c)->root = 1;
-    c->parent = NULL;
-    c->cls = cls;
-    c->op = op;
-    c->key = key;
-    c->born = sim->now;
-    sim->roots_created++;
-    sim->roots_live++;
-    sim->classes[cls].stats.created++;
-    return c;
+    return dk__sim_new_call(sim, cls, op, key);
+}
+
+void dk__sim_bad_class(dk_sim_t *sim, uint32_t cls)
+{
+    dk_sim_abort(sim, DK_EINVAL, "request class %u is not registered", (unsigned)cls);
+}
+
+dk_call_t *dk__sim_pool_empty(dk_sim_t *sim)
+{
+    dk_sim_abort(sim, DK_ENOMEM, "out of memory allocating a call");
+    return NULL;
 }
 
 void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call)
@@ -357,7 +326,7 @@ void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_
 dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_actor_t *callee,
                        uint8_t op, uint64_t key)
 {
-    dk_call_t *c = take_call(sim);
+    dk_call_t *c = dk__sim_take_call(sim);
     if (c == NULL)
         return NULL;
     ((dk__call_slot *)c)->root = 0;
@@ -397,32 +366,13 @@ void dk_sim_release(dk_sim_t *sim, dk_call_t *call)
  */
 void dk_sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
 {
-    if (status <= DK_REPLY_PENDING || status > DK_REPLY_FAILED) {
-        dk_sim_abort(sim, DK_EINVAL, "call %llu answered with invalid status %d",
-                     (unsigned long long)call->id, (int)status);
-        return;
-    }
-    call->status = (uint8_t)status;
-    dk_actor_t *callee = call->callee;
-    if (callee != NULL) {
-        dk_actor_stats *st = &callee->stats;
-        if (status == DK_REPLY_REJECTED)
-            st->rejected++;
-        else if (status == DK_REPLY_FAILED)
-            st->failed++;
-        else
-            st->completed++;
-        dk_hist_record(st->latency, sim->now - call->arrived);
-    }
-    if (call->caller == NULL) {
-        if (((dk__call_slot *)call)->root)
-            dk__sim_record_e2e(sim, call);
-        dk__sim_release(sim, call);
-        return;
-    }
-    dk__link *l = ((dk__call_slot *)call)->link;
-    dk_time_t delay = l != NULL && l->latency != NULL ? dk__sample_time(l->latency, &l->rng) : 0;
-    dk__sim_schedule(sim, call->caller, delay, DK_EV_REPLY, call, 0, NULL);
+    dk__sim_reply(sim, call, status);
+}
+
+void dk__sim_bad_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
+{
+    dk_sim_abort(sim, DK_EINVAL, "call %llu answered with invalid status %d",
+                 (unsigned long long)call->id, (int)status);
 }
 
 void dk_sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag, void *ptr)
@@ -627,18 +577,20 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
         dk__sim_schedule(sim, sim->actors[i], 0, DK_EV_START, NULL, 0, NULL);
 
     double next_report = 0.01;
-    dk_event ev;
-    while (!sim->stop && dk__evq_pop(&sim->q, until, &ev)) {
-        dk_actor_t *a = ev.actor;
-        sim->now = ev.time;
+    dk_event tmp;
+    const dk_event *ev;
+    while (!sim->stop && (ev = dk__evq_next(&sim->q, until, &tmp)) != NULL) {
+        dk_actor_t *a = ev->actor;
+        sim->now = ev->time;
         sim->events++;
-        if (ev.kind == DK_EV_CALL) {
+        if (ev->kind == DK_EV_CALL) {
             a->stats.arrivals++;
-            ev.call->arrived = ev.time;
-        } else if (ev.kind == DK_EV_REPLY && ev.call->parent != NULL) {
-            ev.call->parent->pending--;
+            ev->call->arrived = ev->time;
+        } else if (ev->kind == DK_EV_REPLY && ev->call->parent != NULL) {
+            ev->call->parent->pending--;
         }
-        a->on_event(a, &ev);
+        a->on_event(a, ev);
+        dk__evq_done(&sim->q);
         if (progress != NULL && (sim->events & 1023) == 0) {
             double f = progress_fraction(sim, until);
             if (f >= next_report) {

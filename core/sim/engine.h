@@ -135,6 +135,56 @@ static inline int dk__sim_may_create(const dk_sim_t *sim)
     return sim->max_roots == 0 || sim->roots_created < sim->max_roots;
 }
 
+int dk__sim_grow_pool(dk_sim_t *sim);         /* 0 when memory runs out */
+dk_call_t *dk__sim_pool_empty(dk_sim_t *sim); /* aborts the run; NULL */
+void dk__sim_bad_class(dk_sim_t *sim, uint32_t cls);
+
+/* A pooled call, live, with every field reset but the ones the caller sets next: `born`,
+ * `cls`, `op`, `key`, `parent` and the slot's `root`. NULL (the run aborted) on out-of-memory. */
+static inline dk_call_t *dk__sim_take_call(dk_sim_t *sim)
+{
+    if (sim->free_calls == NULL && !dk__sim_grow_pool(sim))
+        return dk__sim_pool_empty(sim);
+    dk_call_t *c = sim->free_calls;
+    sim->free_calls = c->next;
+    dk__call_slot *s = (dk__call_slot *)c;
+    /* Field by field rather than memset: this runs for every call of the run. */
+    c->caller = c->callee = NULL;
+    c->id = sim->next_call_id++;
+    c->sent = c->arrived = sim->now;
+    c->status = DK_REPLY_PENDING;
+    c->pending = 0;
+    c->step = 0;
+    c->frame = NULL;
+    c->next = NULL;
+    c->value = 0;
+    s->link = NULL;
+    s->live = 1;
+    return c;
+}
+
+/* dk_sim_new_call, inline for the clients. */
+static inline dk_call_t *dk__sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key)
+{
+    if (cls >= sim->nclasses) {
+        dk__sim_bad_class(sim, cls);
+        return NULL;
+    }
+    dk_call_t *c = dk__sim_take_call(sim);
+    if (c == NULL)
+        return NULL;
+    ((dk__call_slot *)c)->root = 1;
+    c->parent = NULL;
+    c->cls = cls;
+    c->op = op;
+    c->key = key;
+    c->born = sim->now;
+    sim->roots_created++;
+    sim->roots_live++;
+    sim->classes[cls].stats.created++;
+    return c;
+}
+
 /* Counts the answered root call in its class: completed (with its end-to-end latency) or failed.
  */
 static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
@@ -163,6 +213,38 @@ static inline void dk__sim_release(dk_sim_t *sim, dk_call_t *call)
     s->live = 0;
     call->next = sim->free_calls;
     sim->free_calls = call;
+}
+
+void dk__sim_bad_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status);
+
+/* dk_sim_reply, inline for the stations. */
+static inline void dk__sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status status)
+{
+    if (status <= DK_REPLY_PENDING || status > DK_REPLY_FAILED) {
+        dk__sim_bad_reply(sim, call, status);
+        return;
+    }
+    call->status = (uint8_t)status;
+    dk_actor_t *callee = call->callee;
+    if (callee != NULL) {
+        dk_actor_stats *st = &callee->stats;
+        if (status == DK_REPLY_REJECTED)
+            st->rejected++;
+        else if (status == DK_REPLY_FAILED)
+            st->failed++;
+        else
+            st->completed++;
+        dk_hist_record(st->latency, sim->now - call->arrived);
+    }
+    if (call->caller == NULL) {
+        if (((dk__call_slot *)call)->root)
+            dk__sim_record_e2e(sim, call);
+        dk__sim_release(sim, call);
+        return;
+    }
+    dk__link *l = ((dk__call_slot *)call)->link;
+    dk_time_t delay = l != NULL && l->latency != NULL ? dk__sample_time(l->latency, &l->rng) : 0;
+    dk__sim_schedule(sim, call->caller, delay, DK_EV_REPLY, call, 0, NULL);
 }
 
 #endif

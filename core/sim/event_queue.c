@@ -4,8 +4,6 @@
 #include <string.h>
 #include "designkit/alloc.h"
 
-#define ARITY 4
-
 dk_status dk__evq_init(dk__evq *q, size_t cap)
 {
     memset(q, 0, sizeof *q);
@@ -26,7 +24,9 @@ void dk__evq_destroy(dk__evq *q)
 {
     dk_free(q->heap);
     dk_free(q->ring);
-    q->heap = q->ring = NULL;
+    dk_free(q->retired);
+    q->heap = q->ring = q->retired = NULL;
+    q->holding = 0;
     q->heap_len = q->heap_cap = q->ring_len = q->ring_cap = q->ring_head = 0;
 }
 
@@ -42,22 +42,26 @@ dk_status dk__evq_grow_ring(dk__evq *q)
         first = q->ring_len;
     memcpy(r, q->ring + q->ring_head, first * sizeof *r);
     memcpy(r + first, q->ring, (q->ring_len - first) * sizeof *r);
-    dk_free(q->ring);
+    /* A lent event lives in the buffer of the first growth since dk__evq_next; later ones
+     * replace buffers nobody points into. */
+    if (q->holding && q->retired == NULL)
+        q->retired = q->ring;
+    else
+        dk_free(q->ring);
     q->ring = r;
     q->ring_cap = cap;
     q->ring_head = 0;
     return DK_OK;
 }
 
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
+void dk__evq_free_retired(dk__evq *q)
+{
+    dk_free(q->retired);
+    q->retired = NULL;
+}
 
-/* Doubles the heap, then adds. Out of line so that the common add needs no stack frame. */
-static NOINLINE dk_status grow_heap_and_add(dk__evq *q, dk_time_t time, dk_actor_t *actor,
-                                            dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
+/* Doubles the heap; DK_ENOMEM leaves it as it was. */
+dk_status dk__evq_grow_heap(dk__evq *q)
 {
     size_t cap = q->heap_cap * 2;
     dk_event *h = dk_realloc(q->heap, cap * sizeof *h);
@@ -65,35 +69,6 @@ static NOINLINE dk_status grow_heap_and_add(dk__evq *q, dk_time_t time, dk_actor
         return DK_ENOMEM;
     q->heap = h;
     q->heap_cap = cap;
-    return dk__evq_add_later(q, time, actor, call, ptr, kind, tag);
-}
-
-/* The new event has the largest seq so far, so it moves above a parent only when strictly
- * earlier in time; the hole moves up and the event is written once, at its place. */
-dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
-                            void *ptr, uint32_t kind, uint32_t tag)
-{
-    if (time < q->now)
-        return DK_EINVAL;
-    if (q->heap_len == q->heap_cap)
-        return grow_heap_and_add(q, time, actor, call, ptr, kind, tag);
-    dk_event *h = q->heap;
-    size_t i = q->heap_len++;
-    while (i > 0) {
-        size_t parent = (i - 1) / ARITY;
-        if (time >= h[parent].time)
-            break;
-        h[i] = h[parent];
-        i = parent;
-    }
-    dk_event *e = &h[i];
-    e->time = time;
-    e->seq = q->seq++;
-    e->actor = actor;
-    e->call = call;
-    e->ptr = ptr;
-    e->kind = kind;
-    e->tag = tag;
     return DK_OK;
 }
 

@@ -18,8 +18,10 @@ typedef struct dk__evq {
     size_t heap_len, heap_cap;
     dk_event *ring; /* events at exactly `now`, in seq order; capacity a power of two */
     size_t ring_head, ring_len, ring_cap;
-    dk_time_t now; /* time of the last event popped */
-    uint64_t seq;  /* next sequence number */
+    dk_event *retired; /* the ring buffer a held event lives in, if the ring grew meanwhile */
+    int holding;       /* dk__evq_next lent the ring's head; dk__evq_done releases it */
+    dk_time_t now;     /* time of the last event popped */
+    uint64_t seq;      /* next sequence number */
 } dk__evq;
 
 /* Prepares an empty queue with room for `cap` heap events; DK_ENOMEM. */
@@ -31,28 +33,44 @@ void dk__evq_destroy(dk__evq *q); /* frees the storage; the struct may be re-ini
 dk_status dk__evq_push(dk__evq *q, const dk_event *ev);
 
 /* As dk__evq_push, from the fields: the hot path writes each event once, straight into its slot,
- * instead of building it on the stack and copying it (which also stalls store forwarding). The
- * common case, an event for "now", is inline; the heap case is dk__evq_add_later. */
-dk_status dk__evq_add_later(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
-                            void *ptr, uint32_t kind, uint32_t tag);
+ * instead of building it on the stack and copying it (which also stalls store forwarding). All
+ * inline, storage growth aside: every event of a run passes through here. */
 dk_status dk__evq_grow_ring(dk__evq *q);
+dk_status dk__evq_grow_heap(dk__evq *q);
+
+static inline void dk__evq_fill(dk_event *e, dk__evq *q, dk_time_t time, dk_actor_t *actor,
+                                dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
+{
+    *e = (dk_event){time, q->seq++, actor, call, ptr, kind, tag};
+}
 
 static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
                                     void *ptr, uint32_t kind, uint32_t tag)
 {
-    if (time != q->now)
-        return dk__evq_add_later(q, time, actor, call, ptr, kind, tag);
-    if (q->ring_len == q->ring_cap && dk__evq_grow_ring(q) != DK_OK)
+    if (time == q->now) {
+        if (q->ring_len == q->ring_cap && dk__evq_grow_ring(q) != DK_OK)
+            return DK_ENOMEM;
+        dk__evq_fill(&q->ring[(q->ring_head + q->ring_len) & (q->ring_cap - 1)], q, time, actor,
+                     call, ptr, kind, tag);
+        q->ring_len++;
+        return DK_OK;
+    }
+    if (time < q->now)
+        return DK_EINVAL;
+    if (q->heap_len == q->heap_cap && dk__evq_grow_heap(q) != DK_OK)
         return DK_ENOMEM;
-    dk_event *e = &q->ring[(q->ring_head + q->ring_len) & (q->ring_cap - 1)];
-    e->time = time;
-    e->seq = q->seq++;
-    e->actor = actor;
-    e->call = call;
-    e->ptr = ptr;
-    e->kind = kind;
-    e->tag = tag;
-    q->ring_len++;
+    /* The new event has the largest seq so far, so it moves above a parent only when strictly
+     * earlier in time; the hole moves up and the event is written once, at its place. */
+    dk_event *h = q->heap;
+    size_t i = q->heap_len++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 4;
+        if (time >= h[parent].time)
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    dk__evq_fill(&h[i], q, time, actor, call, ptr, kind, tag);
     return DK_OK;
 }
 
@@ -85,6 +103,46 @@ static inline void dk__evq_sift_down(dk_event *h, size_t len, const dk_event *ev
         i = best;
     }
     h[i] = *ev;
+}
+
+/* The event loop's pop: the least event at or before `until`, or NULL. A heap event is copied
+ * into *tmp (sifting overwrites the top). A ring event is lent in place, still counted and
+ * still at the ring's head, until dk__evq_done: no copy, and no read of a just-written event
+ * in pieces that span its field stores, which would defeat store-to-load forwarding. If the
+ * handler's pushes make the ring grow meanwhile, the lent event's buffer is retired, not freed.
+ */
+static inline const dk_event *dk__evq_next(dk__evq *q, dk_time_t until, dk_event *tmp)
+{
+    /* The ring's events are at `now`; a heap event at `now` was pushed before `now` was reached
+     * and so precedes them all: the ring's head goes first unless the heap's top is also at
+     * `now`. */
+    if (q->ring_len != 0 && (q->heap_len == 0 || q->heap[0].time > q->now)) {
+        if (q->now > until)
+            return NULL;
+        q->holding = 1;
+        return &q->ring[q->ring_head];
+    }
+    if (q->heap_len == 0 || q->heap[0].time > until)
+        return NULL;
+    *tmp = q->heap[0];
+    q->now = tmp->time;
+    if (--q->heap_len > 0)
+        dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
+    return tmp;
+}
+
+void dk__evq_free_retired(dk__evq *q);
+
+/* Ends the handling of the event dk__evq_next returned. */
+static inline void dk__evq_done(dk__evq *q)
+{
+    if (q->holding) {
+        q->holding = 0;
+        q->ring_head = (q->ring_head + 1) & (q->ring_cap - 1);
+        q->ring_len--;
+        if (q->retired != NULL)
+            dk__evq_free_retired(q);
+    }
 }
 
 static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)

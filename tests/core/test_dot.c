@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,6 +156,40 @@ START_TEST(overlay_colours_and_labels)
 END_TEST
 
 /* ---- formats ---- */
+
+/* cairo dates each PDF; the drawing pins the date so that a design draws to the same bytes
+ * whenever it is drawn (second by second it would not), and honours SOURCE_DATE_EPOCH. */
+static int contains(const char *buf, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(buf + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(pdf_is_the_same_across_seconds)
+{
+    dk_model_t *m = small_model();
+    size_t len1, len2;
+    unsetenv("SOURCE_DATE_EPOCH");
+    char *a = render(m, NULL, DK_DRAW_PDF, &len1);
+    struct timespec pause = {1, 100000000};
+    nanosleep(&pause, NULL);
+    char *b = render(m, NULL, DK_DRAW_PDF, &len2);
+    ck_assert_uint_eq(len1, len2);
+    ck_assert_int_eq(memcmp(a, b, len1), 0);
+    ck_assert(contains(a, len1, "/CreationDate (D:19700101000000"));
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1); /* 2023-11-14 22:13:20 UTC */
+    char *c = render(m, NULL, DK_DRAW_PDF, &len2);
+    ck_assert(contains(c, len2, "/CreationDate (D:20231114221320"));
+    unsetenv("SOURCE_DATE_EPOCH");
+    dk_free(a);
+    dk_free(b);
+    dk_free(c);
+    dk_model_free(m);
+}
+END_TEST
 
 START_TEST(png_and_pdf_magic)
 {
@@ -324,6 +359,7 @@ static Suite *dot_suite(void)
     tc = tcase_create("formats");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, png_and_pdf_magic);
+    tcase_add_test(tc, pdf_is_the_same_across_seconds);
     tcase_add_test(tc, render_twice_identical_bytes);
     tcase_add_test(tc, empty_model_renders);
     tcase_add_test(tc, format_from_path);

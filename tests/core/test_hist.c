@@ -268,6 +268,30 @@ START_TEST(recording_never_allocates)
 }
 END_TEST
 
+START_TEST(huge_values_keep_an_exact_variance)
+{
+    /* v_k = A + k d, k < n: population stddev d sqrt((n^2 - 1) / 12). With A near 2^62 every
+     * square is near 2^124, so the sum of squares passes 2^128 again and again: the carries
+     * must all be kept. record_n (count > 1) and merge take the same wide path. */
+    enum { N = 1000 };
+    const int64_t a = (int64_t)1 << 62, d = (int64_t)1 << 50;
+    dk_hist_t *h = new_hist(), *x = new_hist(), *y = new_hist();
+    for (int64_t k = 0; k < N; k++) {
+        dk_hist_record(h, a + k * d);
+        dk_hist_record_n(k % 2 ? x : y, a + k * d, 3);
+    }
+    double want = (double)d * sqrt(((double)N * N - 1) / 12);
+    ck_assert_double_eq_tol(dk_hist_stddev(h), want, 1e-9 * want);
+    ck_assert_double_eq_tol(dk_hist_mean(h), (double)a + (double)d * (N - 1) / 2, 1);
+    ck_assert_int_eq(dk_hist_merge(x, y), DK_OK);
+    ck_assert_uint_eq(dk_hist_count(x), 3 * N);
+    ck_assert_double_eq_tol(dk_hist_stddev(x), want, 1e-9 * want);
+    dk_hist_free(h);
+    dk_hist_free(x);
+    dk_hist_free(y);
+}
+END_TEST
+
 static Suite *hist_suite(void)
 {
     Suite *s = suite_create("hist");
@@ -283,6 +307,7 @@ static Suite *hist_suite(void)
     tcase_add_test(tc, empty_and_negative);
     tcase_add_test(tc, constant_data_has_zero_stddev);
     tcase_add_test(tc, record_n_equals_repeated_record);
+    tcase_add_test(tc, huge_values_keep_an_exact_variance);
     suite_add_tcase(s, tc);
     tc = tcase_create("merge");
     tcase_add_test(tc, merge_equals_recording_into_one);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# docs/regenerate.sh [--check] [DESIGNKIT] - rewrites what the docs quote from the tool: the
+# URL-shortener diagram, and the outputs of the commands in docs/url-shortener.md (each ```sh
+# block holding one `designkit ...` command is followed by a plain ``` block with its output).
+# `make docs` runs it; with --check it changes nothing and fails if the docs are out of date
+# (tests/cli/docs.sh runs that).
+set -euo pipefail
+check=0
+if [ "${1:-}" = --check ]; then check=1; shift; fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$root/build/designkit}
+cd "$root"
+page=docs/url-shortener.md
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bin" draw models/hld/url_shortener.lua -o "$tmp/url_shortener.svg"
+# Walk the page; after a ```sh block with a designkit command, replace the next plain block.
+awk -v bin="$bin" '
+  function flush_output(cmd,   line, full) {
+    sub(/^designkit/, bin, cmd)
+    full = cmd " 2>&1"
+    while ((full | getline line) > 0) print line
+    close(full)
+  }
+  state == 0 && /^```sh$/ { print; state = 1; cmd = ""; next }
+  state == 1 && /^```$/   { print; state = (cmd != "" ? 2 : 0); next }
+  state == 1              { print; if ($0 ~ /^designkit /) cmd = $0; next }
+  state == 2 && /^```$/   { print; flush_output(cmd); state = 3; next }
+  state == 2 && /^```/    { print; state = 0; next }
+  state == 2              { print; next }
+  state == 3 && /^```$/   { print; state = 0; next }
+  state == 3              { next }
+  { print }
+' "$page" > "$tmp/page.md"
+if [ $check = 1 ]; then
+  status=0
+  cmp -s "$tmp/url_shortener.svg" docs/url_shortener.svg || { echo "docs/url_shortener.svg is out of date"; status=1; }
+  if ! cmp -s "$tmp/page.md" "$page"; then
+    echo "$page quotes outputs the tool no longer prints:"; diff "$page" "$tmp/page.md" | head -20; status=1
+  fi
+  [ $status = 0 ] || echo "run 'make docs' to regenerate"
+  exit $status
+fi
+cp "$tmp/url_shortener.svg" docs/url_shortener.svg
+cp "$tmp/page.md" "$page"
+echo "regenerated docs/url_shortener.svg and the outputs in $page"
