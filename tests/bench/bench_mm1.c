@@ -76,8 +76,8 @@ int main(int argc, char **argv)
             best_bare = b;
     }
     printf("%-10s %12.0f requests/s %12.0f events/s  mean response %.3f s (theory 5.000)\n",
-           "engine", (double)n / best_engine.seconds, (double)best_engine.events / best_engine.seconds,
-           best_engine.mean_response);
+           "engine", (double)n / best_engine.seconds,
+           (double)best_engine.events / best_engine.seconds, best_engine.mean_response);
     printf("%-10s %12.0f requests/s %12.0f events/s  mean response %.3f s (theory 5.000)\n",
            "bare-loop", (double)n / best_bare.seconds, (double)best_bare.events / best_bare.seconds,
            best_bare.mean_response);

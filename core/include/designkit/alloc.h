@@ -25,11 +25,11 @@ void dk_set_allocator(const dk_allocator *a);
 /* The current allocator (never NULL). */
 const dk_allocator *dk_get_allocator(void);
 
-void *dk_malloc(size_t size);              /* NULL on failure or size 0 */
+void *dk_malloc(size_t size);               /* NULL on failure or size 0 */
 void *dk_calloc(size_t count, size_t size); /* zeroed; NULL on failure or overflow */
-void *dk_realloc(void *ptr, size_t size);  /* NULL on failure (ptr stays valid) */
-void dk_free(void *ptr);                   /* NULL is a no-op */
-char *dk_strdup(const char *s);            /* caller frees with dk_free; NULL on failure */
+void *dk_realloc(void *ptr, size_t size);   /* NULL on failure (ptr stays valid) */
+void dk_free(void *ptr);                    /* NULL is a no-op */
+char *dk_strdup(const char *s);             /* caller frees with dk_free; NULL on failure */
 
 /* For tests: after `n` more successful allocations, every allocation fails until reset with
  * n < 0. Implemented on top of the hooks above so it also covers third-party code we route. */

@@ -27,7 +27,7 @@ int dk_cache_get(dk_cache_t *c, uint64_t key, int64_t now);
  * Returns 1 if an entry was evicted to make room. */
 int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl);
 
-int dk_cache_remove(dk_cache_t *c, uint64_t key); /* 1 if it was there */
+int dk_cache_remove(dk_cache_t *c, uint64_t key);         /* 1 if it was there */
 int dk_cache_contains(const dk_cache_t *c, uint64_t key); /* no recency change, no expiry */
 
 uint64_t dk_cache_size(const dk_cache_t *c);

@@ -23,7 +23,7 @@ void dk_heap_free(dk_heap_t *h);
 /* Grows capacity to at least n so that pushes up to n elements allocate nothing. */
 dk_status dk_heap_reserve(dk_heap_t *h, size_t n);
 dk_status dk_heap_push(dk_heap_t *h, const void *elem); /* DK_ENOMEM when it cannot grow */
-int dk_heap_pop(dk_heap_t *h, void *out);  /* 1 and the least element into out; 0 if empty */
+int dk_heap_pop(dk_heap_t *h, void *out);     /* 1 and the least element into out; 0 if empty */
 const void *dk_heap_peek(const dk_heap_t *h); /* the least element (borrowed) or NULL */
 size_t dk_heap_size(const dk_heap_t *h);
 void dk_heap_clear(dk_heap_t *h);

@@ -25,9 +25,9 @@ void dk_hist_record(dk_hist_t *h, int64_t value); /* negative values count as 0 
 void dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count);
 
 uint64_t dk_hist_count(const dk_hist_t *h);
-int64_t dk_hist_min(const dk_hist_t *h); /* 0 when empty */
-int64_t dk_hist_max(const dk_hist_t *h); /* 0 when empty */
-double dk_hist_mean(const dk_hist_t *h); /* exact; 0 when empty */
+int64_t dk_hist_min(const dk_hist_t *h);   /* 0 when empty */
+int64_t dk_hist_max(const dk_hist_t *h);   /* 0 when empty */
+double dk_hist_mean(const dk_hist_t *h);   /* exact; 0 when empty */
 double dk_hist_stddev(const dk_hist_t *h); /* exact from sum of squares; 0 when empty */
 
 /* The value at percentile p (0..100): the smallest bucket whose cumulative count reaches

@@ -123,9 +123,9 @@ dk_status dk_comp_set_dist(dk_comp_t *c, const char *prop, dk_dist_t *d, dk_erro
 dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *classes,
                           const double *weights, size_t n, dk_error *err);
 
-int dk_comp_is_set(const dk_comp_t *c, const char *prop); /* 1 if set explicitly */
-double dk_comp_number(const dk_comp_t *c, const char *prop);     /* default if unset */
-const char *dk_comp_text(const dk_comp_t *c, const char *prop);  /* enums; borrowed */
+int dk_comp_is_set(const dk_comp_t *c, const char *prop);            /* 1 if set explicitly */
+double dk_comp_number(const dk_comp_t *c, const char *prop);         /* default if unset */
+const char *dk_comp_text(const dk_comp_t *c, const char *prop);      /* enums; borrowed */
 const dk_dist_t *dk_comp_dist(const dk_comp_t *c, const char *prop); /* default if unset */
 size_t dk_comp_mix_count(const dk_comp_t *c, const char *prop);
 void dk_comp_mix_at(const dk_comp_t *c, const char *prop, size_t i, const char **cls,
@@ -144,9 +144,9 @@ typedef struct dk_route {
     dk_route_kind kind;
     dk_comp_t *targets[4];
     size_t ntargets;
-    const char *label;          /* custom: what it is, for reports ("Lua handler at x.lua:12") */
-    const dk_flow_ops *ops;     /* custom: the flow's ops ... */
-    void *data;                 /* ... and data, owned by the caller, not the model */
+    const char *label;      /* custom: what it is, for reports ("Lua handler at x.lua:12") */
+    const dk_flow_ops *ops; /* custom: the flow's ops ... */
+    void *data;             /* ... and data, owned by the caller, not the model */
 } dk_route;
 
 /* Adds or replaces the route for r->cls on a service (copies r; strings copied). Built-in routes

@@ -24,8 +24,8 @@ void dk_rng_seed(dk_rng_t *rng, uint64_t seed);
  * named, not numbered: the same (seed, label) always gives the same stream. */
 void dk_rng_seed_named(dk_rng_t *rng, uint64_t seed, const char *label);
 
-uint64_t dk_rng_next(dk_rng_t *rng);         /* 64 random bits */
-double dk_rng_uniform(dk_rng_t *rng);        /* [0, 1), 53 bits */
+uint64_t dk_rng_next(dk_rng_t *rng);              /* 64 random bits */
+double dk_rng_uniform(dk_rng_t *rng);             /* [0, 1), 53 bits */
 uint64_t dk_rng_below(dk_rng_t *rng, uint64_t n); /* [0, n), unbiased (Lemire); n == 0 gives 0 */
 
 /* ---- distributions ------------------------------------------------------------------------ */
@@ -57,8 +57,7 @@ dk_dist_t *dk_dist_pareto(double scale, double shape, dk_error *err);
 dk_dist_t *dk_dist_zipf(uint64_t n, double s, dk_error *err);
 /* Copies `values` and `weights` (weights >= 0, not all 0; NULL weights means equal). Draws in
  * O(1) by Walker's alias method. */
-dk_dist_t *dk_dist_empirical(const double *values, const double *weights, size_t n,
-                             dk_error *err);
+dk_dist_t *dk_dist_empirical(const double *values, const double *weights, size_t n, dk_error *err);
 
 dk_dist_t *dk_dist_clone(const dk_dist_t *d); /* NULL on out-of-memory */
 void dk_dist_free(dk_dist_t *d);              /* NULL is a no-op */

@@ -50,18 +50,18 @@ typedef enum dk_reply_status {
 
 typedef struct dk_call dk_call_t;
 struct dk_call {
-    dk_call_t *parent;   /* the call being served when this one was made; NULL for a root */
-    dk_actor_t *caller;  /* receives the reply; NULL for a root call a source made for itself */
+    dk_call_t *parent;  /* the call being served when this one was made; NULL for a root */
+    dk_actor_t *caller; /* receives the reply; NULL for a root call a source made for itself */
     dk_actor_t *callee;
-    uint64_t id;         /* unique in the run, in order of creation */
-    uint64_t key;        /* the key the request touches (from the client's key distribution) */
-    dk_time_t born;      /* when the root call was created (end-to-end start) */
-    dk_time_t sent;      /* when this call was sent */
-    dk_time_t arrived;   /* when it reached the callee */
-    uint32_t cls;        /* request class index (dk_sim_class_name) */
-    uint8_t op;          /* dk_op */
-    uint8_t status;      /* dk_reply_status, set by dk_sim_reply */
-    uint16_t pending;    /* sub-calls outstanding (flows that fan out) */
+    uint64_t id;       /* unique in the run, in order of creation */
+    uint64_t key;      /* the key the request touches (from the client's key distribution) */
+    dk_time_t born;    /* when the root call was created (end-to-end start) */
+    dk_time_t sent;    /* when this call was sent */
+    dk_time_t arrived; /* when it reached the callee */
+    uint32_t cls;      /* request class index (dk_sim_class_name) */
+    uint8_t op;        /* dk_op */
+    uint8_t status;    /* dk_reply_status, set by dk_sim_reply */
+    uint16_t pending;  /* sub-calls outstanding (flows that fan out) */
     /* Scratch owned by the callee while it serves the call (flow program counter, a frame
      * pointer, a queue link). The engine never reads them. */
     uint32_t step;
@@ -76,11 +76,11 @@ struct dk_call {
  * dispatches events to ops->on_event, so adding a kind never touches the loop. */
 
 typedef enum dk_event_kind {
-    DK_EV_START,   /* once per actor at time 0, in creation order */
-    DK_EV_CALL,    /* ev->call arrived at this actor (the callee) */
-    DK_EV_REPLY,   /* ev->call, made by this actor, has been answered */
-    DK_EV_TIMER,   /* a timer this actor set: ev->tag and ev->ptr are what it passed */
-    DK_EV_CRASH,   /* a fault: the actor goes down (reserved for fault injection) */
+    DK_EV_START, /* once per actor at time 0, in creation order */
+    DK_EV_CALL,  /* ev->call arrived at this actor (the callee) */
+    DK_EV_REPLY, /* ev->call, made by this actor, has been answered */
+    DK_EV_TIMER, /* a timer this actor set: ev->tag and ev->ptr are what it passed */
+    DK_EV_CRASH, /* a fault: the actor goes down (reserved for fault injection) */
     DK_EV_RECOVER
 } dk_event_kind;
 
@@ -98,18 +98,18 @@ typedef struct dk_event {
  * from arrival to reply); the actor fills the rest and keeps the integrals current through
  * dk_actor_set_busy / dk_actor_set_queue. */
 typedef struct dk_actor_stats {
-    uint64_t arrivals;   /* calls that reached it */
-    uint64_t completed;  /* answered OK, HIT or MISS */
-    uint64_t rejected;   /* answered REJECTED */
-    uint64_t failed;     /* answered FAILED */
+    uint64_t arrivals;     /* calls that reached it */
+    uint64_t completed;    /* answered OK, HIT or MISS */
+    uint64_t rejected;     /* answered REJECTED */
+    uint64_t failed;       /* answered FAILED */
     uint64_t hits, misses; /* caches */
-    uint32_t servers;    /* capacity for utilisation: workers x replicas; 0 = not a station */
-    uint32_t busy;       /* servers busy now */
-    uint32_t queued;     /* calls waiting now */
-    double busy_area;    /* integral of busy over time, in server-nanoseconds */
-    double queue_area;   /* integral of queued over time */
+    uint32_t servers;      /* capacity for utilisation: workers x replicas; 0 = not a station */
+    uint32_t busy;         /* servers busy now */
+    uint32_t queued;       /* calls waiting now */
+    double busy_area;      /* integral of busy over time, in server-nanoseconds */
+    double queue_area;     /* integral of queued over time */
     dk_time_t last_change;
-    dk_hist_t *latency;  /* arrival -> reply at this actor, ns */
+    dk_hist_t *latency; /* arrival -> reply at this actor, ns */
 } dk_actor_stats;
 
 typedef struct dk_actor_ops {
@@ -130,8 +130,8 @@ void dk_sim_free(dk_sim_t *sim);
 
 /* Adds an actor; `name` is copied and must be unique; `data` becomes the actor's, freed by
  * ops->destroy when the simulator is freed (also when this call fails). */
-dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
-                             void *data, dk_error *err);
+dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops *ops, void *data,
+                             dk_error *err);
 
 /* A one-way link: calls from `from` to `to` and their replies each take a draw of `latency`
  * (nanoseconds; NULL means zero). The distribution is cloned. Calls between unlinked actors are
@@ -225,7 +225,7 @@ size_t dk_sim_actor_count(const dk_sim_t *sim);
 dk_actor_t *dk_sim_actor(const dk_sim_t *sim, size_t i);
 dk_actor_t *dk_sim_find_actor(const dk_sim_t *sim, const char *name);
 dk_time_t dk_sim_end_time(const dk_sim_t *sim); /* the time the run stopped */
-uint64_t dk_sim_events(const dk_sim_t *sim);   /* events dispatched */
+uint64_t dk_sim_events(const dk_sim_t *sim);    /* events dispatched */
 
 typedef struct dk_class_stats {
     uint64_t created;   /* root calls created */
@@ -242,11 +242,11 @@ uint64_t dk_sim_in_flight(const dk_sim_t *sim); /* root calls not answered at th
  * class 0) at `rate` per second, Poisson or evenly spaced, keys drawn from `keys` (NULL: key 0),
  * and sends each to one of its downstream actors (round robin). Records end-to-end latency. */
 typedef struct dk_client_config {
-    double rate;             /* per second, > 0 */
-    int poisson;             /* 1 Poisson arrivals, 0 constant spacing */
-    const double *mix;       /* one weight per class index, or NULL */
+    double rate;       /* per second, > 0 */
+    int poisson;       /* 1 Poisson arrivals, 0 constant spacing */
+    const double *mix; /* one weight per class index, or NULL */
     size_t mix_len;
-    const dk_dist_t *keys;   /* cloned */
+    const dk_dist_t *keys; /* cloned */
 } dk_client_config;
 dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_config *cfg,
                               dk_error *err);
@@ -263,9 +263,9 @@ dk_actor_t *dk_sim_add_balancer(dk_sim_t *sim, const char *name, dk_lb_algorithm
  * lives in ctx->call->step and ->frame. */
 typedef struct dk_flow_ctx {
     dk_sim_t *sim;
-    dk_actor_t *self;  /* the station running the flow */
-    dk_call_t *call;   /* the call being served */
-    dk_call_t *reply;  /* the sub-call just answered, or NULL on the first step */
+    dk_actor_t *self; /* the station running the flow */
+    dk_call_t *call;  /* the call being served */
+    dk_call_t *reply; /* the sub-call just answered, or NULL on the first step */
 } dk_flow_ctx;
 
 typedef enum dk_flow_result {

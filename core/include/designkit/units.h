@@ -34,7 +34,7 @@ dk_status dk_parse_percent(const char *text, double *fraction, dk_error *err);
  * significant digits with the largest unit that keeps the number >= 1 ("90s" stays "90s" up to
  * 120s, then "2m"). Return what snprintf would. */
 int dk_format_duration(int64_t ns, char *buf, size_t size);
-int dk_format_size(uint64_t bytes, char *buf, size_t size);   /* "512B", "64KiB", "1.5GiB" */
+int dk_format_size(uint64_t bytes, char *buf, size_t size);    /* "512B", "64KiB", "1.5GiB" */
 int dk_format_rate(double per_second, char *buf, size_t size); /* "950/s", "1.2k/s", "3M/s" */
 
 #ifdef __cplusplus
