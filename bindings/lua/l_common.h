@@ -78,14 +78,46 @@ void dk_l_push_dist_text(lua_State *L, const dk_dist_t *d, int durations);
 /* l_model.c */
 void dk_l_open_model(lua_State *L);
 lmodel *dk_l_check_model(lua_State *L, int idx);
-lcomp *dk_l_check_comp(lua_State *L, int idx);
 /* Pushes a new model userdata owning `m` (which must not be NULL). */
 void dk_l_push_model(lua_State *L, dk_model_t *m);
+/* The model's state table (the user value of the model userdata at `midx`), field `f`. */
+void dk_l_push_state(lua_State *L, int midx, const char *f);
+/* Makes metatable `name` with `methods` as __index (through `index` when given, which gets the
+ * methods table as its upvalue), `tostring`, and `close` as __gc and __close; leaves it pushed.
+ * The methods of a model or a group fall back to a "has no method" error. */
+void dk_l_new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction index,
+                    lua_CFunction tostring, lua_CFunction close);
+
+/* l_group.c */
+void dk_l_open_group(lua_State *L);
+lgroup *dk_l_check_group(lua_State *L, int idx);
+/* Pushes the userdata of group `g` of the model userdata at `midx`. */
+void dk_l_push_group(lua_State *L, int midx, dk_group_t *g);
+/* m:group and group:group. */
+int dk_l_m_group(lua_State *L);
+
+/* l_component.c */
+void dk_l_open_comp(lua_State *L);
+lcomp *dk_l_check_comp(lua_State *L, int idx);
 /* Pushes the userdata of component `c` of the model userdata at `midx`. */
 void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c);
 /* Raises a "valid keys are ..." error when the table at `idx` has a key not in `valid`
  * (NULL-terminated); the first unknown key in sorted order is named so the message repeats. */
 void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid);
+/* The component constructors shared by models and groups (m:service "api" { ... }, ...). */
+int dk_l_m_client(lua_State *L);
+int dk_l_m_balancer(lua_State *L);
+int dk_l_m_service(lua_State *L);
+int dk_l_m_cache(lua_State *L);
+int dk_l_m_database(lua_State *L);
+int dk_l_m_queue(lua_State *L);
+int dk_l_m_component(lua_State *L);
+/* m:link(a, b [, c ...] [, { latency = ... }]) */
+int dk_l_m_link(lua_State *L);
+/* dk.properties, dk.cache_aside and dk.call. */
+int dk_l_properties(lua_State *L);
+int dk_l_cache_aside(lua_State *L);
+int dk_l_call(lua_State *L);
 
 /* l_run.c */
 void dk_l_open_run(lua_State *L);

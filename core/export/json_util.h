@@ -1,4 +1,4 @@
-/* json_util.h - private cJSON helpers shared by the model and report writers (export only). */
+/* json_util.h - private cJSON helpers shared by the model reader and writer and the report. */
 #ifndef DK_EXPORT_JSON_UTIL_H
 #define DK_EXPORT_JSON_UTIL_H
 

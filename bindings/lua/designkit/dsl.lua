@@ -1,6 +1,6 @@
 -- designkit.dsl: the Lua half of the script language, added to the C module's table.
--- The C half (l_model.c) does components, links, routes and options; this adds what is easier
--- to say in Lua.
+-- The C half (l_model.c, l_group.c, l_component.c) does components, links, routes and options;
+-- this adds what is easier to say in Lua.
 local dk = require "designkit"
 
 local kinds = { "client", "balancer", "service", "cache", "database", "queue" }

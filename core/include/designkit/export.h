@@ -37,7 +37,7 @@ dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk
 dk_status dk_draw_file(const dk_model_t *m, const dk_draw_overlay *overlay, const char *path,
                        dk_error *err);
 
-/* ---- the model as JSON (export/json.c) ---- */
+/* ---- the model as JSON (export/json_write.c, export/json_read.c) ---- */
 
 #define DK_MODEL_SCHEMA_VERSION 1
 

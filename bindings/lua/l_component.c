@@ -1,0 +1,732 @@
+/* l_component.c - components as Lua userdata: creation, options, links, routes and handlers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l_common.h"
+
+/* ---- helpers ---- */
+
+lcomp *dk_l_check_comp(lua_State *L, int idx)
+{
+    lcomp *c = (lcomp *)luaL_checkudata(L, idx, DK_MT_COMP);
+    if (c->lm->m == NULL)
+        luaL_argerror(L, idx, "its model is closed");
+    return c;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The smallest (by strcmp) key of the table at `idx` for which `valid` says no, or NULL.
+ * Keys that are not strings are reported as such. The string stays anchored by the table. */
+static const char *first_bad_key(lua_State *L, int idx, int (*valid)(const void *, const char *),
+                                 const void *ud, int *nonstring)
+{
+    const char *worst = NULL;
+    *nonstring = 0;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            *nonstring = 1;
+            continue;
+        }
+        const char *k = lua_tostring(L, -1);
+        if (!valid(ud, k) && (worst == NULL || strcmp(k, worst) < 0))
+            worst = k;
+    }
+    return worst;
+}
+
+static int in_list(const void *ud, const char *k)
+{
+    for (const char *const *v = (const char *const *)ud; *v; v++)
+        if (strcmp(*v, k) == 0)
+            return 1;
+    return 0;
+}
+
+void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid)
+{
+    int nonstring;
+    const char *bad = first_bad_key(L, idx, in_list, valid, &nonstring);
+    if (bad == NULL && !nonstring)
+        return;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (const char *const *v = valid; *v; v++) {
+        if (v != valid)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, *v);
+    }
+    luaL_pushresult(&b);
+    if (bad)
+        luaL_error(L, "%s: unknown option \"%s\" (valid: %s)", what, bad, lua_tostring(L, -1));
+    luaL_error(L, "%s: option names must be strings (valid: %s)", what, lua_tostring(L, -1));
+}
+
+/* The model's state table (the user value of the model userdata at `midx`), field `f`. */
+void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c)
+{
+    midx = lua_absindex(L, midx);
+    dk_l_push_state(L, midx, "comps");
+    lua_Integer i = (lua_Integer)dk_comp_index(c) + 1;
+    if (lua_rawgeti(L, -1, i) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lcomp *lc = (lcomp *)lua_newuserdatauv(L, sizeof *lc, 1);
+        lc->c = c;
+        lc->lm = (lmodel *)lua_touserdata(L, midx);
+        luaL_setmetatable(L, DK_MT_COMP);
+        lua_pushvalue(L, midx);
+        lua_setiuservalue(L, -2, 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, i);
+    }
+    lua_remove(L, -2);
+}
+
+/* ---- properties ---- */
+
+static int is_prop(const void *ud, const char *k)
+{
+    return dk_kind_prop(*(const dk_kind *)ud, k) != NULL;
+}
+
+/* Sets one property from the Lua value at `v`. Errors name the component and the field. */
+static void set_prop(lua_State *L, dk_comp_t *c, const dk_prop_info *p, int v)
+{
+    dk_error err;
+    dk_status st = DK_OK;
+    const char *kind = dk_kind_name(dk_comp_kind(c)), *name = dk_comp_name(c);
+    int durations = p->type == DK_PROP_DURATION ||
+                    (p->type == DK_PROP_DIST && (p->flags & DK_PROP_F_DURATIONS));
+    switch (lua_type(L, v)) {
+    case LUA_TNUMBER: {
+        double x = lua_tonumber(L, v);
+        if (p->type == DK_PROP_ENUM || p->type == DK_PROP_MIX)
+            break;
+        if (durations)
+            x *= 1e9;
+        if (p->type == DK_PROP_DIST) {
+            dk_dist_t *d = dk_dist_constant(x, &err);
+            if (d == NULL) {
+                dk_error_prefix(&err, "%s \"%s\": %s: ", kind, name, p->name);
+                dk_l_raise(L, &err);
+            }
+            st = dk_comp_set_dist(c, p->name, d, &err);
+        } else {
+            st = dk_comp_set_number(c, p->name, x, &err);
+        }
+        if (st != DK_OK)
+            dk_l_raise(L, &err);
+        return;
+    }
+    case LUA_TSTRING:
+        if (p->type == DK_PROP_MIX)
+            break;
+        if (dk_comp_set_text(c, p->name, lua_tostring(L, v), &err) != DK_OK)
+            dk_l_raise(L, &err);
+        return;
+    case LUA_TUSERDATA: {
+        ldist *ld = dk_l_test_dist(L, v);
+        if (ld == NULL || p->type != DK_PROP_DIST)
+            break;
+        char what[160];
+        snprintf(what, sizeof what, "%s \"%s\": %s", kind, name, p->name);
+        dk_dist_t *d = dk_l_dist_for(ld, durations, what, &err);
+        if (d == NULL || dk_comp_set_dist(c, p->name, d, &err) != DK_OK)
+            dk_l_raise(L, &err);
+        return;
+    }
+    case LUA_TTABLE: {
+        if (p->type != DK_PROP_MIX)
+            break;
+        /* Class names sorted, so the order of pairs() never reaches the model. */
+        size_t n = 0, i = 0;
+        lua_pushnil(L);
+        while (lua_next(L, v)) {
+            lua_pop(L, 1);
+            n++;
+        }
+        if (n == 0)
+            luaL_error(L, "%s \"%s\": %s needs at least one class", kind, name, p->name);
+        const char **cls = (const char **)lua_newuserdatauv(L, n * sizeof *cls, 0);
+        double *w = (double *)lua_newuserdatauv(L, n * sizeof *w, 0);
+        lua_pushnil(L);
+        while (lua_next(L, v)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "%s \"%s\": %s: class names must be strings", kind, name, p->name);
+            cls[i++] = lua_tostring(L, -1);
+        }
+        qsort(cls, n, sizeof *cls, cmp_str);
+        for (i = 0; i < n; i++) {
+            int ok;
+            lua_getfield(L, v, cls[i]);
+            w[i] = lua_tonumberx(L, -1, &ok);
+            lua_pop(L, 1);
+            if (!ok)
+                luaL_error(L, "%s \"%s\": %s: the weight of \"%s\" must be a number", kind, name,
+                           p->name, cls[i]);
+        }
+        if (dk_comp_set_mix(c, p->name, cls, w, n, &err) != DK_OK)
+            dk_l_raise(L, &err);
+        lua_pop(L, 2);
+        return;
+    }
+    default:
+        break;
+    }
+    static const char *const expects[] = {
+        [DK_PROP_INT] = "a whole number",
+        [DK_PROP_NUMBER] = "a number",
+        [DK_PROP_DURATION] = "a duration like \"2ms\" or a number of seconds",
+        [DK_PROP_SIZE] = "a size like \"64KiB\" or a number of bytes",
+        [DK_PROP_RATE] = "a rate like \"1k/s\" or a number per second",
+        [DK_PROP_FRACTION] = "a fraction like 0.999 or \"99.9%\"",
+        [DK_PROP_ENUM] = "one of its choices as a string",
+        [DK_PROP_DIST] = "a distribution (dk.exp \"2ms\", ...), a number or a duration",
+        [DK_PROP_MIX] = "a table of class = weight",
+    };
+    luaL_error(L, "%s \"%s\": %s must be %s (got %s)", kind, name, p->name,
+               (unsigned)p->type <= DK_PROP_MIX ? expects[p->type] : "valid", luaL_typename(L, v));
+}
+
+/* Applies the options table at `o` in schema order, after refusing unknown keys. */
+static void apply_opts(lua_State *L, dk_comp_t *c, int o)
+{
+    dk_kind kind = dk_comp_kind(c);
+    int nonstring;
+    const char *bad = first_bad_key(L, o, is_prop, &kind, &nonstring);
+    if (bad != NULL)
+        luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)", dk_kind_name(kind),
+                   dk_comp_name(c), bad, dk_kind_prop_list(kind));
+    if (nonstring)
+        luaL_error(L, "%s \"%s\": option names must be strings (valid: %s)", dk_kind_name(kind),
+                   dk_comp_name(c), dk_kind_prop_list(kind));
+    size_t n;
+    const dk_prop_info *props = dk_kind_props(kind, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (lua_getfield(L, o, props[i].name) != LUA_TNIL)
+            set_prop(L, c, &props[i], lua_gettop(L));
+        lua_pop(L, 1);
+    }
+}
+
+/* Pushes the value of property `p` as a script would have written it (seconds, bytes, ...). */
+static void push_prop(lua_State *L, const dk_comp_t *c, const dk_prop_info *p)
+{
+    switch (p->type) {
+    case DK_PROP_ENUM:
+        lua_pushstring(L, dk_comp_text(c, p->name));
+        return;
+    case DK_PROP_DURATION:
+        lua_pushnumber(L, dk_comp_number(c, p->name) / 1e9);
+        return;
+    case DK_PROP_INT: {
+        double x = dk_comp_number(c, p->name);
+        if (fabs(x) < 9e15)
+            lua_pushinteger(L, (lua_Integer)x);
+        else
+            lua_pushnumber(L, x);
+        return;
+    }
+    case DK_PROP_DIST: {
+        const dk_dist_t *src = dk_comp_dist(c, p->name);
+        if (src == NULL) {
+            lua_pushnil(L);
+            return;
+        }
+        ldist *ld = (ldist *)lua_newuserdatauv(L, sizeof *ld, 0);
+        ld->d = NULL;
+        ld->durations = (p->flags & DK_PROP_F_DURATIONS) != 0;
+        luaL_setmetatable(L, DK_MT_DIST);
+        ld->d = dk_dist_clone(src);
+        if (ld->d == NULL)
+            luaL_error(L, "out of memory");
+        return;
+    }
+    case DK_PROP_MIX: {
+        size_t n = dk_comp_mix_count(c, p->name);
+        lua_createtable(L, 0, (int)n);
+        for (size_t i = 0; i < n; i++) {
+            const char *cls;
+            double w;
+            dk_comp_mix_at(c, p->name, i, &cls, &w);
+            lua_pushnumber(L, w);
+            lua_setfield(L, -2, cls);
+        }
+        return;
+    }
+    default:
+        lua_pushnumber(L, dk_comp_number(c, p->name));
+    }
+}
+
+/* ---- creating components ---- */
+
+static int check_kind(lua_State *L, int idx)
+{
+    const char *name = luaL_checkstring(L, idx);
+    dk_kind kind;
+    dk_error err;
+    if (dk_kind_parse(name, &kind, &err) != DK_OK)
+        return luaL_argerror(L, idx, err.message);
+    return (int)kind;
+}
+
+/* Creates a component of `kind` named `name` in group `g` (may be NULL) of the model at `midx`,
+ * applies the options at `o` (0: none), and pushes it. */
+static int create(lua_State *L, int midx, dk_group_t *g, dk_kind kind, const char *name, int o)
+{
+    lmodel *lm = (lmodel *)lua_touserdata(L, midx);
+    dk_error err;
+    if (o != 0 && !lua_isnoneornil(L, o) && !lua_istable(L, o))
+        return luaL_error(L, "%s \"%s\": options must be a table (got %s)", dk_kind_name(kind),
+                          name, luaL_typename(L, o));
+    dk_comp_t *c = dk_model_add(lm->m, g, kind, name, &err);
+    if (c == NULL)
+        return dk_l_raise(L, &err);
+    dk_l_push_comp(L, midx, c);
+    if (o != 0 && lua_istable(L, o))
+        apply_opts(L, c, o);
+    return 1;
+}
+
+/* m:service "api" { ... }, m:service("api", { ... }), group:service ... alike. The object at
+ * index 1 is a model or a group. */
+static int constructor(lua_State *L, dk_kind kind)
+{
+    int midx = 1;
+    dk_group_t *g = NULL;
+    lgroup *lg = (lgroup *)luaL_testudata(L, 1, DK_MT_GROUP);
+    if (lg != NULL)
+        g = dk_l_check_group(L, 1)->g;
+    else
+        dk_l_check_model(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    lua_settop(L, 3);
+    if (lg) {
+        lua_getiuservalue(L, 1, 1);
+        midx = 4;
+    }
+    /* m:service("api", { ... }) applies the options now; m:service "api" { ... } creates the
+     * component at once and its __call applies the table, so m:database "db" alone works too. */
+    return create(L, midx, g, kind, name, lua_isnil(L, 3) ? 0 : 3);
+}
+
+/* comp { options }: sets properties after creation; returns the component. */
+static int c_apply(lua_State *L)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    if (!lua_istable(L, 2))
+        return luaL_error(L, "%s \"%s\": options must be a table (got %s)",
+                          dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c),
+                          luaL_typename(L, 2));
+    apply_opts(L, c->c, 2);
+    lua_settop(L, 1);
+    return 1;
+}
+
+int dk_l_m_client(lua_State *L)
+{
+    return constructor(L, DK_KIND_CLIENT);
+}
+int dk_l_m_balancer(lua_State *L)
+{
+    return constructor(L, DK_KIND_BALANCER);
+}
+int dk_l_m_service(lua_State *L)
+{
+    return constructor(L, DK_KIND_SERVICE);
+}
+int dk_l_m_cache(lua_State *L)
+{
+    return constructor(L, DK_KIND_CACHE);
+}
+int dk_l_m_database(lua_State *L)
+{
+    return constructor(L, DK_KIND_DATABASE);
+}
+int dk_l_m_queue(lua_State *L)
+{
+    return constructor(L, DK_KIND_QUEUE);
+}
+
+/* m:component(kind, name, opts) / group:component(...): the kind as a string. */
+int dk_l_m_component(lua_State *L)
+{
+    int midx = 1;
+    dk_group_t *g = NULL;
+    lgroup *lg = (lgroup *)luaL_testudata(L, 1, DK_MT_GROUP);
+    if (lg != NULL) {
+        dk_l_check_group(L, 1);
+        g = lg->g;
+    } else {
+        dk_l_check_model(L, 1);
+    }
+    dk_kind kind = (dk_kind)check_kind(L, 2);
+    const char *name = luaL_checkstring(L, 3);
+    lua_settop(L, 4);
+    if (lg) {
+        lua_getiuservalue(L, 1, 1);
+        midx = lua_gettop(L);
+    }
+    return create(L, midx, g, kind, name, 4);
+}
+
+/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order. */
+int dk_l_properties(lua_State *L)
+{
+    static const char *const type_names[] = {"int",      "number", "duration",     "size", "rate",
+                                             "fraction", "enum",   "distribution", "mix"};
+    dk_kind kind = (dk_kind)check_kind(L, 1);
+    size_t n;
+    const dk_prop_info *p = dk_kind_props(kind, &n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, p[i].name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, (unsigned)p[i].type <= DK_PROP_MIX ? type_names[p[i].type] : "?");
+        lua_setfield(L, -2, "type");
+        lua_pushstring(L, p[i].doc ? p[i].doc : "");
+        lua_setfield(L, -2, "doc");
+        if (p[i].def_text) {
+            lua_pushstring(L, p[i].def_text);
+            lua_setfield(L, -2, "default");
+        }
+        if (p[i].choices) {
+            lua_newtable(L);
+            for (int k = 0; p[i].choices[k]; k++) {
+                lua_pushstring(L, p[i].choices[k]);
+                lua_rawseti(L, -2, k + 1);
+            }
+            lua_setfield(L, -2, "choices");
+        }
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ---- links ---- */
+
+/* Collects the components of a component or a list at `idx` into a table pushed on the stack. */
+static void push_side(lua_State *L, int idx, lmodel **lm)
+{
+    lua_newtable(L);
+    if (luaL_testudata(L, idx, DK_MT_COMP)) {
+        lcomp *c = dk_l_check_comp(L, idx);
+        if (*lm && *lm != c->lm)
+            luaL_error(L, "cannot link components of different models");
+        *lm = c->lm;
+        lua_pushvalue(L, idx);
+        lua_rawseti(L, -2, 1);
+        return;
+    }
+    if (!lua_istable(L, idx))
+        luaL_error(L, "a link needs components or lists of components (got %s)",
+                   luaL_typename(L, idx));
+    lua_Integer n = luaL_len(L, idx);
+    if (n == 0)
+        luaL_error(L, "a link needs components (got an empty list)");
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, idx, i);
+        lcomp *c = (lcomp *)luaL_testudata(L, -1, DK_MT_COMP);
+        if (c == NULL)
+            luaL_error(L, "a link list must hold components (item %d is a %s)", (int)i,
+                       luaL_typename(L, -1));
+        if (*lm && *lm != c->lm)
+            luaL_error(L, "cannot link components of different models");
+        *lm = c->lm;
+        lua_rawseti(L, -2, i);
+    }
+}
+
+/* Links every component of side `a` to every one of side `b`, with `latency` (may be NULL). */
+static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency)
+{
+    lmodel *lm = NULL;
+    push_side(L, a, &lm);
+    int ta = lua_gettop(L);
+    push_side(L, b, &lm);
+    int tb = lua_gettop(L);
+    lua_Integer na = luaL_len(L, ta), nb = luaL_len(L, tb);
+    for (lua_Integer i = 1; i <= na; i++) {
+        lua_rawgeti(L, ta, i);
+        lcomp *from = (lcomp *)lua_touserdata(L, -1);
+        for (lua_Integer j = 1; j <= nb; j++) {
+            lua_rawgeti(L, tb, j);
+            lcomp *to = (lcomp *)lua_touserdata(L, -1);
+            dk_error err;
+            if (dk_model_link(lm->m, from->c, to->c, latency, &err) != DK_OK)
+                dk_l_raise(L, &err);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+}
+
+/* a >> b: links and returns the right side, so that chains read left to right. */
+static int c_shr(lua_State *L)
+{
+    link_sides(L, 1, 2, NULL);
+    lua_settop(L, 2);
+    return 1;
+}
+
+static const char *const link_keys[] = {"latency", NULL};
+
+/* m:link(a, b [, c ...] [, { latency = dk.exp "1ms" }]): links each side to the next, as
+ * a >> b >> c does (which a statement can only say as `_ = a >> b >> c`). Sides may be lists. */
+int dk_l_m_link(lua_State *L)
+{
+    dk_l_check_model(L, 1);
+    int top = lua_gettop(L), opts = 0;
+    if (top >= 2 && lua_istable(L, top) && !lua_getmetatable(L, top) && luaL_len(L, top) == 0) {
+        opts = top--;
+    }
+    if (top < 3)
+        return luaL_error(L, "link: needs at least two components");
+    dk_dist_t **slot = NULL;
+    if (opts) {
+        dk_l_check_keys(L, opts, "link", link_keys);
+        lua_getfield(L, opts, "latency");
+        int v = lua_gettop(L);
+        if (!lua_isnil(L, v)) {
+            dk_error err;
+            slot = (dk_dist_t **)dk_l_newbox(L, (dk_l_free_fn)dk_dist_free);
+            ldist *ld = dk_l_test_dist(L, v);
+            if (ld != NULL) {
+                *slot = dk_l_dist_for(ld, 1, "link latency", &err);
+            } else {
+                int64_t ns;
+                if (!dk_l_to_duration(L, v, &ns, &err)) {
+                    dk_error_prefix(&err, "link latency: ");
+                    return dk_l_raise(L, &err);
+                }
+                *slot = dk_dist_constant((double)ns, &err);
+            }
+            if (*slot == NULL)
+                return dk_l_raise(L, &err);
+        }
+    }
+    for (int i = 2; i < top; i++)
+        link_sides(L, i, i + 1, slot ? *slot : NULL);
+    lua_pushvalue(L, top);
+    return 1;
+}
+
+/* ---- routes ---- */
+
+/* dk.cache_aside(cache, db) and dk.call(a, b, ...): route descriptions for comp:route. */
+static int new_flow(lua_State *L, const char *kind, int first, int max)
+{
+    int n = lua_gettop(L) - first + 1;
+    if (n < 1)
+        return luaL_error(L, "%s needs at least one component", kind);
+    if (n > max)
+        return luaL_error(L, "%s takes at most %d components (got %d)", kind, max, n);
+    lua_createtable(L, n, 1);
+    for (int i = 0; i < n; i++) {
+        dk_l_check_comp(L, first + i);
+        lua_pushvalue(L, first + i);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    luaL_setmetatable(L, DK_MT_FLOW);
+    return 1;
+}
+
+int dk_l_cache_aside(lua_State *L)
+{
+    dk_l_check_comp(L, 1);
+    dk_l_check_comp(L, 2);
+    lua_settop(L, 2);
+    return new_flow(L, "cache_aside", 1, 2);
+}
+
+int dk_l_call(lua_State *L)
+{
+    return new_flow(L, "call", 1, 4);
+}
+
+static int linked(const dk_comp_t *from, const dk_comp_t *to)
+{
+    for (size_t i = 0; i < dk_comp_out_count(from); i++)
+        if (dk_comp_out(from, i) == to)
+            return 1;
+    return 0;
+}
+
+/* comp:route(class, dk.cache_aside(cache, db)) or comp:route(class, function(req) ... end). */
+static int c_route(lua_State *L)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    const char *cls = luaL_checkstring(L, 2);
+    if (lua_isfunction(L, 3))
+        return dk_l_set_handler(L, 1, cls, 3);
+    if (!lua_getmetatable(L, 3))
+        return luaL_argerror(L, 3, "expected a flow (dk.cache_aside, dk.call) or a function");
+    luaL_getmetatable(L, DK_MT_FLOW);
+    if (!lua_rawequal(L, -1, -2))
+        return luaL_argerror(L, 3, "expected a flow (dk.cache_aside, dk.call) or a function");
+    lua_pop(L, 2);
+    dk_route r;
+    memset(&r, 0, sizeof r);
+    r.cls = cls;
+    lua_getfield(L, 3, "kind");
+    r.kind = strcmp(lua_tostring(L, -1), "cache_aside") == 0 ? DK_ROUTE_CACHE_ASIDE : DK_ROUTE_CALL;
+    lua_pop(L, 1);
+    lua_Integer n = luaL_len(L, 3);
+    for (lua_Integer i = 1; i <= n && i <= 4; i++) {
+        lua_rawgeti(L, 3, i);
+        lcomp *t = dk_l_check_comp(L, -1);
+        if (t->lm != c->lm)
+            return luaL_error(L, "%s \"%s\": route target \"%s\" belongs to another model",
+                              dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c),
+                              dk_comp_name(t->c));
+        r.targets[r.ntargets++] = t->c;
+        lua_pop(L, 1);
+    }
+    dk_error err;
+    if (dk_comp_set_route(c->c, &r, &err) != DK_OK)
+        return dk_l_raise(L, &err);
+    for (size_t i = 0; i < r.ntargets; i++)
+        if (!linked(c->c, r.targets[i]) &&
+            dk_model_link(c->lm->m, c->c, r.targets[i], NULL, &err) != DK_OK)
+            return dk_l_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* comp:on(class, function(req) ... end) */
+static int c_on(lua_State *L)
+{
+    dk_l_check_comp(L, 1);
+    const char *cls = luaL_checkstring(L, 2);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    return dk_l_set_handler(L, 1, cls, 3);
+}
+
+static int c_read(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_READ, "read");
+}
+static int c_write(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_WRITE, "write");
+}
+static int c_get(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_GET, "get");
+}
+static int c_set(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_SET, "set");
+}
+static int c_invalidate(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_INVALIDATE, "invalidate");
+}
+static int c_call(lua_State *L)
+{
+    return dk_l_comp_op(L, DK_OP_REQUEST, "call");
+}
+
+/* comp:links(): the components it calls, in link order. */
+static int c_links(lua_State *L)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    lua_getiuservalue(L, 1, 1);
+    int midx = lua_gettop(L);
+    size_t n = dk_comp_out_count(c->c);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        dk_l_push_comp(L, midx, dk_comp_out(c->c, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static const luaL_Reg comp_methods[] = {
+    {"on", c_on},
+    {"route", c_route},
+    {"read", c_read},
+    {"write", c_write},
+    {"get", c_get},
+    {"set", c_set},
+    {"invalidate", c_invalidate},
+    {"call", c_call},
+    {"links", c_links},
+    {NULL, NULL},
+};
+
+/* comp.name, comp.kind, comp.group, comp.<property>, then the methods. */
+static int c_index(lua_State *L)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
+        return 1;
+    if (strcmp(k, "name") == 0) {
+        lua_pushstring(L, dk_comp_name(c->c));
+    } else if (strcmp(k, "kind") == 0) {
+        lua_pushstring(L, dk_kind_name(dk_comp_kind(c->c)));
+    } else if (strcmp(k, "group") == 0) {
+        dk_group_t *g = dk_comp_group(c->c);
+        if (g == NULL)
+            return 0;
+        lua_getiuservalue(L, 1, 1);
+        dk_l_push_group(L, lua_gettop(L), g);
+    } else {
+        const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
+        if (p == NULL)
+            return 0;
+        push_prop(L, c->c, p);
+    }
+    return 1;
+}
+
+static int c_newindex(lua_State *L)
+{
+    lcomp *c = dk_l_check_comp(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
+    if (p == NULL)
+        return luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)",
+                          dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c), k,
+                          dk_kind_prop_list(dk_comp_kind(c->c)));
+    set_prop(L, c->c, p, 3);
+    return 0;
+}
+
+static int c_tostring(lua_State *L)
+{
+    lcomp *c = (lcomp *)luaL_checkudata(L, 1, DK_MT_COMP);
+    if (c->lm->m == NULL)
+        lua_pushliteral(L, "component (closed model)");
+    else
+        lua_pushfstring(L, "%s \"%s\"", dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c));
+    return 1;
+}
+
+/* Registers the component class; called by dk_l_open_model. */
+void dk_l_open_comp(lua_State *L)
+{
+    dk_l_new_class(L, DK_MT_COMP, comp_methods, c_index, c_tostring, NULL);
+    lua_pushcfunction(L, c_shr);
+    lua_setfield(L, -2, "__shr");
+    lua_pushcfunction(L, c_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, c_apply);
+    lua_setfield(L, -2, "__call");
+    lua_pop(L, 1);
+}
