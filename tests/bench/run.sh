@@ -10,8 +10,12 @@ simpy_n=${DK_BENCH_SIMPY_REQUESTS:-200000}
 echo "== M/M/1, rho = 0.8 (mean response 5 s in theory) =="
 "$build/tests/bench_mm1" "$n" 3 | tee /tmp/dk-bench-c.$$
 engine=$(awk '$1 == "engine" {print $2}' /tmp/dk-bench-c.$$)
-dsl_line=$("$build/designkit" --unsafe "$here/mm1_dsl.lua" "$n")
-dsl=$(echo "$dsl_line" | awk '{print $2}')
+# Best of three, as bench_mm1 takes the best of its rounds.
+dsl=0
+for _ in 1 2 3; do
+  r=$("$build/designkit" --unsafe "$here/mm1_dsl.lua" "$n" | awk '{print $2}')
+  dsl=$(awk -v a="$dsl" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
+done
 printf '%-10s %12.0f requests/s  (the same design written in Lua, run by the CLI)\n' dsl "$dsl"
 if /usr/bin/python3 -c 'import SimPy' 2>/dev/null; then
   simpy_line=$(/usr/bin/python3 "$here/simpy_mm1.py" "$simpy_n")
