@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # docs/regenerate.sh [--check] [DESIGNKIT] - rewrites what the docs quote from the tool: the
-# URL-shortener diagram, and the outputs of the commands in docs/url-shortener.md (each ```sh
-# block holding one `designkit ...` command is followed by a plain ``` block with its output).
+# URL-shortener diagram, the outputs of the commands in docs/url-shortener.md (each ```sh
+# block holding one `designkit ...` command is followed by a plain ``` block with its output),
+# and what is written from the kind registry (the option tables of docs/script-reference.md and
+# the kinds' part of the editor annotations).
 # `make docs` runs it; with --check it changes nothing and fails if the docs are out of date
 # (tests/cli/docs.sh runs that).
 set -euo pipefail
@@ -14,6 +16,17 @@ page=docs/url-shortener.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" draw models/hld/url_shortener.lua -o "$tmp/url_shortener.svg"
+# The parts written from the kind registry: the option tables and the editor annotations.
+cat > "$tmp/splice.lua" <<'LUA'
+local ref = require "designkit.reference"
+local src, out, name, what = ...
+local f = assert(io.open(src, "r")); local text = f:read("a"); f:close()
+local body = what == "annotations" and ref.annotations() or ref.options_markdown()
+local new = assert(ref.splice(text, name, body))
+f = assert(io.open(out, "w")); f:write(new); f:close()
+LUA
+"$bin" --unsafe "$tmp/splice.lua" docs/script-reference.md "$tmp/script-reference.md" kinds options
+"$bin" --unsafe "$tmp/splice.lua" bindings/lua/meta/designkit.lua "$tmp/designkit.lua" kinds annotations
 # Walk the page; after a ```sh block with a designkit command, replace the next plain block.
 awk -v bin="$bin" '
   function flush_output(cmd,   line, full) {
@@ -35,6 +48,13 @@ awk -v bin="$bin" '
 if [ $check = 1 ]; then
   status=0
   cmp -s "$tmp/url_shortener.svg" docs/url_shortener.svg || { echo "docs/url_shortener.svg is out of date"; status=1; }
+  for pair in "docs/script-reference.md:script-reference.md" "bindings/lua/meta/designkit.lua:designkit.lua"; do
+    f=${pair%%:*}
+    if ! cmp -s "$tmp/${pair#*:}" "$f"; then
+      echo "$f: the part written from the kind registry is out of date:"
+      diff "$f" "$tmp/${pair#*:}" | head -20; status=1
+    fi
+  done
   if ! cmp -s "$tmp/page.md" "$page"; then
     echo "$page quotes outputs the tool no longer prints:"; diff "$page" "$tmp/page.md" | head -20; status=1
   fi
@@ -43,4 +63,6 @@ if [ $check = 1 ]; then
 fi
 cp "$tmp/url_shortener.svg" docs/url_shortener.svg
 cp "$tmp/page.md" "$page"
-echo "regenerated docs/url_shortener.svg and the outputs in $page"
+cp "$tmp/script-reference.md" docs/script-reference.md
+cp "$tmp/designkit.lua" bindings/lua/meta/designkit.lua
+echo "regenerated docs/url_shortener.svg, the outputs in $page, and the kinds' option tables and annotations"

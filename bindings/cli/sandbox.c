@@ -13,6 +13,7 @@
 #include <lualib.h>
 
 #include "cli.h"
+#include "l_common.h"
 
 /* Registry key of the sandbox's state: {outdir = "out", tmp = {[resolved path] = true}}. Its
  * presence is what "the sandbox is on" means. */
@@ -294,6 +295,9 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_newtable(L);
     lua_setfield(L, -2, "tmp");
     lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+    /* The module's own writers (m:draw, m:export) ask the same rule: the host hands it over
+     * rather than the module reaching into the host. */
+    dk_l_set_write_guard(L, dk_cli_sandbox_deny);
 
     lua_pushglobaltable(L);
     wrap(L, "load", safe_load);

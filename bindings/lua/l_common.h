@@ -105,17 +105,23 @@ void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c);
  * (NULL-terminated); the first unknown key in sorted order is named so the message repeats. */
 void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid);
 /* The component constructors shared by models and groups (m:service "api" { ... }, ...). */
-int dk_l_m_client(lua_State *L);
-int dk_l_m_balancer(lua_State *L);
-int dk_l_m_service(lua_State *L);
-int dk_l_m_cache(lua_State *L);
-int dk_l_m_database(lua_State *L);
-int dk_l_m_queue(lua_State *L);
 int dk_l_m_component(lua_State *L);
 /* m:link(a, b [, c ...] [, { latency = ... }]) */
 int dk_l_m_link(lua_State *L);
 /* dk.properties, dk.cache_aside and dk.call. */
 int dk_l_properties(lua_State *L);
+int dk_l_kind_info(lua_State *L);
+
+/* A host that confines writes (the CLI's sandbox) installs a guard that the module's own
+ * writers (m:draw, m:export) ask before they write: NULL when writing `path` is allowed, else
+ * the reason, pushed on the stack. No guard: writes are allowed (a stock lua5.4 has no
+ * sandbox). The module never calls into the host by name. */
+typedef const char *(*dk_l_write_guard)(lua_State *L, const char *path);
+void dk_l_set_write_guard(lua_State *L, dk_l_write_guard guard);
+/* Adds m:<kind> constructors, one per registered kind, to the methods table at `methods`. */
+void dk_l_add_kind_constructors(lua_State *L, int methods);
+/* Pushes the list of registered kind names (dk.kinds). */
+void dk_l_push_kinds(lua_State *L);
 int dk_l_cache_aside(lua_State *L);
 int dk_l_call(lua_State *L);
 
@@ -131,5 +137,8 @@ int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname);
 
 /* l_export.c */
 void dk_l_open_export(lua_State *L);
+
+/* l_json.c: dk.json (encode, decode, null). */
+void dk_l_open_json(lua_State *L);
 
 #endif

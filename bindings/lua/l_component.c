@@ -94,7 +94,7 @@ void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c)
 
 static int is_prop(const void *ud, const char *k)
 {
-    return dk_kind_prop(*(const dk_kind *)ud, k) != NULL;
+    return dk_kind_prop((const dk_kind *)ud, k) != NULL;
 }
 
 /* Sets one property from the Lua value at `v`. Errors name the component and the field. */
@@ -200,17 +200,18 @@ static void set_prop(lua_State *L, dk_comp_t *c, const dk_prop_info *p, int v)
 /* Applies the options table at `o` in schema order, after refusing unknown keys. */
 static void apply_opts(lua_State *L, dk_comp_t *c, int o)
 {
-    dk_kind kind = dk_comp_kind(c);
+    const dk_kind *kind = dk_comp_kind(c);
     int nonstring;
-    const char *bad = first_bad_key(L, o, is_prop, &kind, &nonstring);
+    char list[256];
+    const char *bad = first_bad_key(L, o, is_prop, kind, &nonstring);
     if (bad != NULL)
         luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)", dk_kind_name(kind),
-                   dk_comp_name(c), bad, dk_kind_prop_list(kind));
+                   dk_comp_name(c), bad, dk_kind_prop_list(kind, list, sizeof list));
     if (nonstring)
         luaL_error(L, "%s \"%s\": option names must be strings (valid: %s)", dk_kind_name(kind),
-                   dk_comp_name(c), dk_kind_prop_list(kind));
-    size_t n;
-    const dk_prop_info *props = dk_kind_props(kind, &n);
+                   dk_comp_name(c), dk_kind_prop_list(kind, list, sizeof list));
+    size_t n = kind->nprops;
+    const dk_prop_info *props = kind->props;
     for (size_t i = 0; i < n; i++) {
         if (lua_getfield(L, o, props[i].name) != LUA_TNIL)
             set_prop(L, c, &props[i], lua_gettop(L));
@@ -218,18 +219,19 @@ static void apply_opts(lua_State *L, dk_comp_t *c, int o)
     }
 }
 
-/* Pushes the value of property `p` as a script would have written it (seconds, bytes, ...). */
-static void push_prop(lua_State *L, const dk_comp_t *c, const dk_prop_info *p)
+/* Pushes the value of property `id` as a script would have written it (seconds, bytes, ...). */
+static void push_prop(lua_State *L, const dk_comp_t *c, int id)
 {
+    const dk_prop_info *p = &dk_comp_kind(c)->props[id];
     switch (p->type) {
     case DK_PROP_ENUM:
-        lua_pushstring(L, dk_comp_text(c, p->name));
+        lua_pushstring(L, dk_comp_text(c, id));
         return;
     case DK_PROP_DURATION:
-        lua_pushnumber(L, dk_comp_number(c, p->name) / 1e9);
+        lua_pushnumber(L, dk_comp_number(c, id) / 1e9);
         return;
     case DK_PROP_INT: {
-        double x = dk_comp_number(c, p->name);
+        double x = dk_comp_number(c, id);
         if (fabs(x) < 9e15)
             lua_pushinteger(L, (lua_Integer)x);
         else
@@ -237,7 +239,7 @@ static void push_prop(lua_State *L, const dk_comp_t *c, const dk_prop_info *p)
         return;
     }
     case DK_PROP_DIST: {
-        const dk_dist_t *src = dk_comp_dist(c, p->name);
+        const dk_dist_t *src = dk_comp_dist(c, id);
         if (src == NULL) {
             lua_pushnil(L);
             return;
@@ -252,37 +254,38 @@ static void push_prop(lua_State *L, const dk_comp_t *c, const dk_prop_info *p)
         return;
     }
     case DK_PROP_MIX: {
-        size_t n = dk_comp_mix_count(c, p->name);
+        size_t n = dk_comp_mix_count(c, id);
         lua_createtable(L, 0, (int)n);
         for (size_t i = 0; i < n; i++) {
             const char *cls;
             double w;
-            dk_comp_mix_at(c, p->name, i, &cls, &w);
+            dk_comp_mix_at(c, id, i, &cls, &w);
             lua_pushnumber(L, w);
             lua_setfield(L, -2, cls);
         }
         return;
     }
     default:
-        lua_pushnumber(L, dk_comp_number(c, p->name));
+        lua_pushnumber(L, dk_comp_number(c, id));
     }
 }
 
 /* ---- creating components ---- */
 
-static int check_kind(lua_State *L, int idx)
+static const dk_kind *check_kind(lua_State *L, int idx)
 {
     const char *name = luaL_checkstring(L, idx);
-    dk_kind kind;
     dk_error err;
-    if (dk_kind_parse(name, &kind, &err) != DK_OK)
-        return luaL_argerror(L, idx, err.message);
-    return (int)kind;
+    const dk_kind *kind = dk_kinds_find(name, &err);
+    if (kind == NULL)
+        luaL_argerror(L, idx, err.message);
+    return kind;
 }
 
 /* Creates a component of `kind` named `name` in group `g` (may be NULL) of the model at `midx`,
  * applies the options at `o` (0: none), and pushes it. */
-static int create(lua_State *L, int midx, dk_group_t *g, dk_kind kind, const char *name, int o)
+static int create(lua_State *L, int midx, dk_group_t *g, const dk_kind *kind, const char *name,
+                  int o)
 {
     lmodel *lm = (lmodel *)lua_touserdata(L, midx);
     dk_error err;
@@ -298,10 +301,11 @@ static int create(lua_State *L, int midx, dk_group_t *g, dk_kind kind, const cha
     return 1;
 }
 
-/* m:service "api" { ... }, m:service("api", { ... }), group:service ... alike. The object at
- * index 1 is a model or a group. */
-static int constructor(lua_State *L, dk_kind kind)
+/* m:service "api" { ... }, m:service("api", { ... }), group:service ... alike: one closure per
+ * registered kind, its descriptor as upvalue 1. The object at index 1 is a model or a group. */
+static int kind_constructor(lua_State *L)
 {
+    const dk_kind *kind = (const dk_kind *)lua_touserdata(L, lua_upvalueindex(1));
     int midx = 1;
     dk_group_t *g = NULL;
     lgroup *lg = (lgroup *)luaL_testudata(L, 1, DK_MT_GROUP);
@@ -320,6 +324,17 @@ static int constructor(lua_State *L, dk_kind kind)
     return create(L, midx, g, kind, name, lua_isnil(L, 3) ? 0 : 3);
 }
 
+void dk_l_add_kind_constructors(lua_State *L, int methods)
+{
+    methods = lua_absindex(L, methods);
+    for (size_t i = 0; i < dk_kinds_count(); i++) {
+        const dk_kind *kind = &dk_kinds_at(i)->kind;
+        lua_pushlightuserdata(L, (void *)kind);
+        lua_pushcclosure(L, kind_constructor, 1);
+        lua_setfield(L, methods, kind->name);
+    }
+}
+
 /* comp { options }: sets properties after creation; returns the component. */
 static int c_apply(lua_State *L)
 {
@@ -331,31 +346,6 @@ static int c_apply(lua_State *L)
     apply_opts(L, c->c, 2);
     lua_settop(L, 1);
     return 1;
-}
-
-int dk_l_m_client(lua_State *L)
-{
-    return constructor(L, DK_KIND_CLIENT);
-}
-int dk_l_m_balancer(lua_State *L)
-{
-    return constructor(L, DK_KIND_BALANCER);
-}
-int dk_l_m_service(lua_State *L)
-{
-    return constructor(L, DK_KIND_SERVICE);
-}
-int dk_l_m_cache(lua_State *L)
-{
-    return constructor(L, DK_KIND_CACHE);
-}
-int dk_l_m_database(lua_State *L)
-{
-    return constructor(L, DK_KIND_DATABASE);
-}
-int dk_l_m_queue(lua_State *L)
-{
-    return constructor(L, DK_KIND_QUEUE);
 }
 
 /* m:component(kind, name, opts) / group:component(...): the kind as a string. */
@@ -370,7 +360,7 @@ int dk_l_m_component(lua_State *L)
     } else {
         dk_l_check_model(L, 1);
     }
-    dk_kind kind = (dk_kind)check_kind(L, 2);
+    const dk_kind *kind = check_kind(L, 2);
     const char *name = luaL_checkstring(L, 3);
     lua_settop(L, 4);
     if (lg) {
@@ -383,17 +373,15 @@ int dk_l_m_component(lua_State *L)
 /* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order. */
 int dk_l_properties(lua_State *L)
 {
-    static const char *const type_names[] = {"int",      "number", "duration",     "size", "rate",
-                                             "fraction", "enum",   "distribution", "mix"};
-    dk_kind kind = (dk_kind)check_kind(L, 1);
-    size_t n;
-    const dk_prop_info *p = dk_kind_props(kind, &n);
+    const dk_kind *kind = check_kind(L, 1);
+    size_t n = kind->nprops;
+    const dk_prop_info *p = kind->props;
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 5);
         lua_pushstring(L, p[i].name);
         lua_setfield(L, -2, "name");
-        lua_pushstring(L, (unsigned)p[i].type <= DK_PROP_MIX ? type_names[p[i].type] : "?");
+        lua_pushstring(L, dk_prop_type_name(p[i].type));
         lua_setfield(L, -2, "type");
         lua_pushstring(L, p[i].doc ? p[i].doc : "");
         lua_setfield(L, -2, "doc");
@@ -412,6 +400,58 @@ int dk_l_properties(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
+}
+
+/* The traits as Lua names, one list. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} trait_names[] = {
+    {DK_TRAIT_ENTRY, "entry"},       {DK_TRAIT_ROUTES, "routes"},     {DK_TRAIT_ASYNC, "async"},
+    {DK_TRAIT_STATEFUL, "stateful"}, {DK_TRAIT_BALANCER, "balancer"}, {DK_TRAIT_LOOKUP, "lookup"},
+    {DK_TRAIT_STORE, "store"},
+};
+
+/* dk.kind_info(kind) -> { name, doc, shape, traits = { entry = true, ... }, metrics = {...},
+ * replicated = bool }: what the registry says of a kind, for reports and generated docs. */
+int dk_l_kind_info(lua_State *L)
+{
+    const dk_kind *kind = check_kind(L, 1);
+    const dk_kind_desc *d = dk_kinds_desc(kind);
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, kind->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, kind->doc ? kind->doc : "");
+    lua_setfield(L, -2, "doc");
+    lua_pushstring(L, kind->shape);
+    lua_setfield(L, -2, "shape");
+    lua_pushboolean(L, kind->replicas_prop >= 0);
+    lua_setfield(L, -2, "replicated");
+    lua_newtable(L);
+    for (size_t i = 0; i < sizeof trait_names / sizeof trait_names[0]; i++)
+        if (kind->traits & trait_names[i].bit) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, trait_names[i].name);
+        }
+    lua_setfield(L, -2, "traits");
+    lua_newtable(L);
+    for (int m = 0, k = 0; d != NULL && m < DK_METRIC__COUNT; m++)
+        if (d->metrics & DK_METRIC_BIT(m)) {
+            lua_pushstring(L, dk_metric_name((dk_metric)m));
+            lua_rawseti(L, -2, ++k);
+        }
+    lua_setfield(L, -2, "metrics");
+    return 1;
+}
+
+/* Pushes dk.kinds: the registered kinds' names in registry order. */
+void dk_l_push_kinds(lua_State *L)
+{
+    lua_createtable(L, (int)dk_kinds_count(), 0);
+    for (size_t i = 0; i < dk_kinds_count(); i++) {
+        lua_pushstring(L, dk_kinds_at(i)->kind.name);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
 }
 
 /* ---- links ---- */
@@ -687,10 +727,10 @@ static int c_index(lua_State *L)
         lua_getiuservalue(L, 1, 1);
         dk_l_push_group(L, lua_gettop(L), g);
     } else {
-        const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
-        if (p == NULL)
+        int id = dk_kind_prop_id(dk_comp_kind(c->c), k);
+        if (id < 0)
             return 0;
-        push_prop(L, c->c, p);
+        push_prop(L, c->c, id);
     }
     return 1;
 }
@@ -700,10 +740,11 @@ static int c_newindex(lua_State *L)
     lcomp *c = dk_l_check_comp(L, 1);
     const char *k = luaL_checkstring(L, 2);
     const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
+    char list[256];
     if (p == NULL)
         return luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)",
                           dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c), k,
-                          dk_kind_prop_list(dk_comp_kind(c->c)));
+                          dk_kind_prop_list(dk_comp_kind(c->c), list, sizeof list));
     set_prop(L, c->c, p, 3);
     return 0;
 }

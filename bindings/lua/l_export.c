@@ -3,23 +3,23 @@
 
 #include "l_common.h"
 
-/* The designkit executable runs scripts in a sandbox (bindings/cli/sandbox.c) that confines
- * writes; m:draw and m:export write from C, so they ask it too. Weak: the module loaded by a
- * stock lua5.4 has no sandbox and the symbol stays NULL. */
-#if defined(__GNUC__)
-const char *dk_cli_sandbox_deny(lua_State *L, const char *path) __attribute__((weak));
-#else
-#define dk_cli_sandbox_deny(L, path) ((const char *)NULL)
-#endif
+#define GUARD_KEY "designkit.write_guard"
+
+void dk_l_set_write_guard(lua_State *L, dk_l_write_guard guard)
+{
+    dk_l_write_guard *slot = (dk_l_write_guard *)lua_newuserdatauv(L, sizeof *slot, 0);
+    *slot = guard;
+    lua_setfield(L, LUA_REGISTRYINDEX, GUARD_KEY);
+}
 
 /* NULL if writing `path` is allowed; else the reason, pushed on the stack. */
 static const char *denied(lua_State *L, const char *path)
 {
-#if defined(__GNUC__)
-    if (dk_cli_sandbox_deny == NULL)
-        return NULL;
-#endif
-    return dk_cli_sandbox_deny(L, path);
+    dk_l_write_guard guard = NULL;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, GUARD_KEY) == LUA_TUSERDATA)
+        guard = *(dk_l_write_guard *)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return guard != NULL ? guard(L, path) : NULL;
 }
 
 /* Pushes the newline-separated `omitted` text as a list (empty when NULL). */
@@ -119,19 +119,26 @@ static int m_draw(lua_State *L)
             double *util = buf, *rate = buf + nc, *p99 = buf + nc + nl;
             dk_time_t end = dk_sim_end_time(ls->sim);
             double secs = end > 0 ? (double)end / 1e9 : 1;
+            /* Actor i is component i: the builder makes them in component order. Components
+             * added after the run have no actor and get no figures. */
+            size_t na = dk_sim_actor_count(ls->sim);
             for (size_t i = 0; i < nc; i++) {
-                dk_actor_t *a = dk_sim_find_actor(ls->sim, dk_comp_name(dk_model_comp(lm->m, i)));
-                const dk_actor_stats *s = a ? dk_actor_get_stats(a) : NULL;
-                util[i] = s && s->servers > 0 && end > 0
-                              ? s->busy_area / ((double)s->servers * (double)end)
-                              : -1;
+                dk_metrics mx;
+                util[i] = -1;
+                if (i < na) {
+                    dk_actor_metrics(dk_sim_actor(ls->sim, i), end, &mx);
+                    if (!dk_metrics_get(&mx, DK_METRIC_UTILISATION, &util[i]))
+                        util[i] = -1;
+                }
             }
             for (size_t i = 0; i < nl; i++) {
                 dk_comp_t *from, *to;
                 const dk_dist_t *lat;
                 dk_model_link_at(lm->m, i, &from, &to, &lat);
-                dk_actor_t *af = dk_sim_find_actor(ls->sim, dk_comp_name(from));
-                dk_actor_t *at = dk_sim_find_actor(ls->sim, dk_comp_name(to));
+                dk_actor_t *af =
+                    dk_comp_index(from) < na ? dk_sim_actor(ls->sim, dk_comp_index(from)) : NULL;
+                dk_actor_t *at =
+                    dk_comp_index(to) < na ? dk_sim_actor(ls->sim, dk_comp_index(to)) : NULL;
                 const dk_actor_stats *s = at ? dk_actor_get_stats(at) : NULL;
                 rate[i] = af && at ? (double)dk_sim_link_calls(af, at) / secs : -1;
                 p99[i] = s && s->latency && dk_hist_count(s->latency) > 0
@@ -163,7 +170,7 @@ static int from_text(lua_State *L, const char *text, size_t len, const char *sou
 {
     dk_error err;
     dk_l_push_model(L, NULL);
-    dk_model_t *m = dk_model_from_json(text, len, source, &err);
+    dk_model_t *m = dk_model_from_json(text, len, source, dk_kinds_find, &err);
     if (m == NULL) {
         luaL_pushfail(L);
         lua_pushstring(L, err.message);

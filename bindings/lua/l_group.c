@@ -134,10 +134,11 @@ static int g_tostring(lua_State *L)
     return 1;
 }
 
+/* The m:<kind> constructors are added from the registry by dk_l_new_class. */
 static const luaL_Reg group_methods[] = {
-    {"group", dk_l_m_group},     {"client", dk_l_m_client},       {"balancer", dk_l_m_balancer},
-    {"service", dk_l_m_service}, {"cache", dk_l_m_cache},         {"database", dk_l_m_database},
-    {"queue", dk_l_m_queue},     {"component", dk_l_m_component}, {NULL, NULL},
+    {"group", dk_l_m_group},
+    {"component", dk_l_m_component},
+    {NULL, NULL},
 };
 
 /* Registers the group class; called by dk_l_open_model. */

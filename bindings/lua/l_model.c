@@ -218,29 +218,18 @@ static int m_check(lua_State *L)
 }
 
 static const luaL_Reg model_methods[] = {
-    {"name", m_name},
-    {"client", dk_l_m_client},
-    {"balancer", dk_l_m_balancer},
-    {"service", dk_l_m_service},
-    {"cache", dk_l_m_cache},
-    {"database", dk_l_m_database},
-    {"queue", dk_l_m_queue},
-    {"component", dk_l_m_component},
-    {"group", dk_l_m_group},
-    {"link", dk_l_m_link},
-    {"expect", m_expect},
-    {"check", m_check},
-    {"find", m_find},
-    {"components", m_components},
-    {"groups", m_groups},
-    {"classes", m_classes},
-    {"close", m_close},
-    {NULL, NULL},
+    {"name", m_name},        {"component", dk_l_m_component},
+    {"group", dk_l_m_group}, {"link", dk_l_m_link},
+    {"expect", m_expect},    {"check", m_check},
+    {"find", m_find},        {"components", m_components},
+    {"groups", m_groups},    {"classes", m_classes},
+    {"close", m_close},      {NULL, NULL},
 };
 
 static const luaL_Reg module_funcs[] = {
     {"model", l_model},
     {"properties", dk_l_properties},
+    {"kind_info", dk_l_kind_info},
     {"cache_aside", dk_l_cache_aside},
     {"call", dk_l_call},
     {NULL, NULL},
@@ -251,10 +240,17 @@ static const luaL_Reg module_funcs[] = {
  * nil value". The returned function raises the error at the caller's line when it is called. */
 static int no_such_method(lua_State *L)
 {
-    return luaL_error(L,
-                      "%s has no method \"%s\" (component kinds: client, balancer, service, cache, "
-                      "database, queue)",
-                      lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, lua_upvalueindex(2)));
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i < dk_kinds_count(); i++) {
+        if (i > 0)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, dk_kinds_at(i)->kind.name);
+    }
+    luaL_pushresult(&b);
+    return luaL_error(L, "%s has no method \"%s\" (component kinds: %s)",
+                      lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, lua_upvalueindex(2)),
+                      lua_tostring(L, -1));
 }
 
 static int missing_method(lua_State *L)
@@ -284,8 +280,11 @@ void dk_l_new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua
     luaL_newmetatable(L, name);
     lua_newtable(L);
     luaL_setfuncs(L, methods, 0);
-    if (strcmp(name, DK_MT_MODEL) == 0 || strcmp(name, DK_MT_GROUP) == 0)
+    if (strcmp(name, DK_MT_MODEL) == 0 || strcmp(name, DK_MT_GROUP) == 0) {
+        /* Models and groups make components: m:<kind> for every registered kind. */
+        dk_l_add_kind_constructors(L, -1);
         methods_fallback(L, lua_gettop(L), strcmp(name, DK_MT_MODEL) == 0 ? "a model" : "a group");
+    }
     if (index) {
         lua_pushcclosure(L, index, 1);
     }
@@ -309,4 +308,6 @@ void dk_l_open_model(lua_State *L)
     luaL_newmetatable(L, DK_MT_FLOW);
     lua_pop(L, 1);
     luaL_setfuncs(L, module_funcs, 0);
+    dk_l_push_kinds(L);
+    lua_setfield(L, -2, "kinds");
 }

@@ -10,11 +10,17 @@
 #define RESULTS_KEY "designkit.results" /* weak-keyed: result table -> its lsim */
 
 /* What the handlers need while dk_sim_run runs. Lives on m:run's C stack; every index is an
- * absolute index on `L`, the thread that called m:run. */
+ * absolute index on `L`, the thread that called m:run.
+ *
+ * Requests run on a pool of coroutines: one that finishes its handler goes back to `idle` and
+ * serves a later request, so the steady state creates no thread per request. Every pooled
+ * coroutine keeps the trampoline (see TRAMPOLINE) at its stack index 1; a request pushes a copy
+ * of it and the request's fields, and resumes. A coroutine that fails or is cut off mid-handler
+ * is never reused: it stays anchored in `threads` until the run ends. */
 typedef struct lrun {
     lua_State *L;
     dk_sim_t *sim;
-    int threads;         /* table anchoring the live handler coroutines (refs in call->step) */
+    int threads;         /* table anchoring the pool: threads[i] is coroutine i, plus its data */
     int handlers;        /* the model's state.handlers */
     int statuses;        /* reply status names, so a resume allocates nothing unprotected */
     int progress;        /* the progress function, or 0 */
@@ -23,6 +29,9 @@ typedef struct lrun {
     int called;          /* it made a call before yielding */
     int failed;          /* a handler (or progress) error stopped the run: message is complete */
     dk_actor_t **actors; /* by component index */
+    lua_State **idle;    /* coroutines ready for a request; room for all `ncoro` */
+    int nidle, ncoro;    /* threads[1..ncoro] are every coroutine made in this run */
+    size_t nclasses;     /* class names the trampoline knows */
 } lrun;
 
 /* The route data of one Lua handler, a userdata anchored in the model's state.handlers; its
@@ -38,41 +47,118 @@ static const char *const status_names[] = {"pending", "ok", "hit", "miss", "reje
 
 /* ---- handlers ---- */
 
-/* Protected: makes the coroutine for a request and puts the function and req on its stack.
- * Arguments: the lhandler and the dk_flow_ctx as light userdata, the run's threads and
- * handlers tables (its own frame cannot reach m:run's stack slots by index). */
-static int start_request(lua_State *L)
+/* Builds a request's `req` inside its coroutine, so that allocation is under lua_resume's
+ * protection, and tail-calls the handler (its errors and error levels are as if it were the
+ * coroutine's body). A Lua table constructor costs less than the same table made through the
+ * C API. Loaded once per run with the run's table of class names. */
+static const char TRAMPOLINE[] = "local classes = ...\n"
+                                 "return function(fn, cls, key, id, born)\n"
+                                 "  return fn { class = classes[cls], key = key, id = id, "
+                                 "born = born }\n"
+                                 "end\n";
+
+/* The pool's own data in the `threads` table, beside the coroutines. */
+#define POOL_CLASSES "classes"
+#define POOL_TRAMPOLINE "trampoline"
+#define POOL_IDLE "idle"
+
+/* Protected: readies the pool for the request in ctx. Makes the trampoline on first use, names
+ * every class the simulator knows, and makes one more coroutine when none is idle.
+ * Arguments: the lrun and the dk_flow_ctx as light userdata, and the run's threads table (its
+ * own frame cannot reach m:run's stack slots by index). */
+static int pool_ready(lua_State *L)
 {
-    lhandler *h = (lhandler *)lua_touserdata(L, 1);
+    lrun *run = (lrun *)lua_touserdata(L, 1);
     dk_flow_ctx *ctx = (dk_flow_ctx *)lua_touserdata(L, 2);
+    size_t nclasses = dk_sim_class_count(ctx->sim);
+    if (run->ncoro == 0) {
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, 3, POOL_CLASSES);
+        if (luaL_loadbuffer(L, TRAMPOLINE, sizeof TRAMPOLINE - 1, "=designkit handler") != LUA_OK)
+            return lua_error(L);
+        lua_insert(L, -2);
+        lua_call(L, 1, 1);
+        lua_setfield(L, 3, POOL_TRAMPOLINE);
+    }
+    if (run->nclasses < nclasses) {
+        lua_getfield(L, 3, POOL_CLASSES);
+        for (size_t c = run->nclasses; c < nclasses; c++) {
+            lua_pushstring(L, dk_sim_class_name(ctx->sim, (uint32_t)c));
+            lua_rawseti(L, -2, (lua_Integer)c + 1);
+        }
+        run->nclasses = nclasses;
+        lua_pop(L, 1);
+    }
+    if (run->nidle > 0)
+        return 0;
+    /* None is idle: make one. `idle` has room for every coroutine, so handing one back never
+     * allocates; nothing in it needs copying when it grows. */
+    size_t want = (size_t)run->ncoro + 1;
+    if (lua_getfield(L, 3, POOL_IDLE) == LUA_TNIL || lua_rawlen(L, -1) < want * sizeof *run->idle) {
+        size_t cap = want < 8 ? 8 : 2 * want;
+        lua_State **idle = (lua_State **)lua_newuserdatauv(L, cap * sizeof *idle, 0);
+        lua_setfield(L, 3, POOL_IDLE);
+        run->idle = idle;
+    }
     lua_State *co = lua_newthread(L);
-    lua_pushvalue(L, -1);
-    int ref = luaL_ref(L, 3);
-    lua_rawgetp(L, 4, h);
-    lua_getiuservalue(L, -1, 1);
+    lua_getfield(L, 3, POOL_TRAMPOLINE);
     lua_xmove(L, co, 1);
-    lua_pop(L, 1);
-    const dk_call_t *call = ctx->call;
-    lua_createtable(L, 0, 4);
-    lua_pushstring(L, dk_sim_class_name(ctx->sim, call->cls));
-    lua_setfield(L, -2, "class");
-    lua_pushinteger(L, (lua_Integer)call->key);
-    lua_setfield(L, -2, "key");
-    lua_pushinteger(L, (lua_Integer)call->id);
-    lua_setfield(L, -2, "id");
-    lua_pushnumber(L, (double)call->born / 1e9);
-    lua_setfield(L, -2, "born");
-    lua_xmove(L, co, 1);
-    ctx->call->step = (uint32_t)ref;
-    ctx->call->frame = co;
+    lua_rawseti(L, 3, (lua_Integer)run->ncoro + 1);
+    run->ncoro++;
+    run->idle[run->nidle++] = co;
     return 0;
 }
 
-static void finish_request(lrun *run, dk_call_t *call)
+/* Takes an idle coroutine for the request in `ctx` and pushes on it the trampoline, the
+ * handler and the request's fields. Returns the coroutine, or NULL when the run has been
+ * aborted. */
+static lua_State *start_request(lrun *run, lhandler *h, dk_flow_ctx *ctx)
 {
-    luaL_unref(run->L, run->threads, (int)call->step);
-    call->step = 0;
+    lua_State *L = run->L;
+    const dk_call_t *call = ctx->call;
+    if (run->nidle == 0 || call->cls >= run->nclasses) {
+        lua_pushcfunction(L, pool_ready);
+        lua_pushlightuserdata(L, run);
+        lua_pushlightuserdata(L, ctx);
+        lua_pushvalue(L, run->threads);
+        if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+            run->failed = 1;
+            dk_sim_abort(ctx->sim, DK_ENOMEM, "%s: %s", h->label, lua_tostring(L, -1));
+            lua_pop(L, 1);
+            return NULL;
+        }
+    }
+    lua_State *co = run->idle[run->nidle - 1];
+    if (!lua_checkstack(co, 6)) {
+        run->failed = 1;
+        dk_sim_abort(ctx->sim, DK_ENOMEM, "%s: out of memory", h->label);
+        return NULL;
+    }
+    run->nidle--;
+    lua_pushvalue(co, 1);
+    lua_rawgetp(L, run->handlers, h);
+    lua_getiuservalue(L, -1, 1);
+    lua_xmove(L, co, 1);
+    lua_pop(L, 1);
+    lua_pushinteger(co, (lua_Integer)call->cls + 1);
+    lua_pushinteger(co, (lua_Integer)call->key);
+    lua_pushinteger(co, (lua_Integer)call->id);
+    lua_pushnumber(co, (double)call->born / 1e9);
+    ctx->call->frame = co;
+    return co;
+}
+
+/* The request's handler is done with its coroutine. One that returned goes back to the pool;
+ * one that failed or is cut off is only forgotten (still anchored in `threads` till the end). */
+static void finish_request(lrun *run, dk_call_t *call, int reuse)
+{
+    lua_State *co = (lua_State *)call->frame;
     call->frame = NULL;
+    if (reuse) {
+        lua_settop(co, 1);
+        run->idle[run->nidle++] = co;
+    }
 }
 
 /* "x.lua:20: attempt to ..." becomes "x.lua:20: service "api" handler for "shorten": attempt
@@ -100,27 +186,19 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
 {
     lhandler *h = (lhandler *)data;
     lrun *run = h->lm->run;
+    lua_State *co;
     int nargs, nres;
     if (run == NULL || run->sim != ctx->sim) {
         dk_sim_abort(ctx->sim, DK_ESTATE, "%s: the model of this handler is not running", h->label);
         return DK_FLOW_FAIL;
     }
-    lua_State *L = run->L;
     if (ctx->reply == NULL) {
-        lua_pushcfunction(L, start_request);
-        lua_pushlightuserdata(L, h);
-        lua_pushlightuserdata(L, ctx);
-        lua_pushvalue(L, run->threads);
-        lua_pushvalue(L, run->handlers);
-        if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
-            run->failed = 1;
-            dk_sim_abort(ctx->sim, DK_ENOMEM, "%s: %s", h->label, lua_tostring(L, -1));
-            lua_pop(L, 1);
+        co = start_request(run, h, ctx);
+        if (co == NULL)
             return DK_FLOW_FAIL;
-        }
-        nargs = 1;
+        nargs = 5;
     } else {
-        lua_State *co = (lua_State *)ctx->call->frame;
+        co = (lua_State *)ctx->call->frame;
         unsigned st = ctx->reply->status;
         dk_sim_release(ctx->sim, ctx->reply);
         if (co == NULL || !lua_checkstack(co, 3)) {
@@ -128,17 +206,16 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
             return DK_FLOW_FAIL;
         }
         lua_pushboolean(co, st == DK_REPLY_OK || st == DK_REPLY_HIT);
-        lua_rawgeti(L, run->statuses, (lua_Integer)(st < 6 ? st : 5) + 1);
-        lua_xmove(L, co, 1);
+        lua_rawgeti(run->L, run->statuses, (lua_Integer)(st < 6 ? st : 5) + 1);
+        lua_xmove(run->L, co, 1);
         nargs = 2;
     }
-    lua_State *co = (lua_State *)ctx->call->frame;
     lua_State *outer = run->current;
     dk_flow_ctx *outer_ctx = run->ctx;
     run->current = co;
     run->ctx = ctx;
     run->called = 0;
-    int status = lua_resume(co, L, nargs, &nres);
+    int status = lua_resume(co, run->L, nargs, &nres);
     int called = run->called;
     run->current = outer;
     run->ctx = outer_ctx;
@@ -147,29 +224,27 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
         if (called)
             return DK_FLOW_WAIT;
         abort_with(run, h, "yielded without calling a component (use comp:read, :write, ...)");
-        finish_request(run, ctx->call);
+        finish_request(run, ctx->call, 0);
         return DK_FLOW_FAIL;
     }
     if (status == LUA_OK) {
-        int failed = nres > 0 && lua_type(co, -nres) == LUA_TBOOLEAN && !lua_toboolean(co, -nres);
-        lua_pop(co, nres);
-        finish_request(run, ctx->call);
+        /* nres counts the whole stack, the trampoline at 1 included: results start at 2. */
+        int failed = lua_type(co, 2) == LUA_TBOOLEAN && !lua_toboolean(co, 2);
+        finish_request(run, ctx->call, 1);
         return failed ? DK_FLOW_FAIL : DK_FLOW_OK;
     }
     const char *msg = lua_tostring(co, -1);
     abort_with(run, h, msg ? msg : "(error object is not a string)");
-    finish_request(run, ctx->call);
+    finish_request(run, ctx->call, 0);
     return DK_FLOW_FAIL;
 }
 
+/* The run ended with the call inside its handler. A coroutine cut off mid-handler is never
+ * reused, so there is nothing to hand back: it goes with the run's threads table. */
 static void handler_abandon(void *data, dk_call_t *call)
 {
-    lhandler *h = (lhandler *)data;
-    lrun *run = h->lm->run;
-    /* After the run the per-run table is gone and so are the coroutines it anchored. */
-    if (run != NULL && call->frame != NULL && call->callee != NULL &&
-        dk_actor_sim(call->callee) == run->sim)
-        finish_request(run, call);
+    (void)data;
+    call->frame = NULL;
 }
 
 static const dk_flow_ops handler_ops = {"lua", handler_step, handler_abandon, NULL};
@@ -438,17 +513,20 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
         set_int(L, "completed", s->completed);
         set_int(L, "rejected", s->rejected);
         set_int(L, "failed", s->failed);
-        set_num(L, "throughput", secs > 0 ? (double)s->completed / secs : 0);
-        if (s->servers > 0) {
-            double u = ns > 0 ? s->busy_area / ((double)s->servers * ns) : 0;
+        /* The figures come from dk_actor_metrics, as the JSON report's and the drawing's do;
+         * a metric that is not defined for this actor is left out. */
+        dk_metrics mx;
+        dk_actor_metrics(a, (dk_time_t)ns, &mx);
+        if (s->servers > 0)
             set_int(L, "servers", s->servers);
-            set_num(L, "utilisation", u);
-            if (u > max_util)
-                max_util = u;
+        for (int k = 0; k < DK_METRIC__COUNT; k++) {
+            double v;
+            if (dk_metrics_get(&mx, (dk_metric)k, &v))
+                set_num(L, dk_metric_name((dk_metric)k), v);
         }
-        set_num(L, "mean_queue", ns > 0 ? s->queue_area / ns : 0);
-        if (strcmp(dk_actor_kind(a), "cache") == 0 && s->hits + s->misses > 0)
-            set_num(L, "hit_ratio", (double)s->hits / (double)(s->hits + s->misses));
+        double u;
+        if (dk_metrics_get(&mx, DK_METRIC_UTILISATION, &u) && u > max_util)
+            max_util = u;
         summarise(s->latency, &lat);
         push_latency(L, &lat);
         lua_setfield(L, -2, "latency");
@@ -508,7 +586,41 @@ lsim *dk_l_result_sim(lua_State *L, int idx)
     return ls != NULL && ls->sim != NULL ? ls : NULL;
 }
 
-/* result:json(): the report (dk_report_json) with the evaluated expectations. */
+/* Field `f` of the expectation table at `e` (entry `i`): a string, left on the stack so that
+ * the pointer stays valid, or NULL (nothing pushed) when absent and `optional`. */
+static const char *expectation_string(lua_State *L, int e, lua_Integer i, const char *f,
+                                      int optional)
+{
+    lua_pushstring(L, f);
+    int t = lua_rawget(L, e);
+    if (t == LUA_TSTRING)
+        return lua_tostring(L, -1);
+    if (t == LUA_TNIL && optional) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    luaL_error(L, "result:json: expectations[%I].%s must be a string (got %s)", (LUAI_UACINT)i, f,
+               luaL_typename(L, -1));
+    return NULL;
+}
+
+/* Field `f` as a number; *have says whether it was there (absent is an error unless `have`). */
+static double expectation_number(lua_State *L, int e, lua_Integer i, const char *f, int *have)
+{
+    lua_pushstring(L, f);
+    int t = lua_rawget(L, e);
+    if (t != LUA_TNUMBER && !(t == LUA_TNIL && have != NULL))
+        luaL_error(L, "result:json: expectations[%I].%s must be a number (got %s)", (LUAI_UACINT)i,
+                   f, luaL_typename(L, -1));
+    double v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (have != NULL)
+        *have = t == LUA_TNUMBER;
+    return v;
+}
+
+/* result:json(): the report (dk_report_json) with the evaluated expectations, read back from
+ * the result table into C structs (a script may have changed them: a wrong type raises). */
 static int r_json(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -520,21 +632,44 @@ static int r_json(lua_State *L)
     lua_rawget(L, -2);
     lua_getiuservalue(L, -1, 1);
     lmodel *lm = (lmodel *)luaL_testudata(L, -1, DK_MT_MODEL);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "designkit.json");
-    lua_call(L, 1, 1);
-    lua_getfield(L, -1, "encode");
+
+    lua_Integer n = 0;
     lua_getfield(L, 1, "expectations");
-    if (lua_isnil(L, -1)) {
+    int t = lua_gettop(L);
+    if (lua_istable(L, t))
+        n = (lua_Integer)lua_rawlen(L, t);
+    else if (!lua_isnil(L, t))
+        return luaL_error(L, "result:json: expectations must be a table (got %s)",
+                          luaL_typename(L, t));
+    if (n > 100000)
+        return luaL_error(L, "result:json: too many expectations (%I)", (LUAI_UACINT)n);
+    luaL_checkstack(L, 3 * (int)n + 8, "result:json");
+    dk_report_expectation *ex =
+        (dk_report_expectation *)lua_newuserdatauv(L, (n > 0 ? (size_t)n : 1) * sizeof *ex, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        dk_report_expectation *x = &ex[i - 1];
+        if (lua_rawgeti(L, t, i) != LUA_TTABLE)
+            return luaL_error(L, "result:json: expectations[%I] must be a table (got %s)",
+                              (LUAI_UACINT)i, luaL_typename(L, -1));
+        int e = lua_gettop(L);
+        x->metric = expectation_string(L, e, i, "metric", 0);
+        x->cls = expectation_string(L, e, i, "class", 1);
+        x->text = expectation_string(L, e, i, "text", 0);
+        x->limit = expectation_number(L, e, i, "limit", NULL);
+        x->value = expectation_number(L, e, i, "value", &x->has_value);
+        lua_pushliteral(L, "ok");
+        if (lua_rawget(L, e) != LUA_TBOOLEAN)
+            return luaL_error(L, "result:json: expectations[%I].ok must be a boolean (got %s)",
+                              (LUAI_UACINT)i, luaL_typename(L, -1));
+        x->ok = lua_toboolean(L, -1);
         lua_pop(L, 1);
-        lua_newtable(L);
+        lua_remove(L, e); /* the entry; its strings stay on the stack */
     }
-    lua_call(L, 1, 1);
-    const char *ej = lua_tostring(L, -1);
+
     char **out = (char **)dk_l_newbox(L, dk_free);
     int bidx = lua_gettop(L);
     dk_error err;
-    if (dk_report_json(ls->sim, lm ? lm->m : NULL, ls->seed, ej, out, &err) != DK_OK)
+    if (dk_report_json(ls->sim, lm ? lm->m : NULL, ls->seed, ex, (size_t)n, out, &err) != DK_OK)
         return dk_l_raise(L, &err);
     lua_pushstring(L, *out);
     dk_l_box_free(L, bidx);

@@ -1,4 +1,5 @@
-/* hist.c - log-linear latency histogram: fixed buckets, exact count/sum/min/max, mergeable. */
+/* hist.c - log-linear latency histogram: exact sums, mergeable, counter blocks made on first use.
+ */
 #include "designkit/hist.h"
 
 #include <math.h>
@@ -17,12 +18,38 @@
 #define FIRST_E (SUB_BITS + 1)
 #define NBUCKETS (EXACT + (62 - FIRST_E + 1) * DK_HIST_SUB)
 
+/*
+ * Blocks. The buckets are cut into NBLOCKS runs of DK_HIST_BLOCK (a quarter of a power-of-two
+ * range), and only the runs that have seen a value have counters. The counters of all of them
+ * live in one array, `pool`, in the order the blocks were first needed; slot[b] is 0 while
+ * block b has none, else 1 + its position in the pool. A byte per block, not a pointer, keeps
+ * the empty histogram small (228 pointers would take 1.8 KB), and indexing rather than
+ * pointing into the pool lets it grow by realloc. Its capacity doubles (1, 2, 4, ... blocks, at
+ * most NBLOCKS), so a histogram that spreads over k blocks reallocates about log2(k) times and
+ * copies fewer than k blocks in all, at the price of at most k - 1 blocks unused.
+ */
+#define BLOCK_BITS 5 /* log2(DK_HIST_BLOCK) */
+#define NBLOCKS (NBUCKETS / DK_HIST_BLOCK)
+
+_Static_assert(DK_HIST_SUB == 1 << SUB_BITS, "DK_HIST_SUB is 2^SUB_BITS");
+_Static_assert(DK_HIST_BLOCK == 1 << BLOCK_BITS, "DK_HIST_BLOCK is 2^BLOCK_BITS");
+_Static_assert(NBUCKETS % DK_HIST_BLOCK == 0, "blocks tile the buckets");
+_Static_assert(NBLOCKS < 256, "a block's pool position fits its slot byte");
+
 #if defined(__SIZEOF_INT128__)
 #define EXACT_SQUARES 1
 __extension__ typedef unsigned __int128 sum_t; /* exact: 2^63 values times 2^64 counts fit */
 #else
 #define EXACT_SQUARES 0
 typedef long double sum_t;
+#endif
+
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline, cold))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define COLD
+#define UNLIKELY(x) (x)
 #endif
 
 /*
@@ -32,16 +59,21 @@ typedef long double sum_t;
  * the x87 unit and a memory round trip on every record. Without __int128, a long double sum.
  */
 struct dk_hist {
-    uint64_t count;
-    int64_t min, max; /* INT64_MAX and INT64_MIN while empty, so recording needs no test */
     sum_t sum;
 #if EXACT_SQUARES
     sum_t sumsq;
-    uint64_t sumsq_wraps;
 #else
     long double sumsq; /* 64-bit mantissa on x86; ample for a variance */
 #endif
-    uint64_t buckets[NBUCKETS];
+    uint64_t count;
+    int64_t min, max; /* INT64_MAX and INT64_MIN while empty, so recording needs no test */
+#if EXACT_SQUARES
+    uint64_t sumsq_wraps;
+#endif
+    uint64_t *pool;   /* cap blocks of DK_HIST_BLOCK counters, the first nblocks in use */
+    uint16_t nblocks; /* at most NBLOCKS */
+    uint16_t cap;
+    uint8_t slot[NBLOCKS];
 };
 
 /* The index of the highest set bit of v > 0. */
@@ -58,12 +90,11 @@ static inline int top_bit(uint64_t v)
 }
 
 /* Below 2 * DK_HIST_SUB the shift is 0 and the index is v itself; above, s = e - SUB_BITS and
- * EXACT + (e - FIRST_E) * SUB + (v >> s) - SUB reduces to s * SUB + (v >> s). No branch. */
+ * EXACT + (e - FIRST_E) * SUB + (v >> s) - SUB reduces to s * SUB + (v >> s). Or-ing in bit
+ * SUB_BITS makes the shift come out 0 below 2 * DK_HIST_SUB with no clamp: no branch, no test. */
 static inline size_t bucket_of(uint64_t v)
 {
-    int s = top_bit(v | 1) - SUB_BITS;
-    if (s < 0)
-        s = 0;
+    int s = top_bit(v | DK_HIST_SUB) - SUB_BITS;
     return (size_t)s * DK_HIST_SUB + (size_t)(v >> s);
 }
 
@@ -81,36 +112,109 @@ static int64_t bucket_mid(size_t i)
     return (int64_t)(lo + (width - 1) / 2);
 }
 
+/* The counter of bucket i in the block whose slot byte is s >= 1. Written as one index so
+ * that the - 1 folds into the address. */
+static inline uint64_t *counter_at(const dk_hist_t *h, unsigned s, size_t i)
+{
+    return &h->pool[((size_t)s << BLOCK_BITS) + (i & (DK_HIST_BLOCK - 1)) - DK_HIST_BLOCK];
+}
+
+/* The counters of the block whose slot byte is s >= 1. */
+static inline uint64_t *block_at(const dk_hist_t *h, unsigned s)
+{
+    return counter_at(h, s, 0);
+}
+
+/* Makes room in the pool for n <= NBLOCKS blocks, doubling its capacity (at least to n). 0 on
+ * out-of-memory, the histogram unchanged. */
+static int reserve(dk_hist_t *h, size_t n)
+{
+    if (n <= h->cap)
+        return 1;
+    size_t cap = 2 * (size_t)h->cap;
+    if (cap < n)
+        cap = n;
+    if (cap > NBLOCKS)
+        cap = NBLOCKS;
+    uint64_t *p = dk_realloc(h->pool, cap * DK_HIST_BLOCK * sizeof *p);
+    if (p == NULL)
+        return 0;
+    h->pool = p;
+    h->cap = (uint16_t)cap;
+    return 1;
+}
+
+/* Gives block b zeroed counters at the end of the pool; its slot byte, or 0 on out-of-memory
+ * (the histogram unchanged). Out of line: it runs once per block in a histogram's life. */
+static COLD unsigned add_block(dk_hist_t *h, size_t b)
+{
+    size_t n = (size_t)h->nblocks + 1;
+    if (!reserve(h, n))
+        return 0;
+    memset(h->pool + (n - 1) * DK_HIST_BLOCK, 0, DK_HIST_BLOCK * sizeof *h->pool);
+    h->nblocks = (uint16_t)n;
+    h->slot[b] = (uint8_t)n;
+    return (unsigned)n;
+}
+
+/* The counter of bucket i, its block allocated if need be; NULL on out-of-memory. */
+static inline uint64_t *counter(dk_hist_t *h, size_t i)
+{
+    unsigned s = h->slot[i >> BLOCK_BITS];
+    if (s == 0 && (s = add_block(h, i >> BLOCK_BITS)) == 0)
+        return NULL;
+    return counter_at(h, s, i);
+}
+
+/* dk_hist_record's first value in a block: makes the block, then records. Apart, so that the
+ * common path is a leaf that saves no register and tests no pointer. */
+static COLD dk_status record_new_block(dk_hist_t *h, int64_t value)
+{
+    if (add_block(h, bucket_of((uint64_t)value) >> BLOCK_BITS) == 0)
+        return DK_ENOMEM;
+    return dk_hist_record(h, value);
+}
+
 /*
- * dk_hist_new - an empty histogram (about 58 KiB, allocated once). The caller frees it with
- * dk_hist_free. NULL with *status DK_ENOMEM.
+ * dk_hist_new - an empty histogram: the header only (dk_hist_bytes tells its size); counter
+ * blocks come with the values. The caller frees it with dk_hist_free. NULL with *status
+ * DK_ENOMEM.
  */
 dk_hist_t *dk_hist_new(dk_status *status)
 {
     dk_hist_t *h = dk_malloc(sizeof *h);
-    if (h != NULL)
+    if (h != NULL) {
+        h->pool = NULL;
+        h->nblocks = h->cap = 0;
+        memset(h->slot, 0, sizeof h->slot);
         dk_hist_reset(h);
+    }
     if (status != NULL)
         *status = h != NULL ? DK_OK : DK_ENOMEM;
     return h;
 }
 
 /*
- * dk_hist_free - releases `h`; NULL is a no-op.
+ * dk_hist_free - releases `h` and its blocks; NULL is a no-op.
  */
 void dk_hist_free(dk_hist_t *h)
 {
+    if (h == NULL)
+        return;
+    dk_free(h->pool);
     dk_free(h);
 }
 
 /*
- * dk_hist_reset - forgets every value.
+ * dk_hist_reset - forgets every value. The blocks stay, zeroed, so that recording the same
+ * band again allocates nothing (a histogram reused per interval reaches its steady state).
  */
 void dk_hist_reset(dk_hist_t *h)
 {
     if (h == NULL)
         return;
-    memset(h->buckets, 0, sizeof h->buckets);
+    if (h->nblocks > 0)
+        memset(h->pool, 0, (size_t)h->nblocks * DK_HIST_BLOCK * sizeof *h->pool);
     h->count = 0;
     h->min = INT64_MAX;
     h->max = INT64_MIN;
@@ -143,24 +247,25 @@ static long double sum_squares(const dk_hist_t *h)
 
 /*
  * dk_hist_record_n - records `value` `count` times (negative values as 0; count 0 is a
- * no-op). Allocation-free.
+ * no-op). DK_ENOMEM, with nothing recorded, if the value's block cannot be allocated.
  */
-void dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count)
+dk_status dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count)
 {
-    if (h == NULL || count == 0)
-        return;
-    if (count == 1) {
-        dk_hist_record(h, value);
-        return;
-    }
+    if (h == NULL)
+        return DK_EINVAL;
+    if (count <= 1)
+        return count == 1 ? dk_hist_record(h, value) : DK_OK;
     if (value < 0)
         value = 0;
+    uint64_t *c = counter(h, bucket_of((uint64_t)value));
+    if (c == NULL)
+        return DK_ENOMEM;
+    *c += count;
     if (value < h->min)
         h->min = value;
     if (value > h->max)
         h->max = value;
     h->count += count;
-    h->buckets[bucket_of((uint64_t)value)] += count;
     h->sum += (sum_t)(uint64_t)value * count;
 #if EXACT_SQUARES
     {
@@ -177,29 +282,38 @@ void dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count)
         h->sumsq += v * v * (long double)count;
     }
 #endif
+    return DK_OK;
 }
 
 /*
  * dk_hist_record - records `value` once (negative as 0): the hot path of every simulated
- * request, so it is straight-line integer code.
+ * request, so past the first value in a block it is straight-line integer code. DK_ENOMEM,
+ * with nothing recorded, if the value's block cannot be allocated.
  */
-void dk_hist_record(dk_hist_t *h, int64_t value)
+dk_status dk_hist_record(dk_hist_t *h, int64_t value)
 {
     if (h == NULL)
-        return;
+        return DK_EINVAL;
     if (value < 0)
         value = 0;
     uint64_t v = (uint64_t)value;
-    h->min = value < h->min ? value : h->min;
-    h->max = value > h->max ? value : h->max;
+    size_t i = bucket_of(v);
+    unsigned s = h->slot[i >> BLOCK_BITS];
+    if (UNLIKELY(s == 0))
+        return record_new_block(h, value);
+    (*counter_at(h, s, i))++;
+    if (value < h->min) /* rarely true once a few values are in: a branch, not a store */
+        h->min = value;
+    if (value > h->max)
+        h->max = value;
     h->count++;
-    h->buckets[bucket_of(v)]++;
     h->sum += v;
 #if EXACT_SQUARES
     add_squares(h, (sum_t)v * v, 0);
 #else
     h->sumsq += (long double)value * (long double)value;
 #endif
+    return DK_OK;
 }
 
 uint64_t dk_hist_count(const dk_hist_t *h)
@@ -246,7 +360,7 @@ double dk_hist_stddev(const dk_hist_t *h)
 /*
  * dk_hist_percentile - the midpoint of the first bucket whose cumulative count reaches
  * ceil(p / 100 * count) (at least 1), clamped to [min, max]. p is clamped to [0, 100] (NaN is
- * 0). 0 when empty.
+ * 0). 0 when empty. Blocks are visited in bucket order, skipping those never allocated.
  */
 int64_t dk_hist_percentile(const dk_hist_t *h, double p)
 {
@@ -260,19 +374,25 @@ int64_t dk_hist_percentile(const dk_hist_t *h, double p)
         p = 100;
     r = ceil(p / 100 * (double)h->count);
     rank = r < 1 ? 1 : (r >= (double)h->count ? h->count : (uint64_t)r);
-    for (size_t i = 0; i < NBUCKETS; i++) {
-        seen += h->buckets[i];
-        if (seen >= rank) {
-            int64_t v = bucket_mid(i);
-            return v < h->min ? h->min : (v > h->max ? h->max : v);
+    for (size_t b = 0; b < NBLOCKS; b++) {
+        if (h->slot[b] == 0)
+            continue;
+        const uint64_t *blk = block_at(h, h->slot[b]);
+        for (size_t k = 0; k < DK_HIST_BLOCK; k++) {
+            seen += blk[k];
+            if (seen >= rank) {
+                int64_t v = bucket_mid(b * DK_HIST_BLOCK + k);
+                return v < h->min ? h->min : (v > h->max ? h->max : v);
+            }
         }
     }
     return h->max; /* not reached: the buckets sum to count */
 }
 
 /*
- * dk_hist_merge - adds src into dst (same fixed layout, so it cannot fail but for NULL:
- * DK_EINVAL). Merging a histogram into itself doubles it.
+ * dk_hist_merge - adds src into dst. The blocks dst lacks are allocated first, in one
+ * allocation, so DK_ENOMEM leaves dst as it was; DK_EINVAL for NULL. Merging a histogram into
+ * itself doubles it.
  */
 dk_status dk_hist_merge(dk_hist_t *dst, const dk_hist_t *src)
 {
@@ -280,6 +400,18 @@ dk_status dk_hist_merge(dk_hist_t *dst, const dk_hist_t *src)
         return DK_EINVAL;
     if (src->count == 0)
         return DK_OK;
+    size_t need = 0;
+    for (size_t b = 0; b < NBLOCKS; b++)
+        need += src->slot[b] != 0 && dst->slot[b] == 0;
+    if (need > 0) {
+        if (!reserve(dst, (size_t)dst->nblocks + need))
+            return DK_ENOMEM;
+        memset(dst->pool + (size_t)dst->nblocks * DK_HIST_BLOCK, 0,
+               need * DK_HIST_BLOCK * sizeof *dst->pool);
+        for (size_t b = 0; b < NBLOCKS; b++)
+            if (src->slot[b] != 0 && dst->slot[b] == 0)
+                dst->slot[b] = (uint8_t)++dst->nblocks;
+    }
     if (src->min < dst->min)
         dst->min = src->min;
     if (src->max > dst->max)
@@ -291,7 +423,23 @@ dk_status dk_hist_merge(dk_hist_t *dst, const dk_hist_t *src)
 #else
     dst->sumsq += src->sumsq;
 #endif
-    for (size_t i = 0; i < NBUCKETS; i++)
-        dst->buckets[i] += src->buckets[i];
+    for (size_t b = 0; b < NBLOCKS; b++) {
+        if (src->slot[b] == 0)
+            continue;
+        const uint64_t *s = block_at(src, src->slot[b]);
+        uint64_t *d = block_at(dst, dst->slot[b]);
+        for (size_t k = 0; k < DK_HIST_BLOCK; k++)
+            d[k] += s[k];
+    }
     return DK_OK;
+}
+
+/*
+ * dk_hist_bytes - the header plus the pool's capacity; 0 for NULL.
+ */
+size_t dk_hist_bytes(const dk_hist_t *h)
+{
+    if (h == NULL)
+        return 0;
+    return sizeof *h + (size_t)h->cap * DK_HIST_BLOCK * sizeof *h->pool;
 }

@@ -2,6 +2,7 @@
 #include "designkit/status.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -82,4 +83,14 @@ void dk_error_prefix(dk_error *err, const char *fmt, ...)
     }
     if ((size_t)n < sizeof err->message - 1)
         snprintf(err->message + n, sizeof err->message - (size_t)n, "%s", old);
+}
+
+/*
+ * dk__assert_fail - DK_ASSERT's failure: names the broken invariant and its place on stderr,
+ * then aborts (a core dump or a debugger shows the rest).
+ */
+void dk__assert_fail(const char *what, const char *file, int line)
+{
+    fprintf(stderr, "designkit: internal error: %s:%d: assertion failed: %s\n", file, line, what);
+    abort();
 }

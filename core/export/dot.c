@@ -1,6 +1,7 @@
 /* dot.c - the model drawn with Graphviz (cgraph builds, gvc lays out and renders); the only
  * file that includes Graphviz headers. */
-#include "designkit/export.h"
+#include "designkit/draw.h"
+#include "designkit/map.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -74,94 +75,6 @@ static void append(char *buf, size_t size, const char *s)
     snprintf(buf + len, size - len, "%s", s);
 }
 
-/* A count in a few characters: 200000 -> "200k", 1500000 -> "1.5M". */
-static void format_count(double v, char *buf, size_t size)
-{
-    static const char *const suffix[] = {"", "k", "M", "G", "T"};
-    size_t i = 0;
-    while (fabs(v) >= 1000 && i + 1 < sizeof suffix / sizeof suffix[0]) {
-        v /= 1000;
-        i++;
-    }
-    snprintf(buf, size, "%.3g%s", v, suffix[i]);
-}
-
-/* A property's value if the kind has it (the schema belongs to the model; the drawing asks
- * rather than assumes). */
-static int has_prop(const dk_comp_t *c, const char *prop)
-{
-    return dk_kind_prop(dk_comp_kind(c), prop) != NULL;
-}
-
-/* The third label line: what a reader most wants to know about this kind at a glance. */
-static void detail_line(const dk_comp_t *c, char *buf, size_t size)
-{
-    char tmp[64];
-    buf[0] = '\0';
-    switch (dk_comp_kind(c)) {
-    case DK_KIND_CLIENT:
-        if (has_prop(c, "rate")) {
-            dk_format_rate(dk_comp_number(c, "rate"), tmp, sizeof tmp);
-            append(buf, size, tmp);
-        }
-        break;
-    case DK_KIND_BALANCER:
-        if (has_prop(c, "algorithm") && dk_comp_text(c, "algorithm") != NULL)
-            append(buf, size, dk_comp_text(c, "algorithm"));
-        break;
-    case DK_KIND_CACHE:
-        if (has_prop(c, "policy") && dk_comp_text(c, "policy") != NULL)
-            append(buf, size, dk_comp_text(c, "policy"));
-        if (has_prop(c, "capacity")) {
-            format_count(dk_comp_number(c, "capacity"), tmp, sizeof tmp);
-            append(buf, size, buf[0] != '\0' ? " " : "");
-            append(buf, size, tmp);
-        }
-        break;
-    default: /* services, databases, queues: how many of it there are */
-        if (has_prop(c, "replicas") && dk_comp_number(c, "replicas") > 1) {
-            snprintf(tmp, sizeof tmp, "x%.0f replicas", dk_comp_number(c, "replicas"));
-            append(buf, size, tmp);
-        }
-        if (has_prop(c, "workers") && dk_comp_is_set(c, "workers")) {
-            snprintf(tmp, sizeof tmp, "%s%.0f workers", buf[0] != '\0' ? ", " : "",
-                     dk_comp_number(c, "workers"));
-            append(buf, size, tmp);
-        }
-        if (has_prop(c, "consumers") && dk_comp_is_set(c, "consumers")) {
-            snprintf(tmp, sizeof tmp, "%s%.0f consumers", buf[0] != '\0' ? ", " : "",
-                     dk_comp_number(c, "consumers"));
-            append(buf, size, tmp);
-        }
-        if (has_prop(c, "replication") && dk_comp_is_set(c, "replication") &&
-            dk_comp_text(c, "replication") != NULL) {
-            append(buf, size, buf[0] != '\0' ? ", " : "");
-            append(buf, size, dk_comp_text(c, "replication"));
-        }
-        break;
-    }
-}
-
-static const char *kind_shape(dk_kind kind)
-{
-    switch (kind) {
-    case DK_KIND_CLIENT:
-        return "box";
-    case DK_KIND_BALANCER:
-        return "hexagon";
-    case DK_KIND_SERVICE:
-        return "box";
-    case DK_KIND_CACHE:
-        return "box3d";
-    case DK_KIND_DATABASE:
-        return "cylinder";
-    case DK_KIND_QUEUE:
-        return "cds";
-    default:
-        return "ellipse";
-    }
-}
-
 /* Utilisation bands: below 0.5 comfortable, to 0.8 busy, to 0.95 close to saturation, beyond
  * it queues grow without bound. */
 static const char *util_color(double u)
@@ -182,17 +95,28 @@ static Agraph_t *group_graph(Agraph_t *root, Agraph_t **subs, const dk_model_t *
     return root;
 }
 
-static void add_node(Agraph_t *where, const dk_comp_t *c, const dk_draw_overlay *ov)
+/* A node for `c`, standing for `count` components alike (folded in a summary; `last` names the
+ * last of them) whose mean utilisation is `util` (< 0: none). */
+static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk_comp_t *last,
+                     double util)
 {
     char label[512] = "", detail[128], tmp[64];
     Agnode_t *n = gv_node(where, dk_comp_name(c));
-    dk_kind kind = dk_comp_kind(c);
-    double util = ov != NULL && ov->utilisation != NULL ? ov->utilisation[dk_comp_index(c)] : -1;
+    const dk_kind *kind = dk_comp_kind(c);
 
     append_escaped(label, sizeof label, dk_comp_name(c));
-    append(label, sizeof label, "\\n");
+    if (count > 1) {
+        append(label, sizeof label, " \xE2\x80\xA6 ");
+        append_escaped(label, sizeof label, dk_comp_name(last));
+        snprintf(tmp, sizeof tmp, "\\n\xC3\x97%zu ", count);
+        append(label, sizeof label, tmp);
+    } else {
+        append(label, sizeof label, "\\n");
+    }
     append(label, sizeof label, dk_kind_name(kind));
-    detail_line(c, detail, sizeof detail);
+    detail[0] = '\0';
+    if (kind->detail != NULL)
+        kind->detail(c, detail, sizeof detail);
     if (detail[0] != '\0') {
         append(label, sizeof label, "\\n");
         append_escaped(label, sizeof label, detail);
@@ -202,25 +126,28 @@ static void add_node(Agraph_t *where, const dk_comp_t *c, const dk_draw_overlay 
         append(label, sizeof label, tmp);
     }
     gv_set(n, "label", label);
-    gv_set(n, "shape", kind_shape(kind));
+    gv_set(n, "shape", kind->shape != NULL ? kind->shape : "box");
     gv_set(n, "id", dk_comp_name(c));
     if (util >= 0) {
-        gv_set(n, "style", kind == DK_KIND_CLIENT ? "rounded,filled" : "filled");
+        snprintf(tmp, sizeof tmp, "%s%sfilled", kind->style ? kind->style : "",
+                 kind->style ? "," : "");
+        gv_set(n, "style", tmp);
         gv_set(n, "fillcolor", util_color(util));
-    } else if (kind == DK_KIND_CLIENT) {
-        gv_set(n, "style", "rounded");
+    } else if (kind->style != NULL) {
+        gv_set(n, "style", kind->style);
     }
 }
 
-static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_draw_overlay *ov)
+/* An edge for link i, drawn between `from` and `to` (the link's ends, or the nodes they are
+ * folded into), standing for `count` links whose rates add up to `rate` and whose worst p99 is
+ * `p99` (< 0: none). */
+static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_comp_t *from,
+                     const dk_comp_t *to, size_t count, double rate, double p99)
 {
-    dk_comp_t *from, *to;
     const dk_dist_t *latency;
     char label[128] = "", tmp[64];
-    double rate = ov != NULL && ov->link_rate != NULL ? ov->link_rate[i] : -1;
-    double p99 = ov != NULL && ov->link_p99 != NULL ? ov->link_p99[i] : -1;
 
-    dk_model_link_at(m, i, &from, &to, &latency);
+    dk_model_link_at(m, i, NULL, NULL, &latency);
     Agedge_t *e = gv_edge(g, gv_node(g, dk_comp_name(from)), gv_node(g, dk_comp_name(to)));
     if (rate >= 0 || p99 >= 0) {
         if (rate >= 0) {
@@ -237,8 +164,250 @@ static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_draw_o
         append(label, sizeof label, "~");
         append(label, sizeof label, tmp);
     }
+    if (count > 1) { /* "x2000", before what the links carry */
+        char prefix[40];
+        snprintf(prefix, sizeof prefix, "\xC3\x97%zu%s", count, label[0] ? " \xC2\xB7 " : "");
+        size_t pl = strlen(prefix), ll = strlen(label);
+        if (pl + ll < sizeof label) {
+            memmove(label + pl, label, ll + 1);
+            memcpy(label, prefix, pl);
+        }
+    }
     if (label[0] != '\0')
         gv_set(e, "label", label);
+}
+
+/* ---- the summary of a large design ----
+ * Past DK_DRAW_SUMMARY_AT components no one can read a drawing node by node (and dot's layout
+ * takes minutes), so components alike are folded into one node. Alike is found by refining a
+ * partition, as a bisimulation is: start from (kind, group); then, round by round, split a
+ * class when its members are called by, or call, different sets of classes; stop when a round
+ * splits nothing. Ten thousand services behind a balancer, each with a database of its own,
+ * become two nodes, "api-1 ... api-10000 x10000" and "db-1 ... db-10000 x10000". Each node's
+ * representative is the first component of its class. */
+
+typedef struct fold {
+    size_t *rep;   /* per component: the index of the first component of its class */
+    size_t *count; /* per representative: how many components it stands for */
+    size_t *last;  /* per representative: the last of them */
+    double *util;  /* per representative: summed utilisation (then the mean) */
+    size_t *nutil; /* ... over how many had one */
+} fold;
+
+static void fold_free(fold *f)
+{
+    dk_free(f->rep);
+    dk_free(f->count);
+    dk_free(f->last);
+    dk_free(f->util);
+    dk_free(f->nutil);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A hash of the set of classes of the neighbours adj[start[i] .. start[i+1]), order and
+ * repetition free: sorted and deduplicated in `tmp` first. */
+static uint64_t set_hash(const size_t *start, const size_t *adj, size_t i, const uint64_t *cls,
+                         uint64_t *tmp)
+{
+    size_t k = 0;
+    uint64_t h = 0x51ed270b27f1a7c3ULL;
+
+    for (size_t e = start[i]; e < start[i + 1]; e++)
+        tmp[k++] = cls[adj[e]];
+    qsort(tmp, k, sizeof *tmp, cmp_u64);
+    for (size_t j = 0; j < k; j++)
+        if (j == 0 || tmp[j] != tmp[j - 1])
+            h = dk_hash_u64(h ^ tmp[j]);
+    return h;
+}
+
+/* The classes: cls[i] for every component, by refinement (see above). 1 on success. */
+static int refine(const dk_model_t *m, uint64_t *cls)
+{
+    size_t n = dk_model_comp_count(m), nl = dk_model_link_count(m), nclasses = 0;
+    size_t *out_start = dk_calloc(n + 2, sizeof *out_start);
+    size_t *in_start = dk_calloc(n + 2, sizeof *in_start);
+    size_t *out_adj = dk_calloc(nl + 1, sizeof *out_adj),
+           *in_adj = dk_calloc(nl + 1, sizeof *in_adj);
+    uint64_t *next = dk_calloc(n + 1, sizeof *next), *tmp = dk_calloc(nl + 1, sizeof *tmp);
+    dk_map_t *ids = dk_map_new(n, NULL);
+    int ok = 0;
+
+    if (out_start == NULL || in_start == NULL || out_adj == NULL || in_adj == NULL ||
+        next == NULL || tmp == NULL || ids == NULL)
+        goto out;
+    /* Neighbours in CSR form, both ways. */
+    for (size_t i = 0; i < nl; i++) {
+        dk_comp_t *from, *to;
+        dk_model_link_at(m, i, &from, &to, NULL);
+        out_start[dk_comp_index(from) + 2]++;
+        in_start[dk_comp_index(to) + 2]++;
+    }
+    for (size_t i = 2; i < n + 2; i++) {
+        out_start[i] += out_start[i - 1];
+        in_start[i] += in_start[i - 1];
+    }
+    for (size_t i = 0; i < nl; i++) {
+        dk_comp_t *from, *to;
+        dk_model_link_at(m, i, &from, &to, NULL);
+        out_adj[out_start[dk_comp_index(from) + 1]++] = dk_comp_index(to);
+        in_adj[in_start[dk_comp_index(to) + 1]++] = dk_comp_index(from);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const dk_comp_t *c = dk_model_comp(m, i);
+        cls[i] = dk_hash_u64((uint64_t)(uintptr_t)dk_comp_kind(c)) ^
+                 dk_hash_u64((uint64_t)(uintptr_t)dk_comp_group(c) + 1);
+    }
+    /* Each round keeps a class's old hash in its new one, so classes only ever split; the
+     * count of distinct hashes then tells when a round split nothing. */
+    for (int round = 0; round < 64; round++) {
+        size_t count = 0;
+        dk_map_clear(ids);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t h = dk_hash_u64(cls[i] ^ 0x9e3779b97f4a7c15ULL);
+            h = dk_hash_u64(h ^ set_hash(out_start, out_adj, i, cls, tmp));
+            h = dk_hash_u64(h + set_hash(in_start, in_adj, i, cls, tmp));
+            next[i] = h;
+            if (!dk_map_get(ids, h, NULL)) {
+                if (dk_map_put(ids, h, 1) != DK_OK)
+                    goto out;
+                count++;
+            }
+        }
+        memcpy(cls, next, n * sizeof *cls);
+        if (count == nclasses)
+            break;
+        nclasses = count;
+    }
+    ok = 1;
+out:
+    dk_free(out_start);
+    dk_free(in_start);
+    dk_free(out_adj);
+    dk_free(in_adj);
+    dk_free(next);
+    dk_free(tmp);
+    dk_map_free(ids);
+    return ok;
+}
+
+static dk_status fold_make(fold *f, const dk_model_t *m, int summary, const dk_draw_overlay *ov)
+{
+    size_t n = dk_model_comp_count(m);
+    uint64_t *cls = NULL;
+    dk_map_t *first = NULL;
+    dk_status st = DK_ENOMEM;
+
+    memset(f, 0, sizeof *f);
+    f->rep = dk_calloc(n + 1, sizeof *f->rep);
+    f->count = dk_calloc(n + 1, sizeof *f->count);
+    f->last = dk_calloc(n + 1, sizeof *f->last);
+    f->util = dk_calloc(n + 1, sizeof *f->util);
+    f->nutil = dk_calloc(n + 1, sizeof *f->nutil);
+    if (f->rep == NULL || f->count == NULL || f->last == NULL || f->util == NULL ||
+        f->nutil == NULL)
+        goto out;
+    if (summary) {
+        cls = dk_calloc(n + 1, sizeof *cls);
+        first = dk_map_new(n, NULL);
+        if (cls == NULL || first == NULL || !refine(m, cls))
+            goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = i;
+        double u = ov != NULL && ov->utilisation != NULL ? ov->utilisation[i] : -1;
+        if (summary && !dk_map_get(first, cls[i], &r)) {
+            r = i;
+            if (dk_map_put(first, cls[i], i) != DK_OK)
+                goto out;
+        }
+        f->rep[i] = (size_t)r;
+        f->count[r]++;
+        f->last[r] = i;
+        if (u >= 0) {
+            f->util[r] += u;
+            f->nutil[r]++;
+        }
+    }
+    st = DK_OK;
+out:
+    dk_free(cls);
+    dk_map_free(first);
+    if (st != DK_OK)
+        fold_free(f);
+    return st;
+}
+
+static dk_status add_nodes_and_edges(Agraph_t *g, Agraph_t **subs, const dk_model_t *m,
+                                     const dk_draw_overlay *ov)
+{
+    size_t n = dk_model_comp_count(m), nl = dk_model_link_count(m);
+    int summary = n > DK_DRAW_SUMMARY_AT;
+    dk_map_t *edges = NULL;
+    double *rate = NULL, *p99 = NULL;
+    size_t *count = NULL;
+    fold f;
+
+    if (fold_make(&f, m, summary, ov) != DK_OK)
+        return DK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (f.rep[i] != i)
+            continue;
+        const dk_comp_t *c = dk_model_comp(m, i);
+        double u = f.nutil[i] > 0 ? f.util[i] / (double)f.nutil[i] : -1;
+        add_node(group_graph(g, subs, m, dk_comp_group(c)), c, f.count[i],
+                 dk_model_comp(m, f.last[i]), u);
+    }
+    /* Links between the same two nodes become one edge: its rate the sum, its p99 the worst. */
+    edges = dk_map_new(nl, NULL);
+    rate = dk_calloc(nl + 1, sizeof *rate);
+    p99 = dk_calloc(nl + 1, sizeof *p99);
+    count = dk_calloc(nl + 1, sizeof *count);
+    if (edges == NULL || rate == NULL || p99 == NULL || count == NULL) {
+        dk_map_free(edges);
+        dk_free(rate);
+        dk_free(p99);
+        dk_free(count);
+        fold_free(&f);
+        return DK_ENOMEM;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        dk_comp_t *from, *to;
+        uint64_t first;
+        dk_model_link_at(m, i, &from, &to, NULL);
+        uint64_t key = ((uint64_t)f.rep[dk_comp_index(from)] << 32) | f.rep[dk_comp_index(to)];
+        double r = ov != NULL && ov->link_rate != NULL ? ov->link_rate[i] : -1;
+        double p = ov != NULL && ov->link_p99 != NULL ? ov->link_p99[i] : -1;
+        if (!dk_map_get(edges, key, &first)) {
+            first = i;
+            (void)dk_map_put(edges, key, i); /* sized for every link: no allocation */
+            rate[i] = r;
+            p99[i] = p;
+        } else {
+            rate[first] = r >= 0 ? (rate[first] >= 0 ? rate[first] : 0) + r : rate[first];
+            p99[first] = p > p99[first] ? p : p99[first];
+        }
+        count[first]++;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        dk_comp_t *from, *to;
+        if (count[i] == 0)
+            continue;
+        dk_model_link_at(m, i, &from, &to, NULL);
+        add_edge(g, m, i, dk_model_comp(m, f.rep[dk_comp_index(from)]),
+                 dk_model_comp(m, f.rep[dk_comp_index(to)]), count[i], rate[i], p99[i]);
+    }
+    dk_map_free(edges);
+    dk_free(rate);
+    dk_free(p99);
+    dk_free(count);
+    fold_free(&f);
+    return DK_OK;
 }
 
 /* The whole graph, or NULL on out-of-memory (Graphviz reports its own allocation failures by
@@ -294,12 +463,11 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
         append(label, sizeof label, ")");
         gv_set(subs[i], "label", label);
     }
-    for (size_t i = 0; i < dk_model_comp_count(m); i++) {
-        const dk_comp_t *c = dk_model_comp(m, i);
-        add_node(group_graph(g, subs, m, dk_comp_group(c)), c, ov);
+    if (add_nodes_and_edges(g, subs, m, ov) != DK_OK) {
+        dk_free(subs);
+        agclose(g);
+        return NULL;
     }
-    for (size_t i = 0; i < dk_model_link_count(m); i++)
-        add_edge(g, m, i, ov);
     dk_free(subs);
     return g;
 }

@@ -1,5 +1,5 @@
 /* json_read.c - the model from JSON (docs/json-schemas.md): dk_model_from_json. */
-#include "designkit/export.h"
+#include "designkit/model_json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -160,12 +160,13 @@ done:
  * numeric property goes through the model's unit parser, so hand-written JSON may say "2ms". */
 static dk_status read_prop(dk_comp_t *c, const char *key, const cJSON *v, dk_error *e)
 {
-    dk_kind kind = dk_comp_kind(c);
+    const dk_kind *kind = dk_comp_kind(c);
     const dk_prop_info *info = dk_kind_prop(kind, key);
+    char list[256];
 
     if (info == NULL)
         return dk_error_set(e, DK_EINVAL, "unknown property \"%s\" (use %s)", key,
-                            dk_kind_prop_list(kind));
+                            dk_kind_prop_list(kind, list, sizeof list));
     switch (info->type) {
     case DK_PROP_ENUM:
         if (!cJSON_IsString(v))
@@ -214,7 +215,8 @@ static dk_status read_props(dk_comp_t *c, const cJSON *props, dk_error *e)
 
 /* First pass over "components": creates each with its properties. Routes wait for the second
  * pass, because a route may name a component listed after its service. */
-static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_error *e)
+static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_kind_lookup lookup,
+                                 dk_error *e)
 {
     static const char *const keys[] = {"name", "kind", "group", "properties", "routes", NULL};
     size_t i = 0;
@@ -224,7 +226,7 @@ static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_error *e)
     {
         const char *name, *kind_name, *group_name;
         const cJSON *routes;
-        dk_kind kind;
+        const dk_kind *kind;
         dk_group_t *group = NULL;
         dk_comp_t *c;
 
@@ -233,7 +235,7 @@ static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_error *e)
             return as_invalid(e);
         }
         if (need_string(jc, "kind", &kind_name, e) != DK_OK ||
-            dk_kind_parse(kind_name, &kind, e) != DK_OK) {
+            (kind = lookup(kind_name, e)) == NULL) {
             dk_error_prefix(e, "components[%zu] (\"%s\"): ", i, name);
             return as_invalid(e);
         }
@@ -273,16 +275,14 @@ static dk_status read_route(dk_model_t *m, dk_comp_t *c, const cJSON *jr, dk_err
         need_string(jr, "flow", &flow, e) != DK_OK ||
         opt_array(jr, "targets", &targets, e) != DK_OK)
         return e->status;
-    if (strcmp(flow, "cache_aside") == 0)
-        r.kind = DK_ROUTE_CACHE_ASIDE;
-    else if (strcmp(flow, "call") == 0)
-        r.kind = DK_ROUTE_CALL;
-    else if (strcmp(flow, "custom") == 0)
+    if (!dk_route_kind_parse(flow, &r.kind))
+        return dk_error_set(e, DK_EINVAL, "unknown flow \"%s\" (use %s, %s)", flow,
+                            dk_route_kind_name(DK_ROUTE_CACHE_ASIDE),
+                            dk_route_kind_name(DK_ROUTE_CALL));
+    if (r.kind == DK_ROUTE_CUSTOM)
         return dk_error_set(e, DK_EINVAL,
                             "route \"%s\": custom flows (Lua handlers) cannot be read from JSON",
                             r.cls);
-    else
-        return dk_error_set(e, DK_EINVAL, "unknown flow \"%s\" (use cache_aside, call)", flow);
     cJSON_ArrayForEach(t, targets)
     {
         if (r.ntargets == sizeof r.targets / sizeof r.targets[0])
@@ -449,7 +449,8 @@ static dk_status check_header(const cJSON *root, dk_error *e)
  * (which may name components listed later) and expectations. Every value goes through the
  * model's own setters, so JSON input is held to exactly the rules a script is.
  */
-dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source, dk_error *err)
+dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
+                               dk_kind_lookup lookup, dk_error *err)
 {
     dk_error e;
     dk_model_t *m = NULL;
@@ -461,6 +462,10 @@ dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
         source = "<json>";
     if (text == NULL) {
         dk_error_set(err, DK_EINVAL, "%s: no JSON text", source);
+        return NULL;
+    }
+    if (lookup == NULL) {
+        dk_error_set(err, DK_EINVAL, "%s: no kind lookup given", source);
         return NULL;
     }
     dk__json_init();
@@ -498,7 +503,7 @@ dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
     }
     m = dk_model_new(name, &e);
     if (m == NULL || read_groups(m, groups, &e) != DK_OK ||
-        read_components(m, comps, &e) != DK_OK || read_links(m, links, &e) != DK_OK ||
+        read_components(m, comps, lookup, &e) != DK_OK || read_links(m, links, &e) != DK_OK ||
         read_routes(m, comps, &e) != DK_OK || read_expect(m, expect, &e) != DK_OK)
         goto fail;
     cJSON_Delete(root);

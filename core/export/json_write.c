@@ -1,16 +1,11 @@
 /* json_write.c - the model as JSON (docs/json-schemas.md): dk_model_to_json. */
-#include "designkit/export.h"
+#include "designkit/model_json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "designkit/alloc.h"
 #include "export/json_util.h"
-
-static const char *route_flow_name(dk_route_kind kind)
-{
-    return kind == DK_ROUTE_CACHE_ASIDE ? "cache_aside" : kind == DK_ROUTE_CALL ? "call" : "custom";
-}
 
 /* A growable NUL-terminated text for the `omitted` list. `failed` sticks after out-of-memory. */
 typedef struct textbuf {
@@ -43,7 +38,7 @@ static void textbuf_printf(textbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-static cJSON *mix_to_json(const dk_comp_t *c, const char *prop)
+static cJSON *mix_to_json(const dk_comp_t *c, int prop)
 {
     cJSON *arr = cJSON_CreateArray();
     size_t n = dk_comp_mix_count(c, prop);
@@ -69,27 +64,27 @@ static cJSON *mix_to_json(const dk_comp_t *c, const char *prop)
 /* The explicitly set properties of `c`, in schema order. NULL on out-of-memory. */
 static cJSON *props_to_json(const dk_comp_t *c)
 {
-    size_t n;
-    const dk_prop_info *info = dk_kind_props(dk_comp_kind(c), &n);
+    const dk_kind *kind = dk_comp_kind(c);
+    const dk_prop_info *info = kind->props;
     cJSON *o = cJSON_CreateObject();
 
-    for (size_t i = 0; o != NULL && i < n; i++) {
+    for (int i = 0; o != NULL && (size_t)i < kind->nprops; i++) {
         const char *name = info[i].name;
         cJSON *v = NULL;
-        if (!dk_comp_is_set(c, name))
+        if (!dk_comp_is_set(c, i))
             continue;
         switch (info[i].type) {
         case DK_PROP_ENUM:
-            v = cJSON_CreateString(dk_comp_text(c, name));
+            v = cJSON_CreateString(dk_comp_text(c, i));
             break;
         case DK_PROP_DIST:
-            v = dk__json_from_dist(dk_comp_dist(c, name));
+            v = dk__json_from_dist(dk_comp_dist(c, i));
             break;
         case DK_PROP_MIX:
-            v = mix_to_json(c, name);
+            v = mix_to_json(c, i);
             break;
         default: /* every numeric type is written in base units */
-            v = cJSON_CreateNumber(dk_comp_number(c, name));
+            v = cJSON_CreateNumber(dk_comp_number(c, i));
             break;
         }
         if (!dk__json_attach(o, name, v)) {
@@ -120,7 +115,7 @@ static cJSON *routes_to_json(const dk_comp_t *c, textbuf *omitted)
         cJSON_AddItemToArray(arr, o);
         cJSON *targets = NULL;
         if (cJSON_AddStringToObject(o, "class", r->cls) == NULL ||
-            cJSON_AddStringToObject(o, "flow", route_flow_name(r->kind)) == NULL ||
+            cJSON_AddStringToObject(o, "flow", dk_route_kind_name(r->kind)) == NULL ||
             (targets = cJSON_AddArrayToObject(o, "targets")) == NULL)
             goto oom;
         for (size_t t = 0; t < r->ntargets; t++) {

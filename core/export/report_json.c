@@ -1,5 +1,5 @@
 /* report_json.c - a finished run's results as JSON (docs/json-schemas.md, "report"). */
-#include "designkit/export.h"
+#include "designkit/report.h"
 
 #include <string.h>
 
@@ -84,43 +84,54 @@ static cJSON *class_json(const dk_sim_t *sim, uint32_t cls, double end_ns)
     return o;
 }
 
+/* One evaluated expectation, keys in alphabetical order as reports have always had them. */
+static cJSON *expectation_json(const dk_report_expectation *e)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (o == NULL || (e->cls != NULL && cJSON_AddStringToObject(o, "class", e->cls) == NULL) ||
+        cJSON_AddNumberToObject(o, "limit", e->limit) == NULL ||
+        cJSON_AddStringToObject(o, "metric", e->metric) == NULL ||
+        cJSON_AddBoolToObject(o, "ok", e->ok != 0) == NULL ||
+        cJSON_AddStringToObject(o, "text", e->text) == NULL ||
+        (e->has_value && cJSON_AddNumberToObject(o, "value", e->value) == NULL)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 /*
  * dk_report_json - the report is built as one cJSON tree and printed once, so that the text is
  * a function of the run alone (same seed, same bytes). Counts and the seed are written as exact
  * integers (see dk__json_add_u64); rates and ratios as cJSON prints doubles (shortest text that
- * reads back to the same value). Fails with DK_EINVAL if `expectations_json` is not a JSON
- * array, DK_ENOMEM on out-of-memory.
+ * reads back to the same value). The expectations arrive evaluated, as C values: nothing is
+ * parsed on the way.
  */
 dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed,
-                         const char *expectations_json, char **json, dk_error *err)
+                         const dk_report_expectation *expect, size_t n_expect, char **json,
+                         dk_error *err)
 {
-    cJSON *root = NULL, *expect = NULL, *comps, *classes;
+    cJSON *root = NULL, *comps, *classes, *expectations;
     const char *name = m != NULL ? dk_model_name(m) : NULL;
 
     if (json != NULL)
         *json = NULL;
     if (sim == NULL || json == NULL)
         return dk_error_set(err, DK_EINVAL, "dk_report_json: simulator and output are required");
-    dk__json_init();
-
-    if (expectations_json != NULL) {
-        expect = cJSON_Parse(expectations_json);
-        if (expect == NULL && dk__json_out_of_memory())
-            return dk_error_set(err, DK_ENOMEM, "out of memory reading the expectations");
-        if (!cJSON_IsArray(expect)) {
-            cJSON_Delete(expect);
-            return dk_error_set(err, DK_EINVAL,
-                                "report: expectations must be a JSON array (got %s)",
-                                expect == NULL ? "malformed JSON" : "another value");
-        }
-    } else {
-        expect = cJSON_CreateArray();
+    if (expect == NULL && n_expect > 0)
+        return dk_error_set(err, DK_EINVAL, "report: %zu expectations but no array", n_expect);
+    for (size_t i = 0; i < n_expect; i++) {
+        if (expect[i].metric == NULL)
+            return dk_error_set(err, DK_EINVAL, "report: expectations[%zu]: metric is required", i);
+        if (expect[i].text == NULL)
+            return dk_error_set(err, DK_EINVAL, "report: expectations[%zu]: text is required", i);
     }
+    dk__json_init();
 
     double end_ns = (double)dk_sim_end_time(sim);
     root = cJSON_CreateObject();
-    if (expect == NULL || root == NULL ||
-        cJSON_AddStringToObject(root, "designkit", "report") == NULL ||
+    if (root == NULL || cJSON_AddStringToObject(root, "designkit", "report") == NULL ||
         cJSON_AddNumberToObject(root, "version", DK_REPORT_SCHEMA_VERSION) == NULL ||
         (name != NULL ? cJSON_AddStringToObject(root, "model", name)
                       : cJSON_AddNullToObject(root, "model")) == NULL ||
@@ -129,7 +140,8 @@ dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed
         !dk__json_add_u64(root, "events", dk_sim_events(sim)) ||
         !dk__json_add_u64(root, "in_flight", dk_sim_in_flight(sim)) ||
         (comps = cJSON_AddArrayToObject(root, "components")) == NULL ||
-        (classes = cJSON_AddArrayToObject(root, "classes")) == NULL)
+        (classes = cJSON_AddArrayToObject(root, "classes")) == NULL ||
+        (expectations = cJSON_AddArrayToObject(root, "expectations")) == NULL)
         goto oom;
 
     for (size_t i = 0; i < dk_sim_actor_count(sim); i++) {
@@ -144,10 +156,12 @@ dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed
             goto oom;
         cJSON_AddItemToArray(classes, o);
     }
-    int attached = dk__json_attach(root, "expectations", expect);
-    expect = NULL; /* root owns it now, or it was deleted */
-    if (!attached)
-        goto oom;
+    for (size_t i = 0; i < n_expect; i++) {
+        cJSON *o = expectation_json(&expect[i]);
+        if (o == NULL)
+            goto oom;
+        cJSON_AddItemToArray(expectations, o);
+    }
 
     *json = cJSON_Print(root);
     cJSON_Delete(root);
@@ -155,7 +169,6 @@ dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed
         return dk_error_set(err, DK_ENOMEM, "out of memory writing the report");
     return DK_OK;
 oom:
-    cJSON_Delete(expect);
     cJSON_Delete(root);
     return dk_error_set(err, DK_ENOMEM, "out of memory writing the report");
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "designkit/map.h"
 #include "designkit/model.h"
 
 /* Longest component, group, class or model name, in bytes. */
@@ -30,7 +31,7 @@ struct dk_group {
 struct dk_comp {
     dk_model_t *model;
     char *name;
-    dk_kind kind;
+    const dk_kind *kind;
     dk_group_t *group;
     size_t index;
     dk__pval *props; /* one per entry of dk_kind_props(kind) */
@@ -54,8 +55,15 @@ struct dk_model {
     size_t ngroups, capgroups;
     dk__link *links;
     size_t nlinks, caplinks;
-    const char **classes; /* borrowed from the clients' mixes; rebuilt whenever one changes */
+    dk_map_t *by_name;    /* hash of a component's name -> index + 1 (collisions chain on) */
+    dk_map_t *link_pairs; /* (from index, to index) -> 1, so a duplicate link is found at once */
+    /* The classes, borrowed from the clients' mixes: rebuilt lazily (on the next read) after
+     * a mix changes, so a model of many clients is not rebuilt once per client. */
+    const char **classes;
     size_t nclasses, capclasses;
+    dk_map_t *class_index; /* name hash -> class position + 1 */
+    size_t mix_total;      /* entries over every entry component's mixes: the room reserved */
+    int classes_stale;
     dk_expect *expects; /* metric static, cls owned */
     size_t nexpects, capexpects;
 };
@@ -78,10 +86,25 @@ void dk__props_free(dk_comp_t *c);
 /* route.c: frees a component's routes. */
 void dk__routes_free(dk_comp_t *c);
 
-/* model.c: rebuilds m->classes from the clients' mixes (first-seen order). */
-dk_status dk__model_refresh_classes(dk_model_t *m);
+/* A name index on a dk_map: hash of the name -> position + 1. Equal hashes of different names
+ * probe on to the next key, so lookups stay exact. `name_at(ctx, i)` gives the name stored at
+ * position i. Returns the position of `name`, or SIZE_MAX with *free_key set to the key where
+ * it would go. */
+size_t dk__names_find(const dk_map_t *map, const char *name,
+                      const char *(*name_at)(const void *ctx, size_t i), const void *ctx,
+                      uint64_t *free_key);
 
-/* The index of `name` in the schema of `kind`, or -1. */
-int dk__prop_index(dk_kind kind, const char *name);
+/* model.c: marks the class list for a rebuild (a client's mix changed). */
+void dk__model_classes_changed(dk_model_t *m);
+/* model.c: a mix goes from `old_n` to `new_n` classes: reserves the room the class list needs.
+ * DK_ENOMEM leaves the model as it was. */
+dk_status dk__model_reserve_mix(dk_model_t *m, size_t old_n, size_t new_n);
+
+/* Reports a failure on `c` as `<kind> "<name>": <formatted>` and returns `status`. */
+dk_status dk__comp_fail(const dk_comp_t *c, dk_error *err, dk_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 #endif

@@ -65,6 +65,40 @@ const char *dk__fmt_num(double v, char buf[32])
     return buf;
 }
 
+size_t dk__names_find(const dk_map_t *map, const char *name,
+                      const char *(*name_at)(const void *ctx, size_t i), const void *ctx,
+                      uint64_t *free_key)
+{
+    uint64_t key = dk_hash_str(name), pos;
+
+    while (dk_map_get(map, key, &pos)) {
+        if (strcmp(name_at(ctx, (size_t)pos - 1), name) == 0)
+            return (size_t)pos - 1;
+        key = dk_hash_u64(key + 1); /* another name with this hash: probe on */
+    }
+    if (free_key != NULL)
+        *free_key = key;
+    return SIZE_MAX;
+}
+
+static dk_status reserve_classes(dk_model_t *m, size_t total);
+
+static const char *comp_name_at(const void *ctx, size_t i)
+{
+    return ((const dk_model_t *)ctx)->comps[i]->name;
+}
+
+static const char *class_at(const void *ctx, size_t i)
+{
+    return ((const dk_model_t *)ctx)->classes[i];
+}
+
+/* The key of a link pair in m->link_pairs: indices stay far below 2^32. */
+static uint64_t pair_key(const dk_comp_t *from, const dk_comp_t *to)
+{
+    return ((uint64_t)from->index << 32) | (uint64_t)to->index;
+}
+
 /*
  * dk_model_new - an empty model named `name` (a valid name: non-empty, printable, at most 64
  * bytes). Returns NULL with `err` set on a bad name or out of memory; the caller frees the
@@ -77,8 +111,11 @@ dk_model_t *dk_model_new(const char *name, dk_error *err)
     if (dk__check_name("model name", name, err) != DK_OK)
         return NULL;
     m = dk_calloc(1, sizeof *m);
-    if (m == NULL || (m->name = dk_strdup(name)) == NULL) {
-        dk_free(m);
+    if (m == NULL || (m->name = dk_strdup(name)) == NULL ||
+        (m->by_name = dk_map_new(16, NULL)) == NULL ||
+        (m->link_pairs = dk_map_new(16, NULL)) == NULL ||
+        (m->class_index = dk_map_new(16, NULL)) == NULL) {
+        dk_model_free(m);
         dk_error_set(err, DK_ENOMEM, "model \"%s\": out of memory", name);
         return NULL;
     }
@@ -118,6 +155,9 @@ void dk_model_free(dk_model_t *m)
     dk_free(m->groups);
     dk_free(m->links);
     dk_free(m->classes);
+    dk_map_free(m->by_name);
+    dk_map_free(m->link_pairs);
+    dk_map_free(m->class_index);
     dk_free(m->expects);
     dk_free(m->name);
     dk_free(m);
@@ -225,58 +265,63 @@ dk_group_t *dk_group_parent(const dk_group_t *g)
  * for a bad name, kind or foreign group, DK_ENOMEM; NULL with `err` set on failure. Adding a
  * client adds its default class ("request") to the model's classes.
  */
-dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, dk_kind kind, const char *name,
+dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, const dk_kind *kind, const char *name,
                         dk_error *err)
 {
     dk_comp_t *c;
+    char what[DK__NAME_MAX + 16];
+    uint64_t key;
+    size_t nmix = 0;
 
     if (m == NULL) {
         dk_error_set(err, DK_EINVAL, "component: no model given");
         return NULL;
     }
-    if ((int)kind < 0 || kind >= DK_KIND__COUNT) {
-        dk_error_set(err, DK_EINVAL, "component kind %d is not a kind", (int)kind);
+    if (kind == NULL || kind->name == NULL) {
+        dk_error_set(err, DK_EINVAL, "component \"%.64s\": no kind given", name ? name : "");
         return NULL;
     }
-    if (dk__check_name(kind == DK_KIND_CLIENT     ? "client name"
-                       : kind == DK_KIND_BALANCER ? "balancer name"
-                       : kind == DK_KIND_SERVICE  ? "service name"
-                       : kind == DK_KIND_CACHE    ? "cache name"
-                       : kind == DK_KIND_DATABASE ? "database name"
-                                                  : "queue name",
-                       name, err) != DK_OK)
+    snprintf(what, sizeof what, "%s name", kind->name);
+    if (dk__check_name(what, name, err) != DK_OK)
         return NULL;
     if (group != NULL && group->model != m) {
-        dk_error_set(err, DK_EINVAL, "%s \"%s\": group \"%s\" belongs to another model",
-                     dk_kind_name(kind), name, group->name);
+        dk_error_set(err, DK_EINVAL, "%s \"%s\": group \"%s\" belongs to another model", kind->name,
+                     name, group->name);
         return NULL;
     }
-    if (dk_model_find(m, name) != NULL) {
+    if (dk__names_find(m->by_name, name, comp_name_at, m, &key) != SIZE_MAX) {
         dk_error_set(err, DK_EEXIST, "a component named \"%s\" already exists", name);
         return NULL;
     }
-    if (dk__grow((void **)&m->comps, &m->capcomps, m->ncomps + 1, sizeof *m->comps) != DK_OK)
+    if (dk_kind_has(kind, DK_TRAIT_ENTRY))
+        for (size_t i = 0; i < kind->nprops; i++)
+            nmix += kind->props[i].type == DK_PROP_MIX; /* each starts with one class */
+    if (dk__grow((void **)&m->comps, &m->capcomps, m->ncomps + 1, sizeof *m->comps) != DK_OK ||
+        dk_map_put(m->by_name, key, m->ncomps + 1) != DK_OK)
         goto oom;
+    if (nmix > 0 && reserve_classes(m, m->mix_total + nmix) != DK_OK)
+        goto oom_unmap;
     c = dk_calloc(1, sizeof *c);
     if (c == NULL)
-        goto oom;
+        goto oom_unmap;
     c->model = m;
     c->kind = kind;
     c->group = group;
     c->index = m->ncomps;
     if ((c->name = dk_strdup(name)) == NULL || dk__props_init(c) != DK_OK) {
         comp_free(c);
-        goto oom;
+        goto oom_unmap;
     }
     m->comps[m->ncomps++] = c;
-    if (kind == DK_KIND_CLIENT && dk__model_refresh_classes(m) != DK_OK) {
-        m->ncomps--;
-        comp_free(c);
-        goto oom;
+    if (nmix > 0) {
+        m->mix_total += nmix;
+        dk__model_classes_changed(m);
     }
     return c;
+oom_unmap:
+    dk_map_remove(m->by_name, key, NULL);
 oom:
-    dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", dk_kind_name(kind), name);
+    dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", kind->name, name);
     return NULL;
 }
 
@@ -291,12 +336,11 @@ dk_comp_t *dk_model_comp(const dk_model_t *m, size_t i)
     return i < m->ncomps ? m->comps[i] : NULL;
 }
 
+/* The component named `name`, or NULL: a hash lookup, so building a large model stays linear. */
 dk_comp_t *dk_model_find(const dk_model_t *m, const char *name)
 {
-    for (size_t i = 0; name != NULL && i < m->ncomps; i++)
-        if (strcmp(m->comps[i]->name, name) == 0)
-            return m->comps[i];
-    return NULL;
+    size_t i = name != NULL ? dk__names_find(m->by_name, name, comp_name_at, m, NULL) : SIZE_MAX;
+    return i != SIZE_MAX ? m->comps[i] : NULL;
 }
 
 const char *dk_comp_name(const dk_comp_t *c)
@@ -304,7 +348,7 @@ const char *dk_comp_name(const dk_comp_t *c)
     return c->name;
 }
 
-dk_kind dk_comp_kind(const dk_comp_t *c)
+const dk_kind *dk_comp_kind(const dk_comp_t *c)
 {
     return c->kind;
 }
@@ -345,19 +389,20 @@ dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_
     if (from == to)
         return dk_error_set(err, DK_EINVAL, "%s \"%s\": cannot link to itself",
                             dk_kind_name(from->kind), from->name);
-    if (to->kind == DK_KIND_CLIENT)
+    if (dk_kind_has(to->kind, DK_TRAIT_ENTRY))
         return dk_error_set(err, DK_EINVAL,
                             "%s \"%s\": cannot link to client \"%s\" (clients only send)",
                             dk_kind_name(from->kind), from->name, to->name);
-    for (size_t i = 0; i < from->nout; i++)
-        if (from->out[i] == to)
-            return dk_error_set(err, DK_EEXIST, "%s \"%s\" already links to %s \"%s\"",
-                                dk_kind_name(from->kind), from->name, dk_kind_name(to->kind),
-                                to->name);
+    if (dk_map_get(m->link_pairs, pair_key(from, to), NULL))
+        return dk_error_set(err, DK_EEXIST, "%s \"%s\" already links to %s \"%s\"",
+                            dk_kind_name(from->kind), from->name, dk_kind_name(to->kind), to->name);
     if (dk__grow((void **)&m->links, &m->caplinks, m->nlinks + 1, sizeof *m->links) != DK_OK ||
         dk__grow((void **)&from->out, &from->capout, from->nout + 1, sizeof *from->out) != DK_OK ||
-        (latency != NULL && (lat = dk_dist_clone(latency)) == NULL))
+        (latency != NULL && (lat = dk_dist_clone(latency)) == NULL) ||
+        dk_map_put(m->link_pairs, pair_key(from, to), 1) != DK_OK) {
+        dk_dist_free(lat);
         return dk_error_set(err, DK_ENOMEM, "link %s -> %s: out of memory", from->name, to->name);
+    }
     m->links[m->nlinks].from = from;
     m->links[m->nlinks].to = to;
     m->links[m->nlinks].latency = lat;
@@ -400,37 +445,66 @@ dk_comp_t *dk_comp_out(const dk_comp_t *c, size_t i)
 
 /* ---- classes ---- */
 
-dk_status dk__model_refresh_classes(dk_model_t *m)
+void dk__model_classes_changed(dk_model_t *m)
 {
-    size_t n = 0, total = 0;
+    m->classes_stale = 1;
+}
 
-    /* Room for every mix entry first, so an out-of-memory failure leaves the old list whole. */
-    for (size_t i = 0; i < m->ncomps; i++) {
-        const dk_comp_t *c = m->comps[i];
-        if (c->kind == DK_KIND_CLIENT)
-            total += dk_comp_mix_count(c, "mix");
-    }
-    if (dk__grow((void **)&m->classes, &m->capclasses, total, sizeof *m->classes) != DK_OK)
+/* Room for `total` mix entries in the class list and its index, taken when a mix grows, so
+ * that the rebuild on the next read never allocates and so cannot fail. */
+static dk_status reserve_classes(dk_model_t *m, size_t total)
+{
+    if (dk__grow((void **)&m->classes, &m->capclasses, total, sizeof *m->classes) != DK_OK ||
+        dk_map_reserve(m->class_index, total) != DK_OK)
         return DK_ENOMEM;
+    return DK_OK;
+}
+
+dk_status dk__model_reserve_mix(dk_model_t *m, size_t old_n, size_t new_n)
+{
+    if (new_n > old_n && reserve_classes(m, m->mix_total - old_n + new_n) != DK_OK)
+        return DK_ENOMEM;
+    m->mix_total = m->mix_total - old_n + new_n;
+    return DK_OK;
+}
+
+/* Rebuilds the class list in first-seen order (entry components in order, each mix in order)
+ * when a mix has changed since the last read: linear, through the name index. The room was
+ * reserved when the mixes grew, so nothing here allocates. */
+static void refresh_classes(const dk_model_t *cm)
+{
+    dk_model_t *m = (dk_model_t *)cm; /* a cache of what the mixes say: logically const */
+    size_t n = 0;
+
+    if (!m->classes_stale)
+        return;
+    dk_map_clear(m->class_index);
     for (size_t i = 0; i < m->ncomps; i++) {
         const dk_comp_t *c = m->comps[i];
-        size_t k = c->kind == DK_KIND_CLIENT ? dk_comp_mix_count(c, "mix") : 0;
-        for (size_t j = 0; j < k; j++) {
-            const char *cls;
-            size_t seen = 0;
-            dk_comp_mix_at(c, "mix", j, &cls, NULL);
-            while (seen < n && strcmp(m->classes[seen], cls) != 0)
-                seen++;
-            if (seen == n)
+        if (!dk_kind_has(c->kind, DK_TRAIT_ENTRY))
+            continue;
+        for (size_t p = 0; p < c->nprops; p++) {
+            if (c->kind->props[p].type != DK_PROP_MIX)
+                continue;
+            for (size_t j = 0; j < c->props[p].mix_n; j++) {
+                const char *cls = c->props[p].mix_cls[j];
+                uint64_t key;
+                m->nclasses = n; /* class_at reads the list built so far */
+                if (dk__names_find(m->class_index, cls, class_at, m, &key) != SIZE_MAX)
+                    continue;
+                DK_ASSERT(n < m->capclasses);
                 m->classes[n++] = cls;
+                (void)dk_map_put(m->class_index, key, n); /* reserved: cannot fail */
+            }
         }
     }
     m->nclasses = n;
-    return DK_OK;
+    m->classes_stale = 0;
 }
 
 size_t dk_model_class_count(const dk_model_t *m)
 {
+    refresh_classes(m);
     return m->nclasses;
 }
 
@@ -438,6 +512,7 @@ size_t dk_model_class_count(const dk_model_t *m)
  * of range. */
 const char *dk_model_class(const dk_model_t *m, size_t i)
 {
+    refresh_classes(m);
     return i < m->nclasses ? m->classes[i] : NULL;
 }
 

@@ -13,14 +13,11 @@
 #include "designkit/units.h"
 #include "model/internal.h"
 
-/* Reports a failure on `c` as `<kind> "<name>": <formatted>` and returns `status`. */
-static dk_status fail(const dk_comp_t *c, dk_error *err, dk_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static dk_status fail(const dk_comp_t *c, dk_error *err, dk_status status, const char *fmt, ...)
+/*
+ * dk__comp_fail - see internal.h. With a NULL `err` only the status comes back, so callers that
+ * do not want the text pay nothing for it.
+ */
+dk_status dk__comp_fail(const dk_comp_t *c, dk_error *err, dk_status status, const char *fmt, ...)
 {
     char msg[DK_ERROR_MAX];
     va_list ap;
@@ -32,6 +29,8 @@ static dk_status fail(const dk_comp_t *c, dk_error *err, dk_status status, const
     va_end(ap);
     return dk_error_set(err, status, "%s \"%s\": %s", dk_kind_name(c->kind), c->name, msg);
 }
+
+#define fail dk__comp_fail
 
 static void mix_clear(dk__pval *v)
 {
@@ -46,10 +45,10 @@ static void mix_clear(dk__pval *v)
 
 dk_status dk__props_init(dk_comp_t *c)
 {
-    size_t n;
-    const dk_prop_info *info = dk_kind_props(c->kind, &n);
+    size_t n = c->kind->nprops;
+    const dk_prop_info *info = c->kind->props;
 
-    c->props = dk_calloc(n, sizeof *c->props);
+    c->props = dk_calloc(n > 0 ? n : 1, sizeof *c->props);
     if (c->props == NULL)
         return DK_ENOMEM;
     c->nprops = n;
@@ -94,16 +93,17 @@ static dk_status lookup(const dk_comp_t *c, const char *prop, const dk_prop_info
                         dk__pval **val, dk_error *err)
 {
     int i;
+    char list[256];
 
     if (c == NULL)
         return dk_error_set(err, DK_EINVAL, "no component given");
     if (prop == NULL)
         return fail(c, err, DK_EINVAL, "option name missing");
-    i = dk__prop_index(c->kind, prop);
+    i = dk_kind_prop_id(c->kind, prop);
     if (i < 0)
         return fail(c, err, DK_ENOTFOUND, "unknown option \"%.64s\" (valid: %s)", prop,
-                    dk_kind_prop_list(c->kind));
-    *info = &dk_kind_props(c->kind, NULL)[i];
+                    dk_kind_prop_list(c->kind, list, sizeof list));
+    *info = &c->kind->props[i];
     *val = &c->props[i];
     return DK_OK;
 }
@@ -336,6 +336,8 @@ dk_status dk_comp_set_text(dk_comp_t *c, const char *prop, const char *text, dk_
     case DK_PROP_MIX:
         return fail(c, err, DK_EINVAL, "%s must be request classes with weights (got \"%.64s\")",
                     info->name, text);
+    case DK_PROP__COUNT: /* not a type: the schema is static and checked by the tests */
+        break;
     }
     return dk_comp_set_number(c, prop, v, err);
 }
@@ -393,6 +395,12 @@ dk_status dk_comp_set_dist(dk_comp_t *c, const char *prop, dk_dist_t *d, dk_erro
     return DK_OK;
 }
 
+/* name_at for dk__names_find over a plain array of names. */
+static const char *name_in(const void *ctx, size_t i)
+{
+    return ((const char *const *)ctx)[i];
+}
+
 /*
  * dk_comp_set_mix - sets a MIX property to `n` (>= 1) request classes with weights (finite,
  * > 0), copied; a class may appear once. Weights need not sum to 1: they are relative. The
@@ -405,7 +413,7 @@ dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *cla
     const dk_prop_info *info;
     dk__pval *val, fresh = {0};
     dk_status st = lookup(c, prop, &info, &val, err);
-    size_t total = 0;
+    dk_map_t *seen = NULL;
     char got[32];
 
     if (st != DK_OK)
@@ -414,24 +422,33 @@ dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *cla
         return fail(c, err, DK_EINVAL, "%s is not a mix of request classes", info->name);
     if (n == 0 || classes == NULL || weights == NULL)
         return fail(c, err, DK_EINVAL, "%s must name at least one request class", info->name);
+    /* A name index finds a repeated class at once: mixes of 10^5 classes are allowed. */
+    seen = dk_map_new(n, &st);
+    if (seen == NULL)
+        return fail(c, err, DK_ENOMEM, "%s: out of memory", info->name);
     for (size_t i = 0; i < n; i++) {
         dk_error inner;
+        uint64_t key;
         dk_error_clear(&inner);
-        if ((st = dk__check_name("class name", classes[i], &inner)) != DK_OK)
-            return fail(c, err, st, "%s: %s", info->name, inner.message);
-        if (!isfinite(weights[i]) || weights[i] <= 0)
-            return fail(c, err, DK_EINVAL, "%s: weight of \"%s\" must be positive (got %s)",
-                        info->name, classes[i], dk__fmt_num(weights[i], got));
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(classes[i], classes[j]) == 0)
-                return fail(c, err, DK_EINVAL, "%s: class \"%s\" appears twice", info->name,
-                            classes[i]);
+        if ((st = dk__check_name("class name", classes[i], &inner)) != DK_OK) {
+            st = fail(c, err, st, "%s: %s", info->name, inner.message);
+            goto out;
+        }
+        if (!isfinite(weights[i]) || weights[i] <= 0) {
+            st = fail(c, err, DK_EINVAL, "%s: weight of \"%s\" must be positive (got %s)",
+                      info->name, classes[i], dk__fmt_num(weights[i], got));
+            goto out;
+        }
+        if (dk__names_find(seen, classes[i], name_in, classes, &key) != SIZE_MAX) {
+            st = fail(c, err, DK_EINVAL, "%s: class \"%s\" appears twice", info->name, classes[i]);
+            goto out;
+        }
+        if (dk_map_put(seen, key, i + 1) != DK_OK) {
+            st = fail(c, err, DK_ENOMEM, "%s: out of memory", info->name);
+            goto out;
+        }
     }
-    /* Every allocation first (the copy and room in the model's class list), then the swap, so
-     * that a failure leaves the component and the model as they were. */
-    for (size_t i = 0; i < c->model->ncomps; i++)
-        if (c->model->comps[i]->kind == DK_KIND_CLIENT)
-            total += dk_comp_mix_count(c->model->comps[i], "mix");
+    /* Every allocation first, then the swap, so that a failure leaves the component whole. */
     fresh.mix_cls = dk_calloc(n, sizeof *fresh.mix_cls);
     fresh.mix_w = dk_calloc(n, sizeof *fresh.mix_w);
     st = fresh.mix_cls != NULL && fresh.mix_w != NULL ? DK_OK : DK_ENOMEM;
@@ -442,93 +459,112 @@ dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *cla
         if (fresh.mix_cls[i] == NULL)
             st = DK_ENOMEM;
     }
-    if (st == DK_OK)
-        st = dk__grow((void **)&c->model->classes, &c->model->capclasses, total + n,
-                      sizeof *c->model->classes);
+    if (st == DK_OK && dk_kind_has(c->kind, DK_TRAIT_ENTRY))
+        st = dk__model_reserve_mix(c->model, val->mix_n, fresh.mix_n);
     if (st != DK_OK) {
         mix_clear(&fresh);
-        return fail(c, err, DK_ENOMEM, "%s: out of memory", info->name);
+        st = fail(c, err, DK_ENOMEM, "%s: out of memory", info->name);
+        goto out;
     }
     mix_clear(val);
     val->mix_cls = fresh.mix_cls;
     val->mix_w = fresh.mix_w;
     val->mix_n = fresh.mix_n;
     val->set = 1;
-    return dk__model_refresh_classes(c->model); /* cannot fail: the room is there */
+    if (dk_kind_has(c->kind, DK_TRAIT_ENTRY))
+        dk__model_classes_changed(c->model);
+out:
+    dk_map_free(seen);
+    return st;
 }
 
 /* ---- getters ---- */
 
-/* The slot of `prop` without messages; NULL when `c` has no such property. */
-static const dk__pval *slot(const dk_comp_t *c, const char *prop, const dk_prop_info **info)
+/* The slot of property `prop`, which must be in the schema of `c`'s kind. */
+static const dk__pval *slot(const dk_comp_t *c, int prop, const dk_prop_info **info)
 {
-    int i = c != NULL ? dk__prop_index(c->kind, prop) : -1;
-    if (i < 0)
-        return NULL;
-    if (info != NULL)
-        *info = &dk_kind_props(c->kind, NULL)[i];
-    return &c->props[i];
+    DK_ASSERT(c != NULL && prop >= 0 && (size_t)prop < c->nprops);
+    *info = &c->kind->props[prop];
+    return &c->props[prop];
 }
 
-/* 1 when `prop` was set explicitly; 0 when at its default or not a property of `c`. */
-int dk_comp_is_set(const dk_comp_t *c, const char *prop)
+/* 1 when `prop` was set explicitly; 0 when it is at its default. */
+int dk_comp_is_set(const dk_comp_t *c, int prop)
 {
-    const dk__pval *v = slot(c, prop, NULL);
-    return v != NULL && v->set;
+    const dk_prop_info *info;
+    return slot(c, prop, &info)->set;
 }
 
 /*
  * dk_comp_number - the value of a numeric property (its default if unset), in base units. An
- * ENUM gives its choice index, a DIST its mean; NaN for a MIX or an unknown property.
+ * ENUM gives its choice index, a DIST its mean; a MIX is a programming error.
  */
-double dk_comp_number(const dk_comp_t *c, const char *prop)
+double dk_comp_number(const dk_comp_t *c, int prop)
 {
     const dk_prop_info *info;
     const dk__pval *v = slot(c, prop, &info);
 
-    if (v == NULL || info->type == DK_PROP_MIX)
-        return NAN;
+    DK_ASSERT(info->type != DK_PROP_MIX);
     if (info->type == DK_PROP_DIST)
         return dk_dist_mean(v->dist);
     return v->num;
 }
 
-/* The choice of an ENUM property (borrowed static text); NULL for other properties. */
-const char *dk_comp_text(const dk_comp_t *c, const char *prop)
+/*
+ * dk_comp_count - a whole-number property as a count: never negative, saturating at
+ * UINT32_MAX (a schema may allow more than a simulator can hold; the builder decides).
+ */
+uint32_t dk_comp_count(const dk_comp_t *c, int prop)
+{
+    double v = dk_comp_number(c, prop);
+    if (!(v > 0))
+        return 0;
+    if (v >= (double)UINT32_MAX)
+        return UINT32_MAX;
+    return (uint32_t)(v + 0.5);
+}
+
+/* The choice of an ENUM property (borrowed static text). */
+const char *dk_comp_text(const dk_comp_t *c, int prop)
 {
     const dk_prop_info *info;
     const dk__pval *v = slot(c, prop, &info);
 
-    if (v == NULL || info->type != DK_PROP_ENUM)
-        return NULL;
+    DK_ASSERT(info->type == DK_PROP_ENUM);
     return info->choices[(size_t)v->num];
 }
 
-/* The distribution of a DIST property (borrowed; never NULL for one); NULL otherwise. */
-const dk_dist_t *dk_comp_dist(const dk_comp_t *c, const char *prop)
+/* The distribution of a DIST property (borrowed; never NULL). */
+const dk_dist_t *dk_comp_dist(const dk_comp_t *c, int prop)
 {
     const dk_prop_info *info;
     const dk__pval *v = slot(c, prop, &info);
-    return v != NULL && info->type == DK_PROP_DIST ? v->dist : NULL;
+
+    DK_ASSERT(info->type == DK_PROP_DIST);
+    return v->dist;
 }
 
-size_t dk_comp_mix_count(const dk_comp_t *c, const char *prop)
+size_t dk_comp_mix_count(const dk_comp_t *c, int prop)
 {
     const dk_prop_info *info;
     const dk__pval *v = slot(c, prop, &info);
-    return v != NULL && info->type == DK_PROP_MIX ? v->mix_n : 0;
+
+    DK_ASSERT(info->type == DK_PROP_MIX);
+    return v->mix_n;
 }
 
 /*
  * dk_comp_mix_at - the i-th class of a MIX (name borrowed, valid until the mix is set again)
  * and its weight as given. Out of range: NULL and 0. Either out pointer may be NULL.
  */
-void dk_comp_mix_at(const dk_comp_t *c, const char *prop, size_t i, const char **cls,
-                    double *weight)
+void dk_comp_mix_at(const dk_comp_t *c, int prop, size_t i, const char **cls, double *weight)
 {
-    int ok = i < dk_comp_mix_count(c, prop);
-    const dk__pval *v = ok ? slot(c, prop, NULL) : NULL;
+    const dk_prop_info *info;
+    const dk__pval *v = slot(c, prop, &info);
+    int ok;
 
+    DK_ASSERT(info->type == DK_PROP_MIX);
+    ok = i < v->mix_n;
     if (cls != NULL)
         *cls = ok ? v->mix_cls[i] : NULL;
     if (weight != NULL)

@@ -7,7 +7,26 @@
 #include "designkit/alloc.h"
 #include "model/internal.h"
 
-static const char *const route_kinds[] = {"cache_aside", "call", "custom"};
+static const char *const route_kinds[] = {
+#define NAME(id, name) name,
+    DK_ROUTE_KINDS(NAME)
+#undef NAME
+};
+
+const char *dk_route_kind_name(dk_route_kind kind)
+{
+    return (int)kind >= 0 && kind < DK_ROUTE__COUNT ? route_kinds[kind] : "unknown";
+}
+
+int dk_route_kind_parse(const char *name, dk_route_kind *kind)
+{
+    for (int k = 0; name != NULL && k < DK_ROUTE__COUNT; k++)
+        if (strcmp(name, route_kinds[k]) == 0) {
+            *kind = (dk_route_kind)k;
+            return 1;
+        }
+    return 0;
+}
 
 void dk__routes_free(dk_comp_t *c)
 {
@@ -28,13 +47,13 @@ static dk_status fail(const dk_comp_t *c, const dk_route *r, dk_error *err, dk_s
                         r->cls, detail);
 }
 
-/* Checks that target i is present, of this model, and of `want` (DK_KIND__COUNT: any kind but
- * a client, which never serves calls). */
-static dk_status check_target(const dk_comp_t *c, const dk_route *r, size_t i, dk_kind want,
-                              const char *place, dk_error *err)
+/* Checks that target i is present, of this model, and has the traits `want` (0: any kind but
+ * an entry point, a client, which never serves calls); `what` names such a kind ("cache"). */
+static dk_status check_target(const dk_comp_t *c, const dk_route *r, size_t i, unsigned want,
+                              const char *what, const char *place, dk_error *err)
 {
     const dk_comp_t *t = r->targets[i];
-    const char *kind = route_kinds[r->kind];
+    const char *kind = dk_route_kind_name(r->kind);
     char buf[200];
 
     if (t == NULL || t->model != c->model) {
@@ -42,12 +61,12 @@ static dk_status check_target(const dk_comp_t *c, const dk_route *r, size_t i, d
                  t == NULL ? "missing" : "from another model");
         return fail(c, r, err, DK_EINVAL, buf);
     }
-    if (want != DK_KIND__COUNT && t->kind != want) {
-        snprintf(buf, sizeof buf, "%s needs a %s %s (got %s \"%s\")", kind, dk_kind_name(want),
-                 place, dk_kind_name(t->kind), t->name);
+    if (want != 0 && !dk_kind_has(t->kind, want)) {
+        snprintf(buf, sizeof buf, "%s needs a %s %s (got %s \"%s\")", kind, what, place,
+                 dk_kind_name(t->kind), t->name);
         return fail(c, r, err, DK_EINVAL, buf);
     }
-    if (t->kind == DK_KIND_CLIENT) {
+    if (dk_kind_has(t->kind, DK_TRAIT_ENTRY)) {
         snprintf(buf, sizeof buf, "cannot call client \"%s\" (clients only send)", t->name);
         return fail(c, r, err, DK_EINVAL, buf);
     }
@@ -60,7 +79,7 @@ static dk_status check_route(const dk_comp_t *c, const dk_route *r, dk_error *er
     char buf[120];
     dk_status st = DK_OK;
 
-    if (c->kind != DK_KIND_SERVICE && c->kind != DK_KIND_QUEUE)
+    if (!dk_kind_has(c->kind, DK_TRAIT_ROUTES))
         return dk_error_set(err, DK_EINVAL, "%s \"%s\": routes are only for services and queues",
                             dk_kind_name(c->kind), c->name);
     if (r->cls == NULL)
@@ -73,7 +92,7 @@ static dk_status check_route(const dk_comp_t *c, const dk_route *r, dk_error *er
             return dk_error_set(err, st, "%s \"%s\": route: %s", dk_kind_name(c->kind), c->name,
                                 inner.message);
     }
-    if ((int)r->kind < 0 || r->kind > DK_ROUTE_CUSTOM)
+    if ((int)r->kind < 0 || r->kind >= DK_ROUTE__COUNT)
         return fail(c, r, err, DK_EINVAL, "unknown route kind");
     if (r->ntargets > sizeof r->targets / sizeof r->targets[0]) {
         snprintf(buf, sizeof buf, "at most %zu targets (got %zu)",
@@ -87,9 +106,9 @@ static dk_status check_route(const dk_comp_t *c, const dk_route *r, dk_error *er
                      "cache_aside needs 2 targets, a cache and a database (got %zu)", r->ntargets);
             return fail(c, r, err, DK_EINVAL, buf);
         }
-        st = check_target(c, r, 0, DK_KIND_CACHE, "first", err);
+        st = check_target(c, r, 0, DK_TRAIT_LOOKUP, "cache", "first", err);
         if (st == DK_OK)
-            st = check_target(c, r, 1, DK_KIND_DATABASE, "second", err);
+            st = check_target(c, r, 1, DK_TRAIT_STORE, "database", "second", err);
         return st;
     case DK_ROUTE_CALL:
         if (r->ntargets == 0)
@@ -99,11 +118,13 @@ static dk_status check_route(const dk_comp_t *c, const dk_route *r, dk_error *er
         if (r->ops == NULL)
             return fail(c, r, err, DK_EINVAL, "custom needs flow ops");
         break;
+    case DK_ROUTE__COUNT: /* refused above */
+        break;
     }
     /* call and custom: any non-client target (a custom route's targets say what its handler
      * may call, so validation sees those edges too). */
     for (size_t i = 0; i < r->ntargets && st == DK_OK; i++)
-        st = check_target(c, r, i, DK_KIND__COUNT, "", err);
+        st = check_target(c, r, i, 0, "", "", err);
     return st;
 }
 

@@ -10,6 +10,54 @@
 #include "designkit/alloc.h"
 #include "model/internal.h"
 
+/* ---- kinds ----
+ * Every question a rule asks about a component's kind goes through these, so that a change in
+ * how kinds are described touches their bodies only. */
+
+/* 1 for a client: where requests come from; nothing calls it. */
+static int is_entry(const dk_comp_t *c)
+{
+    return dk_kind_has(c->kind, DK_TRAIT_ENTRY);
+}
+
+/* 1 for a queue: a call into it returns at once, so it never waits on what follows. */
+static int is_async(const dk_comp_t *c)
+{
+    return dk_kind_has(c->kind, DK_TRAIT_ASYNC);
+}
+
+/* 1 for a balancer: it spreads requests over the components it links to. */
+static int is_balancer(const dk_comp_t *c)
+{
+    return dk_kind_has(c->kind, DK_TRAIT_BALANCER);
+}
+
+/* 1 when `c` runs as a single instance and could have more: only kinds with replicas count
+ * (a queue is taken to be a managed, replicated broker; a client is the outside world). */
+static int single_instance(const dk_comp_t *c)
+{
+    return !is_entry(c) && c->kind != NULL && c->kind->replicas_prop >= 0 &&
+           dk_comp_number(c, c->kind->replicas_prop) == 1;
+}
+
+/* The answers of the predicates above, asked once per component and kept in a byte each, so
+ * that the searches test a byte rather than follow pointers into a component and its kind. */
+enum { F_ENTRY = 1, F_ASYNC = 2, F_BALANCER = 4, F_SINGLE = 8 };
+
+static unsigned char flags_of(const dk_comp_t *c)
+{
+    return (unsigned char)((is_entry(c) ? F_ENTRY : 0) | (is_async(c) ? F_ASYNC : 0) |
+                           (is_balancer(c) ? F_BALANCER : 0) | (single_instance(c) ? F_SINGLE : 0));
+}
+
+/* "service", "database", ... for messages (borrowed static text). */
+static const char *kind_name(const dk_comp_t *c)
+{
+    return dk_kind_name(c->kind);
+}
+
+/* ---- findings ---- */
+
 /* A finding with its sort keys: component position (model-wide first) and emission order,
  * which together make the order total and so the output deterministic. */
 typedef struct entry {
@@ -24,23 +72,37 @@ struct dk_findings {
     size_t errors;
 };
 
-/* The call graph: links plus route targets, in CSR form. A route target counts as an edge
- * because the service calls it just as it would a linked component. */
+/* A graph in CSR form: the edges of u are adj[start[u] .. start[u + 1]). */
 typedef struct graph {
     size_t n;
     size_t *start; /* n + 1 */
     size_t *adj;
 } graph;
 
+/* Scratch: NSCRATCH arrays of n + 2 indices and two byte arrays of n + 1, allocated once and
+ * lent to one rule at a time, so every rule runs in time linear in the model (times the
+ * number of clients for spof) with no allocation of its own. Each rule names what it keeps
+ * where. */
+#define NSCRATCH 12
+
 typedef struct ctx {
     const dk_model_t *m;
     dk_findings_t *out;
-    graph g;
-    unsigned char *seen; /* n, scratch for searches */
-    size_t *queue;       /* n, scratch BFS queue */
-    size_t *parent;      /* n, scratch BFS parents */
+    graph g;    /* the call graph: links plus route targets, n nodes */
+    graph pred; /* its reverse, plus node n, the sink, fed by every component that calls nothing */
+    size_t *words;
+    unsigned char *bytes, *bytes2;
+    unsigned char *flags; /* n: flags_of each component */
+    const char **classes; /* the classes clients send, sorted */
+    size_t nclasses;
     dk_status status;
 } ctx;
+
+/* Scratch array k (< NSCRATCH) of n + 2 indices. */
+static size_t *scratch(const ctx *x, size_t k)
+{
+    return x->words + k * (x->g.n + 2);
+}
 
 const char *dk_severity_name(dk_severity s)
 {
@@ -93,6 +155,11 @@ static void add(ctx *x, dk_severity sev, const char *rule, const dk_comp_t *c, c
         o->errors++;
 }
 
+/* ---- the call graph ---- */
+
+/* The call graph of `m`: a route target counts as an edge because the service calls it just
+ * as it would a linked component. Edges keep link order, then route order, which the
+ * breadth-first searches below rely on to name the same cycle every time. */
 static dk_status graph_build(graph *g, const dk_model_t *m)
 {
     size_t e = 0;
@@ -124,41 +191,49 @@ static dk_status graph_build(graph *g, const dk_model_t *m)
     return DK_OK;
 }
 
-/* Breadth-first search from `from` over the call graph, never entering `avoid` (SIZE_MAX:
- * none) and, when `skip_queues`, never following an edge into a queue. Marks x->seen and
- * x->parent; when `target` (SIZE_MAX: none) is reached by an edge, returns 1 at once with the
- * parent of `target` recorded in x->parent[target]. */
-static int bfs(ctx *x, size_t from, size_t avoid, int skip_queues, size_t target)
+/* 1 when node u of `g` calls nothing: a terminal. */
+static int calls_nothing(const graph *g, size_t u)
 {
-    size_t head = 0, tail = 0;
+    return g->start[u] == g->start[u + 1];
+}
 
-    memset(x->seen, 0, x->g.n);
-    x->seen[from] = 1;
-    x->queue[tail++] = from;
-    while (head < tail) {
-        size_t u = x->queue[head++];
-        for (size_t k = x->g.start[u]; k < x->g.start[u + 1]; k++) {
-            size_t v = x->g.adj[k];
-            if (v == avoid || (skip_queues && x->m->comps[v]->kind == DK_KIND_QUEUE))
-                continue;
-            if (v == target) {
-                x->parent[v] = u;
-                return 1;
-            }
-            if (!x->seen[v]) {
-                x->seen[v] = 1;
-                x->parent[v] = u;
-                x->queue[tail++] = v;
-            }
-        }
+/* The callers of each node of `g`, and of one more node, the sink (index g->n), whose callers
+ * are the nodes that call nothing: the dominators of the sink are then the components every
+ * path to a terminal goes through. */
+static dk_status pred_build(graph *p, const graph *g)
+{
+    size_t n = g->n, e;
+
+    p->n = n + 1;
+    p->start = dk_calloc(n + 2, sizeof *p->start);
+    if (p->start == NULL)
+        return DK_ENOMEM;
+    /* Count into start[v + 1], sum, then fill by start[v]++ and shift back: one pass each. */
+    for (size_t u = 0; u < n; u++) {
+        for (size_t k = g->start[u]; k < g->start[u + 1]; k++)
+            p->start[g->adj[k] + 1]++;
+        if (calls_nothing(g, u))
+            p->start[n + 1]++;
     }
-    return 0;
+    for (size_t v = 0; v <= n; v++)
+        p->start[v + 1] += p->start[v];
+    e = p->start[n + 1];
+    p->adj = dk_calloc(e + 1, sizeof *p->adj);
+    if (p->adj == NULL)
+        return DK_ENOMEM;
+    for (size_t u = 0; u < n; u++) {
+        for (size_t k = g->start[u]; k < g->start[u + 1]; k++)
+            p->adj[p->start[g->adj[k]]++] = u;
+        if (calls_nothing(g, u))
+            p->adj[p->start[n]++] = u;
+    }
+    for (size_t v = n + 1; v > 0; v--)
+        p->start[v] = p->start[v - 1];
+    p->start[0] = 0;
+    return DK_OK;
 }
 
-static int is_client(const ctx *x, size_t i)
-{
-    return x->m->comps[i]->kind == DK_KIND_CLIENT;
-}
+/* ---- rules ---- */
 
 /* "no-client": nothing sends, so the simulator has nothing to run. */
 static void rule_no_client(ctx *x, size_t nclients)
@@ -170,41 +245,53 @@ static void rule_no_client(ctx *x, size_t nclients)
 }
 
 /* "unreachable": parts no client's requests can reach are dead weight or a missing link.
- * Skipped without clients, where "no-client" already says it all. */
+ * Skipped without clients, where "no-client" already says it all. One breadth-first search
+ * from every client at once. */
 static void rule_unreachable(ctx *x, size_t nclients)
 {
-    unsigned char *reached;
+    size_t n = x->g.n, head = 0, tail = 0;
+    size_t *queue = scratch(x, 0);
+    unsigned char *reached = x->bytes;
 
     if (nclients == 0)
         return;
-    reached = dk_calloc(x->g.n, 1);
-    if (reached == NULL) {
-        x->status = DK_ENOMEM;
-        return;
+    memset(reached, 0, n);
+    for (size_t i = 0; i < n; i++) {
+        if (x->flags[i] & F_ENTRY) {
+            reached[i] = 1;
+            queue[tail++] = i;
+        }
     }
-    for (size_t i = 0; i < x->g.n; i++) {
-        if (!is_client(x, i))
-            continue;
-        bfs(x, i, SIZE_MAX, 0, SIZE_MAX);
-        for (size_t j = 0; j < x->g.n; j++)
-            reached[j] |= x->seen[j];
+    while (head < tail) {
+        size_t u = queue[head++];
+        for (size_t k = x->g.start[u]; k < x->g.start[u + 1]; k++) {
+            size_t v = x->g.adj[k];
+            if (!reached[v]) {
+                reached[v] = 1;
+                queue[tail++] = v;
+            }
+        }
     }
-    for (size_t i = 0; i < x->g.n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const dk_comp_t *c = x->m->comps[i];
         if (!reached[i])
             add(x, DK_SEV_WARNING, "unreachable", c,
                 "link it from a client or from a component a client reaches, or remove it",
-                "%s \"%s\" is not reached by any client", dk_kind_name(c->kind), c->name);
+                "%s \"%s\" is not reached by any client", kind_name(c), c->name);
     }
-    dk_free(reached);
 }
 
-static int model_has_class(const dk_model_t *m, const char *cls)
+static int cmp_name(const void *pa, const void *pb)
 {
-    for (size_t i = 0; i < m->nclasses; i++)
-        if (strcmp(m->classes[i], cls) == 0)
-            return 1;
-    return 0;
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* 1 when some client sends class `cls`: a binary search of the sorted classes, so that many
+ * routes over many classes stay cheap. */
+static int model_has_class(const ctx *x, const char *cls)
+{
+    return x->nclasses > 0 &&
+           bsearch(&cls, x->classes, x->nclasses, sizeof *x->classes, cmp_name) != NULL;
 }
 
 /* "no-route": a client or balancer with nowhere to send, and routes no request will take. */
@@ -214,74 +301,189 @@ static void rule_no_route(ctx *x, size_t nclients)
     size_t len;
 
     len = (size_t)snprintf(hint, sizeof hint, "clients send:");
-    for (size_t i = 0; i < x->m->nclasses && len < sizeof hint; i++)
+    for (size_t i = 0; i < x->nclasses && len < sizeof hint; i++)
         len += (size_t)snprintf(hint + len, sizeof hint - len, "%s %s", i > 0 ? "," : "",
-                                x->m->classes[i]);
+                                dk_model_class(x->m, i));
     for (size_t i = 0; i < x->g.n; i++) {
         const dk_comp_t *c = x->m->comps[i];
-        if (c->kind == DK_KIND_CLIENT && c->nout == 0)
+        if ((x->flags[i] & F_ENTRY) && c->nout == 0)
             add(x, DK_SEV_ERROR, "no-route", c, "link the client to a balancer or a service",
                 "client \"%s\" sends to nothing", c->name);
-        if (c->kind == DK_KIND_BALANCER && c->nout == 0)
+        if ((x->flags[i] & F_BALANCER) && c->nout == 0)
             add(x, DK_SEV_ERROR, "no-route", c,
                 "link the balancer to the services it spreads requests over",
                 "balancer \"%s\" has no backend", c->name);
         for (size_t r = 0; nclients > 0 && r < c->nroutes; r++) {
             const char *cls = c->routes[r].cls;
-            if (strcmp(cls, "*") != 0 && !model_has_class(x->m, cls))
+            if (strcmp(cls, "*") != 0 && !model_has_class(x, cls))
                 add(x, DK_SEV_WARNING, "no-route", c, hint,
-                    "%s \"%s\": route \"%s\" is for a class no client sends", dk_kind_name(c->kind),
-                    c->name, cls);
+                    "%s \"%s\": route \"%s\" is for a class no client sends", kind_name(c), c->name,
+                    cls);
         }
     }
 }
 
-/* 1 when `c` runs as a single instance and could have more: only kinds with replicas count
- * (a queue is taken to be a managed, replicated broker; a client is the outside world). */
-static int single_instance(const dk_comp_t *c)
+/* Lengauer and Tarjan's dominator algorithm (the simple version, path compression without
+ * balancing: O(m log n)) over the call graph plus the sink. Vertices are numbered from 1 in
+ * depth-first preorder; 0 means "none". The arrays are scratch, kept between clients: a run
+ * resets only what it numbered, so a client costs what it reaches, not the whole model. */
+typedef struct domtree {
+    size_t *num;      /* node -> its number, 0 when not reached; node n is the sink */
+    size_t *vertex;   /* number -> node */
+    size_t *parent;   /* number -> number of its parent in the depth-first tree */
+    size_t *semi;     /* number -> number of its semidominator */
+    size_t *idom;     /* number -> number of its immediate dominator (after dom_run) */
+    size_t *ancestor; /* the forest of processed vertices; 0 at a root */
+    size_t *label;    /* the vertex of least semidominator on the compressed path */
+    size_t *bucket;   /* number w -> first vertex whose semidominator is w, chained by next */
+    size_t *next;
+    size_t *stack; /* the depth-first search's nodes, then eval's path */
+    size_t *pos;   /* each stacked node's next edge */
+    size_t count;  /* vertices numbered */
+} domtree;
+
+/* The vertex of least semidominator on the forest path above `v` (v itself at a root),
+ * compressing the path as it goes. Iterative: a path can be as long as the model. */
+static size_t dom_eval(domtree *t, size_t v)
 {
-    return c->kind != DK_KIND_CLIENT && dk__prop_index(c->kind, "replicas") >= 0 &&
-           dk_comp_number(c, "replicas") == 1;
+    size_t top = 0;
+
+    if (t->ancestor[v] == 0)
+        return v;
+    for (size_t u = v; t->ancestor[t->ancestor[u]] != 0; u = t->ancestor[u])
+        t->stack[top++] = u;
+    while (top > 0) {
+        size_t u = t->stack[--top], a = t->ancestor[u];
+        if (t->semi[t->label[a]] < t->semi[t->label[u]])
+            t->label[u] = t->label[a];
+        t->ancestor[u] = t->ancestor[a];
+    }
+    return t->label[v];
+}
+
+/* Numbers what `root` reaches, depth first and without recursion, through the call graph
+ * where every node other than the root that calls nothing also feeds the sink. */
+static void dom_number(domtree *t, const graph *g, size_t root)
+{
+    size_t sink = g->n, top = 0;
+
+    t->count = 1;
+    t->num[root] = 1;
+    t->vertex[1] = root;
+    t->parent[1] = 0;
+    t->stack[top] = root;
+    t->pos[top++] = g->start[root];
+    while (top > 0) {
+        size_t u = t->stack[top - 1], v;
+        if (u == sink) {
+            top--;
+            continue;
+        }
+        if (calls_nothing(g, u) && u != root) {
+            if (t->pos[top - 1] != g->start[u]) { /* its one edge, to the sink, is taken */
+                top--;
+                continue;
+            }
+            t->pos[top - 1]++;
+            v = sink;
+        } else if (t->pos[top - 1] < g->start[u + 1]) {
+            v = g->adj[t->pos[top - 1]++];
+        } else {
+            top--;
+            continue;
+        }
+        if (t->num[v] != 0)
+            continue;
+        t->num[v] = ++t->count;
+        t->vertex[t->count] = v;
+        t->parent[t->count] = t->num[u];
+        t->stack[top] = v;
+        t->pos[top++] = v < sink ? g->start[v] : 0;
+    }
+}
+
+/* The dominator tree of what `root` reaches: fills t->idom for numbers 2 .. t->count. */
+static void dom_run(domtree *t, const graph *g, const graph *pred, size_t root)
+{
+    dom_number(t, g, root);
+    for (size_t w = 1; w <= t->count; w++) {
+        t->semi[w] = t->label[w] = w;
+        t->ancestor[w] = t->bucket[w] = t->idom[w] = 0;
+    }
+    for (size_t w = t->count; w >= 2; w--) {
+        size_t v = t->vertex[w], p = t->parent[w];
+        for (size_t k = pred->start[v]; k < pred->start[v + 1]; k++) {
+            size_t u = t->num[pred->adj[k]];
+            if (u == 0)
+                continue; /* a caller this root does not reach */
+            u = dom_eval(t, u);
+            if (t->semi[u] < t->semi[w])
+                t->semi[w] = t->semi[u];
+        }
+        t->next[w] = t->bucket[t->semi[w]];
+        t->bucket[t->semi[w]] = w;
+        t->ancestor[w] = p;
+        for (size_t b = t->bucket[p]; b != 0; b = t->next[b]) {
+            size_t u = dom_eval(t, b);
+            t->idom[b] = t->semi[u] < t->semi[b] ? u : p;
+        }
+        t->bucket[p] = 0;
+    }
+    for (size_t w = 2; w <= t->count; w++)
+        if (t->idom[w] != t->semi[w])
+            t->idom[w] = t->idom[t->idom[w]];
+}
+
+/* Forgets the numbers of the last run, so the next root starts clean. */
+static void dom_reset(domtree *t)
+{
+    for (size_t w = 1; w <= t->count; w++)
+        t->num[t->vertex[w]] = 0;
+    t->count = 0;
 }
 
 /* "spof": a single instance whose loss cuts some client off from every terminal component
  * (one that calls nothing) it reached before. A component that is itself the only way to the
- * terminals, or is the only terminal, counts. */
+ * terminals, or is the only terminal, counts.
+ *
+ * Losing s cuts client c off exactly when every path from c to the sink (fed by the
+ * terminals) goes through s (a terminal reaches the sink only through itself), that is when s
+ * dominates the sink in the graph seen from c: the sink's dominators, found by one
+ * dominator-tree run per client instead of one search per client and candidate. */
 static void rule_spof(ctx *x)
 {
-    size_t n = x->g.n;
-    unsigned char *reach = dk_calloc(n ? n : 1, 1), *flagged = dk_calloc(n ? n : 1, 1);
-    size_t *client_of = dk_calloc(n ? n : 1, sizeof *client_of);
+    size_t n = x->g.n, sink = n;
+    size_t *client_of = scratch(x, 11);
+    unsigned char *flagged = x->bytes;
+    domtree t = {.num = scratch(x, 0),
+                 .vertex = scratch(x, 1),
+                 .parent = scratch(x, 2),
+                 .semi = scratch(x, 3),
+                 .idom = scratch(x, 4),
+                 .ancestor = scratch(x, 5),
+                 .label = scratch(x, 6),
+                 .bucket = scratch(x, 7),
+                 .next = scratch(x, 8),
+                 .stack = scratch(x, 9),
+                 .pos = scratch(x, 10),
+                 .count = 0};
 
-    if (reach == NULL || flagged == NULL || client_of == NULL) {
-        x->status = DK_ENOMEM;
-        goto done;
-    }
+    memset(t.num, 0, (n + 1) * sizeof *t.num);
+    memset(flagged, 0, n);
     for (size_t c = 0; c < n; c++) {
-        size_t nterm = 0;
-        if (!is_client(x, c))
+        if (!(x->flags[c] & F_ENTRY) || calls_nothing(&x->g, c))
             continue;
-        bfs(x, c, SIZE_MAX, 0, SIZE_MAX);
-        memcpy(reach, x->seen, n);
-        for (size_t t = 0; t < n; t++)
-            if (reach[t] && t != c && x->g.start[t] == x->g.start[t + 1])
-                nterm++;
-        if (nterm == 0)
-            continue; /* nothing to be cut off from (or only a cycle, reported elsewhere) */
-        for (size_t s = 0; s < n; s++) {
-            int cut = 1;
-            if (s == c || !reach[s] || flagged[s] || !single_instance(x->m->comps[s]))
-                continue;
-            bfs(x, c, s, 0, SIZE_MAX);
-            for (size_t t = 0; t < n && cut; t++)
-                if (reach[t] && t != c && t != s && x->g.start[t] == x->g.start[t + 1] &&
-                    x->seen[t])
-                    cut = 0;
-            if (cut) {
+        dom_run(&t, &x->g, &x->pred, c);
+        /* No terminal reached: nothing to be cut off from (or only a cycle, reported
+         * elsewhere). Otherwise walk up from the sink to the client. */
+        for (size_t w = t.num[sink] != 0 ? t.idom[t.num[sink]] : 1; w != 1; w = t.idom[w]) {
+            size_t s = t.vertex[w];
+            if (!flagged[s] && (x->flags[s] & F_SINGLE)) {
                 flagged[s] = 1;
                 client_of[s] = c;
             }
         }
+        dom_reset(&t);
     }
     /* Reported in component order, naming the first client cut off. */
     for (size_t s = 0; s < n; s++) {
@@ -290,12 +492,8 @@ static void rule_spof(ctx *x)
             add(x, DK_SEV_WARNING, "spof", sc, "add replicas = 2 or more, or a standby",
                 "%s \"%s\" is a single point of failure: every path from client \"%s\" goes "
                 "through it",
-                dk_kind_name(sc->kind), sc->name, x->m->comps[client_of[s]]->name);
+                kind_name(sc), sc->name, x->m->comps[client_of[s]]->name);
     }
-done:
-    dk_free(reach);
-    dk_free(flagged);
-    dk_free(client_of);
 }
 
 /* Appends " -> name" (or the first name) to a cycle text, ending in "..." when it runs out of
@@ -315,27 +513,112 @@ static void append_name(char *buf, size_t size, size_t *len, const char *name)
     *len += (size_t)k;
 }
 
+/* Tarjan's strongly connected components of the call graph without the edges into queues
+ * (a call into a queue does not wait), iterative so that a chain as long as the model cannot
+ * overflow the stack. Fills comp[] with a set id per node and cyclic[id] with 1 for the sets
+ * that hold a cycle: two members or more, or one that calls itself. */
+static void scc_find(ctx *x, size_t *comp, unsigned char *cyclic)
+{
+    size_t n = x->g.n, counter = 0, nsets = 0;
+    size_t *index = scratch(x, 0); /* preorder number + 1; 0: not visited yet */
+    size_t *low = scratch(x, 1);
+    size_t *open = scratch(x, 2); /* visited, set not yet closed: Tarjan's stack */
+    size_t *call = scratch(x, 3); /* the depth-first path ... */
+    size_t *pos = scratch(x, 4);  /* ... and each node's next edge */
+    unsigned char *self = x->bytes;
+    size_t nopen = 0, top;
+
+    memset(index, 0, n * sizeof *index);
+    memset(self, 0, n);
+    for (size_t r = 0; r < n; r++) {
+        if (index[r] != 0)
+            continue;
+        top = 0;
+        index[r] = low[r] = ++counter;
+        comp[r] = SIZE_MAX;
+        open[nopen++] = r;
+        call[top] = r;
+        pos[top++] = x->g.start[r];
+        while (top > 0) {
+            size_t u = call[top - 1];
+            if (pos[top - 1] < x->g.start[u + 1]) {
+                size_t v = x->g.adj[pos[top - 1]++];
+                if (x->flags[v] & F_ASYNC)
+                    continue;
+                if (v == u)
+                    self[u] = 1;
+                if (index[v] == 0) {
+                    index[v] = low[v] = ++counter;
+                    comp[v] = SIZE_MAX;
+                    open[nopen++] = v;
+                    call[top] = v;
+                    pos[top++] = x->g.start[v];
+                } else if (comp[v] == SIZE_MAX && index[v] < low[u]) {
+                    low[u] = index[v]; /* still open: on Tarjan's stack */
+                }
+                continue;
+            }
+            top--;
+            if (top > 0 && low[u] < low[call[top - 1]])
+                low[call[top - 1]] = low[u];
+            if (low[u] == index[u]) {
+                size_t v, size = 0;
+                do {
+                    v = open[--nopen];
+                    comp[v] = nsets;
+                    size++;
+                } while (v != u);
+                cyclic[nsets++] = size > 1 || self[u];
+            }
+        }
+    }
+}
+
 /* "sync-cycle": components that wait on each other's replies can deadlock or amplify load
  * without bound; a queue on the way makes a call asynchronous and breaks the wait. Each
  * strongly connected set is reported once, at its first component, with its shortest cycle
- * through that component. */
+ * through that component: a breadth-first search kept inside the set, which finds the same
+ * cycle as one over the whole graph (no edge from outside the set enters it) at a cost the
+ * size of the set, so that all of them together stay linear. */
 static void rule_sync_cycle(ctx *x)
 {
     size_t n = x->g.n;
-    unsigned char *done = dk_calloc(n ? n : 1, 1), *fwd = dk_calloc(n ? n : 1, 1);
-    size_t *path = dk_calloc(n + 1, sizeof *path);
+    size_t *comp = scratch(x, 5);
+    unsigned char *cyclic = x->bytes2;
+    size_t *queue = scratch(x, 0), *parent = scratch(x, 1), *path = scratch(x, 2);
+    size_t *seen = scratch(x, 3); /* set id + 1 of the search that saw the node */
 
-    if (done == NULL || fwd == NULL || path == NULL) {
-        x->status = DK_ENOMEM;
-        goto out;
-    }
+    scc_find(x, comp, cyclic);
+    memset(seen, 0, n * sizeof *seen);
     for (size_t v = 0; v < n; v++) {
         char text[200];
-        size_t len = 0, np = 0, u;
-        if (done[v] || x->m->comps[v]->kind == DK_KIND_QUEUE || !bfs(x, v, SIZE_MAX, 1, v))
+        size_t len = 0, np = 0, head = 0, tail = 0, set = comp[v], u;
+        int found = 0;
+        if ((x->flags[v] & F_ASYNC) || !cyclic[set])
             continue;
-        /* The cycle, walked back from v's parent along the BFS tree to v. */
-        for (u = x->parent[v]; u != v; u = x->parent[u])
+        cyclic[set] = 0; /* reported */
+        seen[v] = set + 1;
+        queue[tail++] = v;
+        while (head < tail && !found) {
+            u = queue[head++];
+            for (size_t k = x->g.start[u]; k < x->g.start[u + 1]; k++) {
+                size_t w = x->g.adj[k];
+                if (comp[w] != set)
+                    continue; /* outside the set, queues included */
+                if (w == v) {
+                    parent[v] = u;
+                    found = 1;
+                    break;
+                }
+                if (seen[w] != set + 1) {
+                    seen[w] = set + 1;
+                    parent[w] = u;
+                    queue[tail++] = w;
+                }
+            }
+        }
+        /* The cycle, walked back from v's parent along the search tree to v. */
+        for (u = parent[v]; u != v; u = parent[u])
             path[np++] = u;
         path[np++] = v;
         for (size_t k = np; k-- > 0;)
@@ -344,18 +627,7 @@ static void rule_sync_cycle(ctx *x)
         add(x, DK_SEV_ERROR, "sync-cycle", x->m->comps[v],
             "make one of these calls asynchronous through a queue, or remove it",
             "synchronous call cycle: %s", text);
-        /* Mark v's whole strongly connected set: reached from v, and reaching v. */
-        bfs(x, v, SIZE_MAX, 1, SIZE_MAX);
-        memcpy(fwd, x->seen, n);
-        for (u = 0; u < n; u++) {
-            if (fwd[u] && !done[u] && (u == v || bfs(x, u, SIZE_MAX, 1, v)))
-                done[u] = 1;
-        }
     }
-out:
-    dk_free(done);
-    dk_free(fwd);
-    dk_free(path);
 }
 
 /* "single-backend": a balancer with one backend balances nothing and adds a hop. */
@@ -363,10 +635,10 @@ static void rule_single_backend(ctx *x)
 {
     for (size_t i = 0; i < x->g.n; i++) {
         const dk_comp_t *c = x->m->comps[i];
-        if (c->kind == DK_KIND_BALANCER && c->nout == 1)
+        if ((x->flags[i] & F_BALANCER) && c->nout == 1)
             add(x, DK_SEV_WARNING, "single-backend", c, "add backends, or remove the balancer",
-                "balancer \"%s\" has only one backend (%s \"%s\")", c->name,
-                dk_kind_name(c->out[0]->kind), c->out[0]->name);
+                "balancer \"%s\" has only one backend (%s \"%s\")", c->name, kind_name(c->out[0]),
+                c->out[0]->name);
     }
 }
 
@@ -386,7 +658,8 @@ static int cmp_entry(const void *pa, const void *pb)
  * warnings, then info; within a severity model-wide findings first, then by component order,
  * then in rule order. The result borrows component names from `m` and must be freed (with
  * dk_findings_free) before it. NULL with *status DK_ENOMEM on out-of-memory; `status` may be
- * NULL.
+ * NULL. Time and memory are linear in the size of the model, except spof, which costs what
+ * each client reaches (times a log factor).
  */
 dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
 {
@@ -403,14 +676,24 @@ dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
     n = m->ncomps;
     x.m = m;
     x.out = dk_calloc(1, sizeof *x.out);
-    x.seen = dk_calloc(n ? n : 1, 1);
-    x.queue = dk_calloc(n ? n : 1, sizeof *x.queue);
-    x.parent = dk_calloc(n ? n : 1, sizeof *x.parent);
-    if (x.out == NULL || x.seen == NULL || x.queue == NULL || x.parent == NULL ||
-        graph_build(&x.g, m) != DK_OK)
+    x.words = dk_calloc(NSCRATCH * (n + 2), sizeof *x.words);
+    x.bytes = dk_calloc(n + 1, 1);
+    x.bytes2 = dk_calloc(n + 1, 1);
+    x.flags = dk_calloc(n + 1, 1);
+    x.nclasses = dk_model_class_count(m);
+    x.classes = dk_calloc(x.nclasses + 1, sizeof *x.classes);
+    for (size_t i = 0; x.classes != NULL && i < x.nclasses; i++)
+        x.classes[i] = dk_model_class(m, i);
+    if (x.classes != NULL && x.nclasses > 1)
+        qsort(x.classes, x.nclasses, sizeof *x.classes, cmp_name);
+    if (x.out == NULL || x.words == NULL || x.bytes == NULL || x.bytes2 == NULL ||
+        x.flags == NULL || x.classes == NULL || graph_build(&x.g, m) != DK_OK ||
+        pred_build(&x.pred, &x.g) != DK_OK)
         x.status = DK_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        nclients += m->comps[i]->kind == DK_KIND_CLIENT;
+    for (size_t i = 0; x.flags != NULL && i < n; i++) {
+        x.flags[i] = flags_of(m->comps[i]);
+        nclients += (x.flags[i] & F_ENTRY) != 0;
+    }
     if (x.status == DK_OK) {
         rule_no_client(&x, nclients);
         rule_unreachable(&x, nclients);
@@ -421,9 +704,13 @@ dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
     }
     dk_free(x.g.start);
     dk_free(x.g.adj);
-    dk_free(x.seen);
-    dk_free(x.queue);
-    dk_free(x.parent);
+    dk_free(x.pred.start);
+    dk_free(x.pred.adj);
+    dk_free(x.words);
+    dk_free(x.bytes);
+    dk_free(x.bytes2);
+    dk_free(x.flags);
+    dk_free(x.classes);
     if (x.status != DK_OK) {
         dk_findings_free(x.out);
         if (status != NULL)

@@ -11,11 +11,14 @@ struct dk_lb {
     size_t *conns; /* requests in flight per backend */
 };
 
-static const char *const names[] = {"round_robin", "random", "least_connections"};
+/* The names in enum order, NULL-terminated: the one list the kind schemas offer as choices. */
+const char *const dk_lb_algorithm_names[] = {"round_robin", "random", "least_connections", NULL};
+#define names dk_lb_algorithm_names
+#define NNAMES (sizeof dk_lb_algorithm_names / sizeof dk_lb_algorithm_names[0] - 1)
 
 const char *dk_lb_algorithm_name(dk_lb_algorithm a)
 {
-    return (unsigned)a < sizeof names / sizeof names[0] ? names[a] : "unknown";
+    return (unsigned)a < NNAMES ? names[a] : "unknown";
 }
 
 /*
@@ -26,7 +29,7 @@ dk_status dk_lb_algorithm_parse(const char *name, dk_lb_algorithm *out)
 {
     if (name == NULL || out == NULL)
         return DK_EINVAL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (size_t i = 0; i < NNAMES; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (dk_lb_algorithm)i;
             return DK_OK;
@@ -40,7 +43,7 @@ dk_status dk_lb_algorithm_parse(const char *name, dk_lb_algorithm *out)
  */
 dk_lb_t *dk_lb_new(dk_lb_algorithm algorithm, size_t backends, dk_error *err)
 {
-    if ((unsigned)algorithm >= sizeof names / sizeof names[0]) {
+    if ((unsigned)algorithm >= NNAMES) {
         dk_error_set(err, DK_EINVAL, "balancer: unknown algorithm %d", (int)algorithm);
         return NULL;
     }

@@ -1,13 +1,25 @@
 /* cache.c - dk_cache_t: the policy registry, expiry arithmetic and the hit/miss counters. */
 #include "designkit/cache.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "designkit/alloc.h"
 #include "patterns/cache_policy.h"
 
-/* Later policies (arc, lfu, ...) add a line here and in the error text below. */
-static const dk__cache_policy *const policies[] = {&dk__cache_lru};
+/* The policies, one list (DK__CACHE_POLICIES in cache_policy.h): the table the caches use and
+ * the names the kind schemas offer are both made from it. */
+static const dk__cache_policy *const policies[] = {
+#define REF(p) &dk__cache_##p,
+    DK__CACHE_POLICIES(REF)
+#undef REF
+};
 #define NPOLICIES (sizeof policies / sizeof policies[0])
+
+const char *const dk_cache_policy_names[] = {
+#define NAME(p) #p,
+    DK__CACHE_POLICIES(NAME)
+#undef NAME
+        NULL};
 
 struct dk_cache {
     const dk__cache_policy *policy;
@@ -29,7 +41,12 @@ dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
         if (strcmp(policies[i]->name, policy) == 0)
             p = policies[i];
     if (p == NULL) {
-        dk_error_set(err, DK_ENOTFOUND, "unknown cache policy \"%s\" (use lru)", policy);
+        char list[128] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < NPOLICIES && len < sizeof list; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                                    dk_cache_policy_names[i]);
+        dk_error_set(err, DK_ENOTFOUND, "unknown cache policy \"%s\" (use %s)", policy, list);
         return NULL;
     }
     if (capacity == 0) {

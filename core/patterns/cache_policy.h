@@ -22,6 +22,12 @@ typedef struct dk__cache_policy {
     uint64_t (*size)(const void *p);
 } dk__cache_policy;
 
-extern const dk__cache_policy dk__cache_lru;
+/* Every policy, one line each: X(name), where dk__cache_<name> is its table. A new policy adds
+ * its line here; the registry, the names the schemas offer and the messages follow. */
+#define DK__CACHE_POLICIES(X) X(lru)
+
+#define DK__CACHE_DECLARE(p) extern const dk__cache_policy dk__cache_##p;
+DK__CACHE_POLICIES(DK__CACHE_DECLARE)
+#undef DK__CACHE_DECLARE
 
 #endif

@@ -49,65 +49,84 @@ static uint32_t pick_class(client *c, dk_rng_t *rng)
     return (uint32_t)lo;
 }
 
-static void schedule_next(dk_actor_t *self, client *c)
+/* The timer for the next arrival. next_at keeps the exact (fractional) time so that rounding
+ * never drifts; the event goes at its rounding, >= now as next_at never decreases. */
+static inline void schedule_next(dk_actor_t *self, client *c)
 {
     dk_sim_t *sim = self->sim;
     c->next_at += c->gaps != NULL ? dk_dist_sample(c->gaps, &self->rng) : c->mean_gap;
-    dk_time_t at = (dk_time_t)(c->next_at + 0.5); /* >= now: next_at never decreases */
+    dk_time_t at = (dk_time_t)(c->next_at + 0.5);
     dk__sim_timer(sim, self, at - sim->now, 0, NULL);
+}
+
+/* START: checks what links and classes could not be checked when the client was added. */
+static DK__NOINLINE void start(dk_actor_t *self, client *c)
+{
+    dk_sim_t *sim = self->sim;
+    if (self->nout == 0) {
+        dk_sim_abort(sim, DK_EINVAL, "client \"%s\": no downstream actor to send to", self->name);
+        return;
+    }
+    if (c->cum != NULL && c->ncls > dk_sim_class_count(sim)) {
+        dk_sim_abort(sim, DK_EINVAL, "client \"%s\": mix has %zu weights but only %zu classes",
+                     self->name, c->ncls, dk_sim_class_count(sim));
+        return;
+    }
+    c->next_at = 0;
+    schedule_next(self, c);
+}
+
+/* The arrival timer: a root call goes to the next downstream, and the next arrival is set. */
+static void arrival(dk_actor_t *self, client *c)
+{
+    dk_sim_t *sim = self->sim;
+    if (!dk__sim_may_create(sim))
+        return; /* max_roots reached: stop; the run drains what is in flight */
+    uint32_t cls = pick_class(c, &self->rng);
+    uint64_t key = 0;
+    if (c->keys != NULL) {
+        double k = dk_dist_sample(c->keys, &self->rng);
+        key = k > 0 ? (uint64_t)(k + 0.5) : 0;
+    }
+    dk_call_t *call = dk__sim_new_call(sim, cls, DK_OP_REQUEST, key);
+    if (call == NULL)
+        return;
+    self->stats.arrivals++;
+    c->outstanding++;
+    dk__sim_send_on(sim, self, &self->out[c->rr], call);
+    c->rr = c->rr + 1 == self->nout ? 0 : c->rr + 1;
+    schedule_next(self, c);
+}
+
+/* A root call is answered: the client counts it, as its callee did, and the class records
+ * its end-to-end latency. */
+static void answered(dk_actor_t *self, client *c, dk_call_t *call)
+{
+    dk_sim_t *sim = self->sim;
+    c->outstanding--;
+    if (call->status == DK_REPLY_REJECTED)
+        self->stats.rejected++;
+    else if (call->status == DK_REPLY_FAILED)
+        self->stats.failed++;
+    else
+        self->stats.completed++;
+    dk__sim_record_e2e(sim, call);
+    dk__sim_release(sim, call);
 }
 
 static void client_event(dk_actor_t *self, const dk_event *ev)
 {
     client *c = self->data;
-    dk_sim_t *sim = self->sim;
     switch (ev->kind) {
+    case DK_EV_TIMER:
+        arrival(self, c);
+        break;
+    case DK_EV_REPLY:
+        answered(self, c, ev->call);
+        break;
     case DK_EV_START:
-        if (self->nout == 0) {
-            dk_sim_abort(sim, DK_EINVAL, "client \"%s\": no downstream actor to send to",
-                         self->name);
-            return;
-        }
-        if (c->cum != NULL && c->ncls > dk_sim_class_count(sim)) {
-            dk_sim_abort(sim, DK_EINVAL, "client \"%s\": mix has %zu weights but only %zu classes",
-                         self->name, c->ncls, dk_sim_class_count(sim));
-            return;
-        }
-        c->next_at = 0;
-        schedule_next(self, c);
+        start(self, c);
         break;
-    case DK_EV_TIMER: {
-        if (!dk__sim_may_create(sim))
-            return; /* max_roots reached: stop; the run drains what is in flight */
-        uint32_t cls = pick_class(c, &self->rng);
-        uint64_t key = 0;
-        if (c->keys != NULL) {
-            double k = dk_dist_sample(c->keys, &self->rng);
-            key = k > 0 ? (uint64_t)(k + 0.5) : 0;
-        }
-        dk_call_t *call = dk__sim_new_call(sim, cls, DK_OP_REQUEST, key);
-        if (call == NULL)
-            return;
-        self->stats.arrivals++;
-        c->outstanding++;
-        dk__sim_send_on(sim, self, &self->out[c->rr], call);
-        c->rr = c->rr + 1 == self->nout ? 0 : c->rr + 1;
-        schedule_next(self, c);
-        break;
-    }
-    case DK_EV_REPLY: {
-        dk_call_t *call = ev->call;
-        c->outstanding--;
-        if (call->status == DK_REPLY_REJECTED)
-            self->stats.rejected++;
-        else if (call->status == DK_REPLY_FAILED)
-            self->stats.failed++;
-        else
-            self->stats.completed++;
-        dk__sim_record_e2e(sim, call);
-        dk__sim_release(sim, call);
-        break;
-    }
     default:
         break;
     }

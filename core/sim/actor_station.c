@@ -74,19 +74,20 @@ static void set_counts(dk_actor_t *self, const station *s)
 }
 
 /* A worker takes `call`: its service time starts now. */
-static void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
+static inline void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
 {
     call->value = IN_SERVICE;
     dk_time_t t = s->service != NULL ? dk__sample_time(s->service, &self->rng) : 0;
-    dk__sim_schedule(self->sim, self, t, DK_EV_TIMER, NULL, TAG_SERVED, call);
+    dk__sim_timer(self->sim, self, t, TAG_SERVED, call);
 }
 
-/* `call` is answered; its worker takes the next waiting call or goes idle. */
-static void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
+/* `call` is answered; its worker takes the next waiting call or goes idle. Inline, so that the
+ * common caller, which answers OK, compiles without the tests on other statuses. */
+static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
 {
     dk__sim_reply(self->sim, call, st);
-    if (s->qhead != NULL) {
-        dk_call_t *next = s->qhead;
+    dk_call_t *next = s->qhead;
+    if (next != NULL) {
         s->qhead = next->next;
         if (s->qhead == NULL)
             s->qtail = NULL;
@@ -100,32 +101,31 @@ static void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_statu
     }
 }
 
+/* finish() with a status known only at run time: flows and cache stations. */
+static DK__NOINLINE void finish_with(dk_actor_t *self, station *s, dk_call_t *call,
+                                     dk_reply_status st)
+{
+    finish(self, s, call, st);
+}
+
 static void flow_result(dk_actor_t *self, station *s, const dk_flow *f, dk_call_t *call,
                         dk_flow_result r)
 {
     if (r == DK_FLOW_OK) {
-        finish(self, s, call, DK_REPLY_OK);
+        finish_with(self, s, call, DK_REPLY_OK);
     } else if (r == DK_FLOW_WAIT) {
         if (call->pending == 0)
             dk_sim_abort(self->sim, DK_EINTERNAL,
                          "%s \"%s\": flow \"%s\" waits but made no sub-call", s->kind, self->name,
                          f->ops->name ? f->ops->name : "?");
     } else {
-        finish(self, s, call, DK_REPLY_FAILED);
+        finish_with(self, s, call, DK_REPLY_FAILED);
     }
 }
 
-static void served(dk_actor_t *self, station *s, dk_call_t *call)
+/* The first step of the call's flow, once its service time is over. */
+static DK__NOINLINE void start_flow(dk_actor_t *self, station *s, const dk_flow *f, dk_call_t *call)
 {
-    if (s->serve != NULL) {
-        finish(self, s, call, s->serve(self, s->ud, call));
-        return;
-    }
-    const dk_flow *f = route_of(s, call->cls);
-    if (f == NULL) {
-        finish(self, s, call, DK_REPLY_OK);
-        return;
-    }
     dk_flow_ctx ctx = {self->sim, self, call, NULL};
     call->value = IN_FLOW;
     call->step = 0;
@@ -133,46 +133,71 @@ static void served(dk_actor_t *self, station *s, dk_call_t *call)
     flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
 }
 
+/* The next step of a flow: `sub`, a call it made, has been answered. */
+static DK__NOINLINE void step_flow(dk_actor_t *self, station *s, dk_call_t *sub)
+{
+    dk_call_t *call = sub->parent;
+    const dk_flow *f = route_of(s, call->cls);
+    if (f == NULL) { /* a route cannot vanish mid-run: this is an engine bug */
+        dk_sim_abort(self->sim, DK_EINTERNAL, "%s \"%s\": reply for a call with no flow", s->kind,
+                     self->name);
+        return;
+    }
+    dk_flow_ctx ctx = {self->sim, self, call, sub};
+    flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
+}
+
+/* The service time of `call` is over: a cache answers it, a route runs its flow, and a plain
+ * station, the common case the rest is kept out of the way of, answers OK. */
+static void served(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    if (s->serve != NULL) {
+        finish_with(self, s, call, s->serve(self, s->ud, call));
+        return;
+    }
+    const dk_flow *f = route_of(s, call->cls);
+    if (f != NULL) {
+        start_flow(self, s, f, call);
+        return;
+    }
+    finish(self, s, call, DK_REPLY_OK);
+}
+
+/* `call` arrives: a free worker takes it, else it waits, else (queue full) it is rejected. */
+static void arrive(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    if (s->servers == 0 || s->busy < s->servers) {
+        s->busy++;
+        set_counts(self, s);
+        begin_service(self, s, call);
+    } else if (s->queue_limit != 0 && s->queued >= s->queue_limit) {
+        dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
+    } else {
+        call->next = NULL;
+        if (s->qtail != NULL)
+            s->qtail->next = call;
+        else
+            s->qhead = call;
+        s->qtail = call;
+        s->queued++;
+        set_counts(self, s);
+    }
+}
+
 static void station_event(dk_actor_t *self, const dk_event *ev)
 {
     station *s = self->data;
     switch (ev->kind) {
-    case DK_EV_CALL: {
-        dk_call_t *call = ev->call;
-        if (s->servers == 0 || s->busy < s->servers) {
-            s->busy++;
-            set_counts(self, s);
-            begin_service(self, s, call);
-        } else if (s->queue_limit != 0 && s->queued >= s->queue_limit) {
-            dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
-        } else {
-            call->next = NULL;
-            if (s->qtail != NULL)
-                s->qtail->next = call;
-            else
-                s->qhead = call;
-            s->qtail = call;
-            s->queued++;
-            set_counts(self, s);
-        }
+    case DK_EV_CALL:
+        arrive(self, s, ev->call);
         break;
-    }
     case DK_EV_TIMER:
         if (ev->tag == TAG_SERVED)
             served(self, s, ev->ptr);
         break;
-    case DK_EV_REPLY: {
-        dk_call_t *call = ev->call->parent;
-        const dk_flow *f = route_of(s, call->cls);
-        if (f == NULL) { /* a route cannot vanish mid-run: this is an engine bug */
-            dk_sim_abort(self->sim, DK_EINTERNAL, "%s \"%s\": reply for a call with no flow",
-                         s->kind, self->name);
-            return;
-        }
-        dk_flow_ctx ctx = {self->sim, self, call, ev->call};
-        flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
+    case DK_EV_REPLY:
+        step_flow(self, s, ev->call);
         break;
-    }
     default:
         break;
     }

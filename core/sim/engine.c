@@ -17,8 +17,11 @@
 dk_sim_t *dk_sim_new(uint64_t seed, dk_status *status)
 {
     dk_sim_t *sim = dk_calloc(1, sizeof *sim);
-    if (sim == NULL || dk__evq_init(&sim->q, 1024) != DK_OK) {
-        dk_free(sim);
+    if (sim == NULL || dk__evq_init(&sim->q, 1024) != DK_OK ||
+        (sim->actor_names = dk_map_new(0, NULL)) == NULL ||
+        (sim->class_names = dk_map_new(0, NULL)) == NULL ||
+        (sim->links = dk_map_new(0, NULL)) == NULL) {
+        dk_sim_free(sim);
         if (status)
             *status = DK_ENOMEM;
         return NULL;
@@ -72,7 +75,20 @@ void dk_sim_free(dk_sim_t *sim)
         sim->chunks = next;
     }
     dk__evq_destroy(&sim->q);
+    dk_map_free(sim->actor_names);
+    dk_map_free(sim->class_names);
+    dk_map_free(sim->links);
     dk_free(sim);
+}
+
+/* Records the first holder of a name's hash; a later name with the same hash (a collision)
+ * is left to the lookups' fallback scan. DK_ENOMEM leaves the map as it was. */
+static dk_status index_name(dk_map_t *names, const char *name, size_t index)
+{
+    uint64_t h = dk_hash_str(name);
+    if (dk_map_get(names, h, NULL))
+        return DK_OK;
+    return dk_map_put(names, h, index);
 }
 
 /*
@@ -110,7 +126,8 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
         goto oom;
     a->name = dk_strdup(name);
     a->stats.latency = dk_hist_new(NULL);
-    if (a->name == NULL || a->stats.latency == NULL) {
+    if (a->name == NULL || a->stats.latency == NULL ||
+        index_name(sim->actor_names, name, sim->nactors) != DK_OK) {
         dk_free(a->name);
         dk_hist_free(a->stats.latency);
         dk_free(a);
@@ -133,12 +150,37 @@ fail:
     return NULL;
 }
 
-static dk__link *find_link(const dk_actor_t *from, const dk_actor_t *to)
+/* The key of the link from -> to in sim->links. Exact below 2^32 actors; beyond, two links
+ * may share a key, which the fallback scan in find_link absorbs. */
+static uint64_t link_key(const dk_actor_t *from, const dk_actor_t *to)
+{
+    return ((uint64_t)from->index << 32) ^ (uint64_t)to->index;
+}
+
+/* Links scanned rather than looked up: a short scan beats hashing, and it is what every
+ * dk_sim_send of a service with a few downstreams does. */
+#define SCAN_LINKS 8
+
+static dk__link *scan_links(const dk_actor_t *from, const dk_actor_t *to)
 {
     for (size_t i = 0; i < from->nout; i++)
         if (from->out[i].to == to)
             return &from->out[i];
     return NULL;
+}
+
+/* The link from -> to, or NULL: O(1) however many links `from` has (a balancer over 10^5
+ * backends checks each new one for a duplicate). */
+static dk__link *find_link(const dk_actor_t *from, const dk_actor_t *to)
+{
+    uint64_t i;
+    if (from->nout <= SCAN_LINKS)
+        return scan_links(from, to);
+    if (!dk_map_get(from->sim->links, link_key(from, to), &i))
+        return NULL; /* every link's key is in the map: no such link */
+    if (i < from->nout && from->out[i].to == to)
+        return &from->out[i];
+    return scan_links(from, to); /* a colliding key: the map names another link */
 }
 
 /*
@@ -171,6 +213,12 @@ dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_
     l->to = to;
     if (latency != NULL && (l->latency = dk_dist_clone(latency)) == NULL)
         return dk_error_set(err, DK_ENOMEM, "link: out of memory");
+    uint64_t key = link_key(from, to);
+    if (!dk_map_get(sim->links, key, NULL) && dk_map_put(sim->links, key, from->nout) != DK_OK) {
+        dk_dist_free(l->latency);
+        l->latency = NULL;
+        return dk_error_set(err, DK_ENOMEM, "link: out of memory");
+    }
     char label[512];
     snprintf(label, sizeof label, "%s>%s", from->name, to->name);
     dk_rng_seed_named(&l->rng, sim->seed, label);
@@ -206,7 +254,8 @@ dk_status dk_sim_add_class(dk_sim_t *sim, const char *name, uint32_t *index)
     memset(c, 0, sizeof *c);
     c->name = dk_strdup(name);
     c->stats.latency = dk_hist_new(NULL);
-    if (c->name == NULL || c->stats.latency == NULL) {
+    if (c->name == NULL || c->stats.latency == NULL ||
+        index_name(sim->class_names, name, sim->nclasses) != DK_OK) {
         dk_free(c->name);
         dk_hist_free(c->stats.latency);
         return DK_ENOMEM;
@@ -227,15 +276,23 @@ const char *dk_sim_class_name(const dk_sim_t *sim, uint32_t cls)
     return cls < sim->nclasses ? sim->classes[cls].name : NULL;
 }
 
+/*
+ * dk_sim_class_find - 1 and the index of the class named `name` (when `cls` is not NULL), or
+ * 0. One hash lookup: a mix may name 10^5 classes.
+ */
 int dk_sim_class_find(const dk_sim_t *sim, const char *name, uint32_t *cls)
 {
-    for (size_t i = 0; i < sim->nclasses; i++)
-        if (strcmp(sim->classes[i].name, name) == 0) {
-            if (cls)
-                *cls = (uint32_t)i;
-            return 1;
-        }
-    return 0;
+    uint64_t i;
+    if (name == NULL || !dk_map_get(sim->class_names, dk_hash_str(name), &i))
+        return 0;
+    if (strcmp(sim->classes[i].name, name) != 0) /* a colliding hash: scan */
+        for (i = 0; i < sim->nclasses && strcmp(sim->classes[i].name, name) != 0; i++)
+            ;
+    if (i == sim->nclasses)
+        return 0;
+    if (cls)
+        *cls = (uint32_t)i;
+    return 1;
 }
 
 /* ---- the run's primitives ---- */
@@ -260,6 +317,12 @@ void dk_sim_abort(dk_sim_t *sim, dk_status status, const char *fmt, ...)
 void dk__sim_schedule_failed(dk_sim_t *sim, dk_time_t t)
 {
     dk_sim_abort(sim, DK_ENOMEM, "out of memory scheduling an event at t=%lld ns", (long long)t);
+}
+
+void dk__sim_record_failed(dk_sim_t *sim)
+{
+    dk_sim_abort(sim, DK_ENOMEM, "out of memory recording a latency at t=%lld ns",
+                 (long long)sim->now);
 }
 
 /* Adds a chunk of calls to the free list; chunks double up to MAX_CHUNK so that small runs stay
@@ -329,18 +392,7 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
     dk_call_t *c = dk__sim_take_call(sim);
     if (c == NULL)
         return NULL;
-    ((dk__call_slot *)c)->root = 0;
-    c->parent = parent;
-    c->op = op;
-    c->key = key;
-    if (parent != NULL) {
-        c->cls = parent->cls;
-        c->born = parent->born;
-        parent->pending++;
-    } else {
-        c->cls = 0;
-        c->born = sim->now;
-    }
+    dk__sim_init_sub(sim, c, parent, op, key);
     dk_sim_send(sim, caller, callee, c);
     return c;
 }
@@ -470,9 +522,17 @@ dk_actor_t *dk_sim_actor(const dk_sim_t *sim, size_t i)
     return i < sim->nactors ? sim->actors[i] : NULL;
 }
 
+/*
+ * dk_sim_find_actor - the actor named `name`, or NULL: one hash lookup.
+ */
 dk_actor_t *dk_sim_find_actor(const dk_sim_t *sim, const char *name)
 {
-    for (size_t i = 0; i < sim->nactors; i++)
+    uint64_t i;
+    if (name == NULL || !dk_map_get(sim->actor_names, dk_hash_str(name), &i))
+        return NULL;
+    if (strcmp(sim->actors[i]->name, name) == 0)
+        return sim->actors[i];
+    for (i = 0; i < sim->nactors; i++) /* a colliding hash: scan */
         if (strcmp(sim->actors[i]->name, name) == 0)
             return sim->actors[i];
     return NULL;
@@ -550,6 +610,35 @@ static double progress_fraction(const dk_sim_t *sim, dk_time_t until)
     return f > 1 ? 1 : f;
 }
 
+/* Hands `ev` to its actor, after the bookkeeping every call and reply shares: a call's
+ * arrival, a reply's sub-call no longer pending on its parent. */
+static inline void dispatch(dk_sim_t *sim, const dk_event *ev)
+{
+    dk_actor_t *a = ev->actor;
+    sim->now = ev->time;
+    sim->events++;
+    if (ev->kind == DK_EV_CALL) {
+        a->stats.arrivals++;
+        ev->call->arrived = ev->time;
+    } else if (ev->kind == DK_EV_REPLY && ev->call->parent != NULL) {
+        ev->call->parent->pending--;
+    }
+    a->on_event(a, ev);
+}
+
+/* Calls `progress` about every 1/100 of the run, looking every 1024 events. */
+static inline void report(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn progress, void *ud,
+                          double *next_report)
+{
+    if ((sim->events & 1023) == 0) {
+        double f = progress_fraction(sim, until);
+        if (f >= *next_report) {
+            progress(f, ud);
+            *next_report = f + 0.01;
+        }
+    }
+}
+
 /*
  * dk_sim_run - the event loop. DK_ESTATE on a second run, DK_EINVAL for a negative `until`,
  * otherwise the status of the first dk_sim_abort (an actor's error, out of memory) or of the
@@ -580,24 +669,10 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
     dk_event tmp;
     const dk_event *ev;
     while (!sim->stop && (ev = dk__evq_next(&sim->q, until, &tmp)) != NULL) {
-        dk_actor_t *a = ev->actor;
-        sim->now = ev->time;
-        sim->events++;
-        if (ev->kind == DK_EV_CALL) {
-            a->stats.arrivals++;
-            ev->call->arrived = ev->time;
-        } else if (ev->kind == DK_EV_REPLY && ev->call->parent != NULL) {
-            ev->call->parent->pending--;
-        }
-        a->on_event(a, ev);
+        dispatch(sim, ev);
         dk__evq_done(&sim->q);
-        if (progress != NULL && (sim->events & 1023) == 0) {
-            double f = progress_fraction(sim, until);
-            if (f >= next_report) {
-                progress(f, ud);
-                next_report = f + 0.01;
-            }
-        }
+        if (progress != NULL)
+            report(sim, until, progress, ud, &next_report);
     }
     /* The run "reached" `until` when events remain beyond it; a drained queue ends at the
      * last event. An aborted run ends where it stopped. */

@@ -3,8 +3,19 @@
 #define DK_SIM_ENGINE_H
 
 #include <stdint.h>
+#include "designkit/map.h"
 #include "designkit/sim.h"
 #include "sim/event_queue.h"
+
+/* Hints for the hot path: DK__NOINLINE keeps a rare path (flows, errors) out of a handler, so
+ * that the common path's function saves fewer registers. */
+#if defined(__GNUC__)
+#define DK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define DK__NOINLINE __attribute__((noinline))
+#else
+#define DK__UNLIKELY(x) (x)
+#define DK__NOINLINE
+#endif
 
 /* A link from one actor to another: its latency (NULL = zero) and its own random stream, so
  * that adding a link does not perturb any other draw. */
@@ -66,6 +77,13 @@ struct dk_sim {
     size_t nactors, cap_actors;
     dk__class *classes;
     size_t nclasses, cap_classes;
+    /* Name and link lookups, O(1) however many there are. Each map gives a candidate (the
+     * first actor or class whose name has that 64-bit hash, the first link with that key) that
+     * the lookup confirms, falling back to a scan in the 1-in-2^64 case of two keys colliding,
+     * so a collision costs time, never a wrong answer. */
+    dk_map_t *actor_names; /* dk_hash_str(name) -> index in actors */
+    dk_map_t *class_names; /* dk_hash_str(name) -> index in classes */
+    dk_map_t *links;       /* link key (from, to) -> position in from->out */
     dk_time_t end_time;
     int ran;
     int stop; /* set by dk_sim_abort: the loop ends after the current event */
@@ -163,6 +181,39 @@ static inline dk_call_t *dk__sim_take_call(dk_sim_t *sim)
     return c;
 }
 
+/* Fills in a sub-call of `parent` (NULL: none): class and birth inherited, one more
+ * sub-call pending on the parent. */
+static inline void dk__sim_init_sub(dk_sim_t *sim, dk_call_t *c, dk_call_t *parent, uint8_t op,
+                                    uint64_t key)
+{
+    ((dk__call_slot *)c)->root = 0;
+    c->parent = parent;
+    c->op = op;
+    c->key = key;
+    if (parent != NULL) {
+        c->cls = parent->cls;
+        c->born = parent->born;
+        parent->pending++;
+    } else {
+        c->cls = 0;
+        c->born = sim->now;
+    }
+}
+
+/* dk_sim_call along a link of the caller's in hand: a balancer picks a backend by position,
+ * and searching the link by callee would cost a lookup per call. NULL when the pool cannot
+ * grow (the run is then aborted). */
+static inline dk_call_t *dk__sim_call_on(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent,
+                                         dk__link *link, uint8_t op, uint64_t key)
+{
+    dk_call_t *c = dk__sim_take_call(sim);
+    if (c == NULL)
+        return NULL;
+    dk__sim_init_sub(sim, c, parent, op, key);
+    dk__sim_send_on(sim, caller, link, c);
+    return c;
+}
+
 /* dk_sim_new_call, inline for the clients. */
 static inline dk_call_t *dk__sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key)
 {
@@ -185,6 +236,10 @@ static inline dk_call_t *dk__sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t o
     return c;
 }
 
+/* Aborts the run: a latency could not be recorded for want of memory (a histogram's first
+ * value in a new band allocates its block). */
+void dk__sim_record_failed(dk_sim_t *sim);
+
 /* Counts the answered root call in its class: completed (with its end-to-end latency) or failed.
  */
 static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
@@ -193,7 +248,8 @@ static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
     if (root->status == DK_REPLY_OK || root->status == DK_REPLY_HIT ||
         root->status == DK_REPLY_MISS) {
         cs->completed++;
-        dk_hist_record(cs->latency, sim->now - root->born);
+        if (DK__UNLIKELY(dk_hist_record(cs->latency, sim->now - root->born) != DK_OK))
+            dk__sim_record_failed(sim);
     } else {
         cs->failed++;
     }
@@ -234,7 +290,8 @@ static inline void dk__sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status
             st->failed++;
         else
             st->completed++;
-        dk_hist_record(st->latency, sim->now - call->arrived);
+        if (DK__UNLIKELY(dk_hist_record(st->latency, sim->now - call->arrived) != DK_OK))
+            dk__sim_record_failed(sim);
     }
     if (call->caller == NULL) {
         if (((dk__call_slot *)call)->root)

@@ -28,3 +28,24 @@ else
   echo "simpy: not installed (apt-get install python3-simpy, or make bench)"
 fi
 rm -f /tmp/dk-bench-c.$$
+
+echo
+echo "== Lua handlers against the built-in flows (the same calls, the same seed) =="
+# Best of three each; the goal is a handler within 5x of the flow it replaces.
+handler_n=${DK_BENCH_HANDLER_REQUESTS:-$n}
+best_of_three() {
+  local best=0 r
+  for _ in 1 2 3; do
+    r=$("$build/designkit" --unsafe "$here/handler_vs_flow.lua" "$1" "$handler_n" | awk '{print $2}')
+    best=$(awk -v a="$best" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
+  done
+  echo "$best"
+}
+for pair in "flow handler" "plain trivial"; do
+  read -r builtin_mode lua_mode <<<"$pair"
+  builtin=$(best_of_three "$builtin_mode")
+  lua=$(best_of_three "$lua_mode")
+  printf '%-10s %12.0f requests/s\n' "$builtin_mode" "$builtin" "$lua_mode" "$lua"
+  awk -v b="$builtin" -v l="$lua" -v name="$lua_mode / $builtin_mode" 'BEGIN {
+    printf "%s: %.2fx the time   (goal: within 5x)\n", name, b / l }'
+done

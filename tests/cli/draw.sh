@@ -35,6 +35,17 @@ if [ ! -w "$TMP/ro" ]; then
 fi
 chmod 755 "$TMP/ro"
 
+# Past DK_DRAW_SUMMARY_AT components the drawing is a summary: the alike folded, the odd apart.
+dk draw "$FIX/wide.lua" -o "$TMP/wide.dot"
+check "a large design draws" rc_is 0
+check "the 400 services are one node" grep -q 'api-1 … api-400\\n×400 service' "$TMP/wide.dot"
+check "so are their databases" grep -q 'db-1 … db-400\\n×400 database' "$TMP/wide.dot"
+check "the links between them are one edge" grep -q '"api-1" -> "db-1".*×400' "$TMP/wide.dot"
+check "the odd service stays apart" grep -q 'label="odd\\nservice' "$TMP/wide.dot"
+check "and is drawn with only six nodes" test "$(grep -c 'id=' "$TMP/wide.dot")" = 6
+dk draw "$FIX/wide.lua" -o "$TMP/wide2.dot"
+check "the summary repeats byte for byte" cmp -s "$TMP/wide.dot" "$TMP/wide2.dot"
+
 dk draw "$FIX/simple.lua" -o "$TMP/d1.svg"
 check "drawing over an existing file replaces it whole" cmp -s "$TMP/d1.svg" "$TMP/d2.svg"
 

@@ -1,8 +1,9 @@
-/* areas: base patterns model sim */
+/* areas: base patterns model sim export kinds */
 /* test_build.c - dk_model_build_sim: components to actors, routes to flows, links, errors. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kinds_fixture.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
 
@@ -12,11 +13,11 @@ static dk_model_t *shortener(dk_error *errp)
 {
     dk_error err;
     dk_model_t *m = dk_model_new("url-shortener", &err);
-    dk_comp_t *users = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", &err);
-    dk_comp_t *lb = dk_model_add(m, NULL, DK_KIND_BALANCER, "lb", &err);
-    dk_comp_t *api = dk_model_add(m, NULL, DK_KIND_SERVICE, "api", &err);
-    dk_comp_t *redis = dk_model_add(m, NULL, DK_KIND_CACHE, "redis", &err);
-    dk_comp_t *urls = dk_model_add(m, NULL, DK_KIND_DATABASE, "urls", &err);
+    dk_comp_t *users = dk_model_add(m, NULL, K_CLIENT, "users", &err);
+    dk_comp_t *lb = dk_model_add(m, NULL, K_BALANCER, "lb", &err);
+    dk_comp_t *api = dk_model_add(m, NULL, K_SERVICE, "api", &err);
+    dk_comp_t *redis = dk_model_add(m, NULL, K_CACHE, "redis", &err);
+    dk_comp_t *urls = dk_model_add(m, NULL, K_DATABASE, "urls", &err);
     ck_assert_ptr_nonnull(urls);
     const char *classes[] = {"resolve", "shorten"};
     double w[] = {0.9, 0.1};
@@ -113,10 +114,10 @@ START_TEST(service_without_route_calls_its_links)
 {
     dk_error err;
     dk_model_t *m = dk_model_new("chain", &err);
-    dk_comp_t *c = dk_model_add(m, NULL, DK_KIND_CLIENT, "c", &err);
-    dk_comp_t *s = dk_model_add(m, NULL, DK_KIND_SERVICE, "svc", &err);
-    dk_comp_t *q = dk_model_add(m, NULL, DK_KIND_QUEUE, "jobs", &err);
-    dk_comp_t *d = dk_model_add(m, NULL, DK_KIND_DATABASE, "db", &err);
+    dk_comp_t *c = dk_model_add(m, NULL, K_CLIENT, "c", &err);
+    dk_comp_t *s = dk_model_add(m, NULL, K_SERVICE, "svc", &err);
+    dk_comp_t *q = dk_model_add(m, NULL, K_QUEUE, "jobs", &err);
+    dk_comp_t *d = dk_model_add(m, NULL, K_DATABASE, "db", &err);
     OK(dk_comp_set_number(q, "consumers", 2, &err));
     OK(dk_comp_set_number(q, "capacity", 3, &err));
     OK(dk_model_link(m, c, s, NULL, &err));
@@ -142,8 +143,8 @@ START_TEST(client_without_target_is_named)
 {
     dk_error err;
     dk_model_t *m = dk_model_new("broken", &err);
-    dk_model_add(m, NULL, DK_KIND_SERVICE, "api", &err);
-    dk_model_add(m, NULL, DK_KIND_CLIENT, "mobile", &err);
+    dk_model_add(m, NULL, K_SERVICE, "api", &err);
+    dk_model_add(m, NULL, K_CLIENT, "mobile", &err);
     ck_assert_ptr_null(dk_model_build_sim(m, 1, &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
     ck_assert_str_eq(err.message,
@@ -170,8 +171,8 @@ START_TEST(custom_route_passes_through)
 {
     dk_error err;
     dk_model_t *m = dk_model_new("custom", &err);
-    dk_comp_t *c = dk_model_add(m, NULL, DK_KIND_CLIENT, "c", &err);
-    dk_comp_t *s = dk_model_add(m, NULL, DK_KIND_SERVICE, "svc", &err);
+    dk_comp_t *c = dk_model_add(m, NULL, K_CLIENT, "c", &err);
+    dk_comp_t *s = dk_model_add(m, NULL, K_SERVICE, "svc", &err);
     OK(dk_model_link(m, c, s, NULL, &err));
     dk_route r = {.cls = "*",
                   .kind = DK_ROUTE_CUSTOM,

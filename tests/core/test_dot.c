@@ -1,4 +1,4 @@
-/* areas: base patterns model sim export */
+/* areas: base patterns model sim export kinds */
 /* test_dot.c - diagrams: shapes, clusters, overlay, determinism, formats and atomic files. */
 #include <check.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kinds_fixture.h"
 #include "designkit/alloc.h"
 #include "designkit/export.h"
 #include "designkit/model.h"
@@ -18,12 +19,12 @@ static dk_model_t *small_model(void)
     dk_model_t *m = dk_model_new("shop", &err);
     dk_group_t *east = dk_model_add_group(m, NULL, "us-east", "region", &err);
     dk_group_t *zone = dk_model_add_group(m, east, "zone-a", "zone", &err);
-    dk_comp_t *users = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", &err);
-    dk_comp_t *lb = dk_model_add(m, east, DK_KIND_BALANCER, "lb", &err);
-    dk_comp_t *api = dk_model_add(m, zone, DK_KIND_SERVICE, "api", &err);
-    dk_comp_t *redis = dk_model_add(m, zone, DK_KIND_CACHE, "redis", &err);
-    dk_comp_t *db = dk_model_add(m, east, DK_KIND_DATABASE, "orders-db", &err);
-    dk_comp_t *q = dk_model_add(m, NULL, DK_KIND_QUEUE, "events", &err);
+    dk_comp_t *users = dk_model_add(m, NULL, K_CLIENT, "users", &err);
+    dk_comp_t *lb = dk_model_add(m, east, K_BALANCER, "lb", &err);
+    dk_comp_t *api = dk_model_add(m, zone, K_SERVICE, "api", &err);
+    dk_comp_t *redis = dk_model_add(m, zone, K_CACHE, "redis", &err);
+    dk_comp_t *db = dk_model_add(m, east, K_DATABASE, "orders-db", &err);
+    dk_comp_t *q = dk_model_add(m, NULL, K_QUEUE, "events", &err);
     ck_assert_ptr_nonnull(q);
     ck_assert_int_eq(dk_comp_set_number(api, "replicas", 4, &err), DK_OK);
     ck_assert_int_eq(dk_comp_set_number(redis, "capacity", 200000, &err), DK_OK);
@@ -105,7 +106,7 @@ END_TEST
 START_TEST(database_is_a_cylinder)
 {
     dk_model_t *m = dk_model_new("one", NULL);
-    dk_model_add(m, NULL, DK_KIND_DATABASE, "db", NULL);
+    dk_model_add(m, NULL, K_DATABASE, "db", NULL);
     size_t len;
     char *dot = render(m, NULL, DK_DRAW_DOT, &len);
     const char *node = strstr(dot, "\tdb\t[");
@@ -122,7 +123,7 @@ END_TEST
 START_TEST(names_with_odd_characters)
 {
     dk_model_t *m = dk_model_new("odd", NULL);
-    ck_assert_ptr_nonnull(dk_model_add(m, NULL, DK_KIND_SERVICE, "a b\\N \"q\" <x>", NULL));
+    ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_SERVICE, "a b\\N \"q\" <x>", NULL));
     size_t len;
     char *svg = render(m, NULL, DK_DRAW_SVG, &len);
     ck_assert_ptr_nonnull(strstr(svg, "a b\\N &quot;q&quot; &lt;x&gt;"));

@@ -2,6 +2,7 @@
 /* test_hist.c - the log-linear histogram against sorted brute-force data. */
 #include <check.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,16 +256,163 @@ END_TEST
 
 START_TEST(recording_never_allocates)
 {
+    /* Once the blocks a band of values needs exist, recording there allocates nothing: the
+     * first pass (then forgotten by reset, which keeps the blocks) is the only one that may. */
     dk_status st;
     dk_hist_t *h = new_hist();
+    for (int64_t x = 1; x > 0 && x < INT64_MAX / 3; x = x * 3 + 1)
+        ck_assert_int_eq(dk_hist_record(h, x), DK_OK);
+    dk_hist_reset(h);
     dk_alloc_fail_after(0);
     for (int64_t x = 1; x > 0 && x < INT64_MAX / 3; x = x * 3 + 1)
-        dk_hist_record(h, x);
+        ck_assert_int_eq(dk_hist_record(h, x), DK_OK);
     ck_assert_ptr_null(dk_hist_new(&st));
     dk_alloc_fail_after(-1);
     ck_assert_int_eq(st, DK_ENOMEM);
     ck_assert_uint_gt(dk_hist_count(h), 30);
     dk_hist_free(h);
+}
+END_TEST
+
+/* A counting allocator: every block carries its size in front, so the test knows the live
+ * bytes exactly (what the histogram asked for, not the C library's overhead). */
+static size_t live_bytes, allocations;
+
+static void *counting_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    size_t *p = malloc(sizeof(max_align_t) + size);
+    if (p == NULL)
+        return NULL;
+    *p = size;
+    live_bytes += size;
+    allocations++;
+    return (char *)p + sizeof(max_align_t);
+}
+
+static void counting_free(void *ptr, void *ud)
+{
+    (void)ud;
+    size_t *p = (size_t *)(void *)((char *)ptr - sizeof(max_align_t));
+    live_bytes -= *p;
+    free(p);
+}
+
+static void *counting_realloc(void *ptr, size_t size, void *ud)
+{
+    void *q = counting_malloc(size, ud);
+    if (q == NULL)
+        return NULL;
+    size_t old = *(size_t *)(void *)((char *)ptr - sizeof(max_align_t));
+    memcpy(q, ptr, old < size ? old : size);
+    counting_free(ptr, ud);
+    return q;
+}
+
+static void count_bytes(void)
+{
+    static const dk_allocator counting = {counting_malloc, counting_realloc, counting_free, NULL};
+    live_bytes = allocations = 0;
+    dk_set_allocator(&counting);
+}
+
+START_TEST(memory_follows_the_values)
+{
+    /* An idle histogram is a small header; a handful of latencies around 1 ms (one power-of-two
+     * range) adds a block or two: the whole stays under 1 KB where the fixed layout took 58 KiB. */
+    count_bytes();
+    dk_hist_t *h = new_hist();
+    size_t empty = live_bytes;
+    ck_assert_uint_le(empty, 512);
+    ck_assert_uint_eq(dk_hist_bytes(h), empty);
+    static const int64_t ms[] = {1000000, 1003000, 1010000, 1021000, 998000, 1000000};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        ck_assert_int_eq(dk_hist_record(h, ms[i]), DK_OK);
+    ck_assert_msg(live_bytes < 1024, "a handful of values take %zu bytes", live_bytes);
+    ck_assert_uint_eq(dk_hist_bytes(h), live_bytes);
+    ck_assert_uint_eq(dk_hist_count(h), 6);
+    ck_assert_int_eq(dk_hist_percentile(h, 100), 1021000);
+    /* A value in every block: never more than the fixed layout it replaces, plus the header. */
+    for (int64_t x = 0; x < 256; x += 8)
+        ck_assert_int_eq(dk_hist_record(h, x), DK_OK);
+    for (int e = 8; e < 63; e++)
+        for (int64_t q = 4; q < 8; q++) /* each quarter of [2^e, 2^(e+1)) */
+            ck_assert_int_eq(dk_hist_record(h, q << (e - 2)), DK_OK);
+    ck_assert_uint_le(live_bytes, empty + (256 + 55 * 128) * sizeof(uint64_t));
+    ck_assert_uint_eq(dk_hist_bytes(h), live_bytes);
+    dk_hist_free(h);
+    ck_assert_uint_eq(live_bytes, 0);
+    dk_set_allocator(NULL);
+}
+END_TEST
+
+START_TEST(steady_state_allocates_nothing)
+{
+    /* 10^5 exponential latencies make at most one allocation per block they touch (fewer: the
+     * pool's capacity doubles); replaying them makes none. */
+    dk_rng_t r;
+    dk_rng_seed(&r, 6);
+    count_bytes();
+    dk_hist_t *h = new_hist();
+    size_t header = live_bytes;
+    for (int i = 0; i < 100000; i++)
+        dk_hist_record(h, (int64_t)(-2e6 * log1p(-dk_rng_uniform(&r))));
+    size_t made = allocations, blocks = (live_bytes - header) / (DK_HIST_BLOCK * sizeof(uint64_t));
+    ck_assert_uint_gt(blocks, 4);
+    ck_assert_uint_le(made, 1 + blocks);
+    ck_assert_uint_lt(made, blocks); /* doubling: about log2(blocks) reallocations */
+    dk_rng_seed(&r, 6);
+    for (int i = 0; i < 100000; i++)
+        dk_hist_record(h, (int64_t)(-2e6 * log1p(-dk_rng_uniform(&r))));
+    ck_assert_uint_eq(allocations, made);
+    ck_assert_uint_eq(dk_hist_count(h), 200000);
+    dk_hist_free(h);
+    dk_set_allocator(NULL);
+}
+END_TEST
+
+START_TEST(out_of_memory_records_nothing)
+{
+    dk_hist_t *h = new_hist();
+    ck_assert_int_eq(dk_hist_record(h, 5000), DK_OK);
+    dk_alloc_fail_after(0);
+    ck_assert_int_eq(dk_hist_record(h, 5001), DK_OK); /* the same block: no allocation */
+    ck_assert_int_eq(dk_hist_record(h, 1 << 30), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_record_n(h, 1 << 30, 7), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_record_n(h, 1 << 30, 0), DK_OK); /* nothing to record */
+    dk_alloc_fail_after(-1);
+    /* the failed values left no trace: the statistics agree with one another */
+    ck_assert_uint_eq(dk_hist_count(h), 2);
+    ck_assert_int_eq(dk_hist_max(h), 5001);
+    ck_assert_double_eq(dk_hist_mean(h), 5000.5);
+    ck_assert_int_eq(dk_hist_percentile(h, 100), 5001);
+    ck_assert_int_eq(dk_hist_record(h, 1 << 30), DK_OK);
+    ck_assert_int_eq(dk_hist_max(h), 1 << 30);
+    ck_assert_int_eq(dk_hist_record(NULL, 1), DK_EINVAL);
+    ck_assert_int_eq(dk_hist_record_n(NULL, 1, 2), DK_EINVAL);
+    dk_hist_free(h);
+}
+END_TEST
+
+START_TEST(merge_out_of_memory_leaves_dst)
+{
+    dk_hist_t *dst = new_hist(), *src = new_hist();
+    for (int64_t x = 1; x < ((int64_t)1 << 40); x *= 2)
+        dk_hist_record(src, x);
+    dk_hist_record(dst, 300);
+    dk_alloc_fail_after(0);
+    ck_assert_int_eq(dk_hist_merge(dst, src), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_merge(dst, dst), DK_OK); /* no new block: cannot fail */
+    dk_alloc_fail_after(-1);
+    ck_assert_uint_eq(dk_hist_count(dst), 2);
+    ck_assert_int_eq(dk_hist_min(dst), 300);
+    ck_assert_int_eq(dk_hist_max(dst), 300);
+    ck_assert_int_eq(dk_hist_merge(dst, src), DK_OK);
+    ck_assert_uint_eq(dk_hist_count(dst), 2 + dk_hist_count(src));
+    ck_assert_int_eq(dk_hist_min(dst), 1);
+    ck_assert_int_eq(dk_hist_percentile(dst, 100), (int64_t)1 << 39);
+    dk_hist_free(dst);
+    dk_hist_free(src);
 }
 END_TEST
 
@@ -314,6 +462,10 @@ static Suite *hist_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("memory");
     tcase_add_test(tc, recording_never_allocates);
+    tcase_add_test(tc, memory_follows_the_values);
+    tcase_add_test(tc, steady_state_allocates_nothing);
+    tcase_add_test(tc, out_of_memory_records_nothing);
+    tcase_add_test(tc, merge_out_of_memory_leaves_dst);
     suite_add_tcase(s, tc);
     return s;
 }

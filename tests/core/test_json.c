@@ -1,4 +1,4 @@
-/* areas: base patterns model sim export */
+/* areas: base patterns model sim export kinds */
 /* test_json.c - the model as JSON: round trips, what is written, and every kind of bad input. */
 #include <check.h>
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kinds_fixture.h"
 #include "designkit/alloc.h"
 #include "designkit/export.h"
 #include "designkit/model.h"
@@ -23,12 +24,12 @@ static dk_model_t *rich_model(void)
     dk_group_t *zone = dk_model_add_group(m, east, "zone-a", "zone", &err);
     ck_assert_ptr_nonnull(zone);
 
-    dk_comp_t *users = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", &err);
-    dk_comp_t *lb = dk_model_add(m, east, DK_KIND_BALANCER, "lb", &err);
-    dk_comp_t *api = dk_model_add(m, zone, DK_KIND_SERVICE, "api", &err);
-    dk_comp_t *redis = dk_model_add(m, zone, DK_KIND_CACHE, "redis", &err);
-    dk_comp_t *db = dk_model_add(m, east, DK_KIND_DATABASE, "urls", &err);
-    dk_comp_t *q = dk_model_add(m, NULL, DK_KIND_QUEUE, "events", &err);
+    dk_comp_t *users = dk_model_add(m, NULL, K_CLIENT, "users", &err);
+    dk_comp_t *lb = dk_model_add(m, east, K_BALANCER, "lb", &err);
+    dk_comp_t *api = dk_model_add(m, zone, K_SERVICE, "api", &err);
+    dk_comp_t *redis = dk_model_add(m, zone, K_CACHE, "redis", &err);
+    dk_comp_t *db = dk_model_add(m, east, K_DATABASE, "urls", &err);
+    dk_comp_t *q = dk_model_add(m, NULL, K_QUEUE, "events", &err);
     ck_assert_ptr_nonnull(q);
 
     const char *classes[] = {"resolve", "shorten"};
@@ -82,7 +83,7 @@ static char *to_json(const dk_model_t *m)
 static dk_model_t *from_json(const char *text)
 {
     dk_error err;
-    dk_model_t *m = dk_model_from_json(text, strlen(text), "design.json", &err);
+    dk_model_t *m = dk_model_from_json(text, strlen(text), "design.json", dk_kinds_find, &err);
     ck_assert_msg(m != NULL, "from_json: %s", err.message);
     return m;
 }
@@ -92,7 +93,7 @@ static void expect_error(const char *text, dk_status status, const char *message
 {
     dk_error err;
     dk_error_clear(&err);
-    dk_model_t *m = dk_model_from_json(text, strlen(text), "design.json", &err);
+    dk_model_t *m = dk_model_from_json(text, strlen(text), "design.json", dk_kinds_find, &err);
     ck_assert_ptr_null(m);
     ck_assert_str_eq(err.message, message);
     ck_assert_int_eq(err.status, status);
@@ -130,16 +131,17 @@ START_TEST(round_trip_preserves_everything)
     ck_assert_uint_eq(dk_model_comp_count(b), dk_model_comp_count(m));
     for (size_t i = 0; i < dk_model_comp_count(m); i++) {
         dk_comp_t *x = dk_model_comp(m, i), *y = dk_model_comp(b, i);
-        size_t n;
-        const dk_prop_info *info = dk_kind_props(dk_comp_kind(x), &n);
+        size_t n = dk_comp_kind(x)->nprops;
+        const dk_prop_info *info = dk_comp_kind(x)->props;
         ck_assert_str_eq(dk_comp_name(x), dk_comp_name(y));
-        ck_assert_int_eq(dk_comp_kind(x), dk_comp_kind(y));
+        ck_assert_ptr_eq(dk_comp_kind(x), dk_comp_kind(y));
         for (size_t p = 0; p < n; p++) {
-            const char *prop = info[p].name;
+            const char *name = info[p].name;
+            int prop = (int)p;
             ck_assert_int_eq(dk_comp_is_set(x, prop), dk_comp_is_set(y, prop));
             if (info[p].type == DK_PROP_DIST)
                 ck_assert_msg(dk_dist_equal(dk_comp_dist(x, prop), dk_comp_dist(y, prop)),
-                              "%s.%s differs", dk_comp_name(x), prop);
+                              "%s.%s differs", dk_comp_name(x), name);
             else if (info[p].type == DK_PROP_ENUM)
                 ck_assert_str_eq(dk_comp_text(x, prop), dk_comp_text(y, prop));
             else if (info[p].type != DK_PROP_MIX)
@@ -147,13 +149,14 @@ START_TEST(round_trip_preserves_everything)
         }
     }
     dk_comp_t *users = dk_model_find(b, "users");
-    ck_assert_uint_eq(dk_comp_mix_count(users, "mix"), 2);
+    ck_assert_uint_eq(dk_comp_mix_count(users, P(users, "mix")), 2);
     const char *cls;
     double weight;
-    dk_comp_mix_at(users, "mix", 1, &cls, &weight);
+    dk_comp_mix_at(users, P(users, "mix"), 1, &cls, &weight);
     ck_assert_str_eq(cls, "shorten");
     ck_assert_double_eq(weight, 0.01);
-    ck_assert_double_eq(dk_comp_number(dk_model_find(b, "redis"), "ttl"), 3600e9);
+    ck_assert_double_eq(
+        dk_comp_number(dk_model_find(b, "redis"), P(dk_model_find(b, "redis"), "ttl")), 3600e9);
     ck_assert_str_eq(dk_group_name(dk_comp_group(dk_model_find(b, "api"))), "zone-a");
 
     ck_assert_uint_eq(dk_model_link_count(b), 5);
@@ -213,8 +216,8 @@ END_TEST
 START_TEST(writes_only_explicit_properties_in_schema_order)
 {
     dk_model_t *m = dk_model_new("m", NULL);
-    dk_comp_t *c = dk_model_add(m, NULL, DK_KIND_CACHE, "redis", NULL);
-    dk_model_add(m, NULL, DK_KIND_SERVICE, "bare", NULL);
+    dk_comp_t *c = dk_model_add(m, NULL, K_CACHE, "redis", NULL);
+    dk_model_add(m, NULL, K_SERVICE, "bare", NULL);
     /* set out of schema order: the output follows the schema (capacity before ttl) */
     ck_assert_int_eq(dk_comp_set_text(c, "ttl", "1s", NULL), DK_OK);
     ck_assert_int_eq(dk_comp_set_number(c, "capacity", 5, NULL), DK_OK);
@@ -314,8 +317,8 @@ START_TEST(reads_units_written_as_text)
                        "{\"ttl\":\"2m\",\"capacity\":\"64\"}}]}";
     dk_model_t *m = from_json(text);
     dk_comp_t *c = dk_model_find(m, "redis");
-    ck_assert_double_eq(dk_comp_number(c, "ttl"), 120e9);
-    ck_assert_double_eq(dk_comp_number(c, "capacity"), 64);
+    ck_assert_double_eq(dk_comp_number(c, P(c, "ttl")), 120e9);
+    ck_assert_double_eq(dk_comp_number(c, P(c, "capacity")), 64);
     dk_model_free(m);
 }
 END_TEST
@@ -327,7 +330,8 @@ START_TEST(malformed_json_gives_line_and_column)
     /* cJSON points at or just past the offending character; the line is what matters */
     const char *two_commas = "{\n  \"designkit\": \"model\",\n  \"version\": 1,,\n}";
     dk_error err;
-    ck_assert_ptr_null(dk_model_from_json(two_commas, strlen(two_commas), "design.json", &err));
+    ck_assert_ptr_null(
+        dk_model_from_json(two_commas, strlen(two_commas), "design.json", dk_kinds_find, &err));
     ck_assert_int_eq(err.status, DK_EPARSE);
     ck_assert_msg(strncmp(err.message, "design.json:3:1", 15) == 0, "%s", err.message);
     ck_assert_ptr_nonnull(strstr(err.message, ": malformed JSON"));
@@ -361,7 +365,7 @@ END_TEST
 START_TEST(null_arguments)
 {
     dk_error err;
-    ck_assert_ptr_null(dk_model_from_json(NULL, 0, "x.json", &err));
+    ck_assert_ptr_null(dk_model_from_json(NULL, 0, "x.json", dk_kinds_find, &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
     ck_assert_int_eq(dk_model_to_json(NULL, NULL, NULL, &err), DK_EINVAL);
 }
@@ -493,7 +497,7 @@ START_TEST(bad_links)
     dk_error err;
     const char *dup = HEAD TWO "\"links\":[{\"from\":\"a\",\"to\":\"b\"},{\"from\":\"a\",\"to\":"
                                "\"b\"}]}";
-    ck_assert_ptr_null(dk_model_from_json(dup, strlen(dup), "design.json", &err));
+    ck_assert_ptr_null(dk_model_from_json(dup, strlen(dup), "design.json", dk_kinds_find, &err));
     ck_assert_int_eq(err.status, DK_EINVAL); /* the model says EEXIST; a document says EINVAL */
     ck_assert_msg(strncmp(err.message, "design.json: links[1] (\"a\" -> \"b\"): ", 36) == 0, "%s",
                   err.message);
@@ -571,7 +575,7 @@ START_TEST(out_of_memory_is_reported)
     for (long n = 0; n < 5000; n++) {
         dk_error err;
         dk_alloc_fail_after(n);
-        dk_model_t *b = dk_model_from_json(good, strlen(good), "x.json", &err);
+        dk_model_t *b = dk_model_from_json(good, strlen(good), "x.json", dk_kinds_find, &err);
         dk_alloc_fail_after(-1);
         if (b != NULL) {
             dk_model_free(b);

@@ -1,10 +1,11 @@
-/* areas: base model */
+/* areas: base patterns model sim export kinds */
 /* test_model.c - the model: names, groups, components, links, classes, expectations. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds_fixture.h"
 #include "designkit/alloc.h"
 #include "designkit/model.h"
 
@@ -46,24 +47,24 @@ START_TEST(comp_bad_names)
     dk_model_t *m = dk_model_new("m", NULL);
     char longname[80];
 
-    ck_assert_ptr_null(dk_model_add(m, NULL, DK_KIND_SERVICE, "", &err));
+    ck_assert_ptr_null(dk_model_add(m, NULL, K_SERVICE, "", &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
     ck_assert_str_eq(err.message, "service name must not be empty");
 
     memset(longname, 'a', 65);
     longname[65] = '\0';
-    ck_assert_ptr_null(dk_model_add(m, NULL, DK_KIND_CACHE, longname, &err));
+    ck_assert_ptr_null(dk_model_add(m, NULL, K_CACHE, longname, &err));
     ck_assert_str_eq(err.message,
                      "cache name \"aaaaaaaaaaaaaaaaaaaa...\" is too long (65 bytes, at most 64)");
     longname[64] = '\0'; /* exactly 64 is fine */
-    ck_assert_ptr_nonnull(dk_model_add(m, NULL, DK_KIND_CACHE, longname, &err));
+    ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_CACHE, longname, &err));
 
-    ck_assert_ptr_null(dk_model_add(m, NULL, DK_KIND_DATABASE, "db\n1", &err));
+    ck_assert_ptr_null(dk_model_add(m, NULL, K_DATABASE, "db\n1", &err));
     ck_assert_str_eq(err.message, "database name must be printable (byte 0x0a at position 3)");
     /* UTF-8 is printable */
-    ck_assert_ptr_nonnull(dk_model_add(m, NULL, DK_KIND_SERVICE, "caf\xc3\xa9", &err));
+    ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_SERVICE, "caf\xc3\xa9", &err));
 
-    ck_assert_ptr_null(dk_model_add(m, NULL, DK_KIND__COUNT, "x", &err));
+    ck_assert_ptr_null(dk_model_add(m, NULL, NULL, "x", &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
     ck_assert_uint_eq(dk_model_comp_count(m), 2);
     dk_model_free(m);
@@ -73,8 +74,8 @@ END_TEST
 START_TEST(comp_duplicate_name)
 {
     dk_model_t *m = dk_model_new("m", NULL);
-    ck_assert_ptr_nonnull(dk_model_add(m, NULL, DK_KIND_SERVICE, "api", &err));
-    ck_assert_ptr_null(dk_model_add(m, NULL, DK_KIND_CACHE, "api", &err));
+    ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_SERVICE, "api", &err));
+    ck_assert_ptr_null(dk_model_add(m, NULL, K_CACHE, "api", &err));
     ck_assert_int_eq(err.status, DK_EEXIST);
     ck_assert_str_eq(err.message, "a component named \"api\" already exists");
     /* groups are a separate namespace */
@@ -90,7 +91,7 @@ START_TEST(groups_nest)
     dk_model_t *m = dk_model_new("m", NULL);
     dk_group_t *east = dk_model_add_group(m, NULL, "us-east", "region", &err);
     dk_group_t *az = dk_model_add_group(m, east, "us-east-1a", "zone", &err);
-    dk_comp_t *api = dk_model_add(m, az, DK_KIND_SERVICE, "api", &err);
+    dk_comp_t *api = dk_model_add(m, az, K_SERVICE, "api", &err);
 
     ck_assert_ptr_nonnull(east);
     ck_assert_ptr_nonnull(az);
@@ -125,7 +126,7 @@ START_TEST(groups_bad_input)
     ck_assert_str_eq(err.message, "a group named \"east\" already exists");
     ck_assert_ptr_null(dk_model_add_group(m, g, "west", "zone", &err));
     ck_assert_str_eq(err.message, "group \"west\": parent \"g\" belongs to another model");
-    ck_assert_ptr_null(dk_model_add(m, g, DK_KIND_SERVICE, "api", &err));
+    ck_assert_ptr_null(dk_model_add(m, g, K_SERVICE, "api", &err));
     ck_assert_str_eq(err.message, "service \"api\": group \"g\" belongs to another model");
     ck_assert_ptr_null(dk_model_add_group(m, NULL, "", "zone", &err));
     ck_assert_str_eq(err.message, "group name must not be empty");
@@ -140,13 +141,14 @@ START_TEST(comps_in_creation_order)
 {
     dk_model_t *m = dk_model_new("m", NULL);
     const char *names[] = {"users", "lb", "api", "redis", "urls", "jobs"};
-    for (int k = 0; k < DK_KIND__COUNT; k++)
-        ck_assert_ptr_nonnull(dk_model_add(m, NULL, (dk_kind)k, names[k], &err));
+    ck_assert_uint_eq(dk_kinds_count(), 6);
+    for (size_t k = 0; k < dk_kinds_count(); k++)
+        ck_assert_ptr_nonnull(dk_model_add(m, NULL, &dk_kinds_at(k)->kind, names[k], &err));
     ck_assert_uint_eq(dk_model_comp_count(m), 6);
     for (size_t i = 0; i < 6; i++) {
         dk_comp_t *c = dk_model_comp(m, i);
         ck_assert_str_eq(dk_comp_name(c), names[i]);
-        ck_assert_int_eq(dk_comp_kind(c), (int)i);
+        ck_assert_ptr_eq(dk_comp_kind(c), &dk_kinds_at(i)->kind);
         ck_assert_uint_eq(dk_comp_index(c), i);
         ck_assert_ptr_null(dk_comp_group(c));
         ck_assert_ptr_eq(dk_model_find(m, names[i]), c);
@@ -163,10 +165,10 @@ END_TEST
 START_TEST(links_record_order_and_latency)
 {
     dk_model_t *m = dk_model_new("m", NULL);
-    dk_comp_t *u = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", NULL);
-    dk_comp_t *lb = dk_model_add(m, NULL, DK_KIND_BALANCER, "lb", NULL);
-    dk_comp_t *a = dk_model_add(m, NULL, DK_KIND_SERVICE, "a", NULL);
-    dk_comp_t *b = dk_model_add(m, NULL, DK_KIND_SERVICE, "b", NULL);
+    dk_comp_t *u = dk_model_add(m, NULL, K_CLIENT, "users", NULL);
+    dk_comp_t *lb = dk_model_add(m, NULL, K_BALANCER, "lb", NULL);
+    dk_comp_t *a = dk_model_add(m, NULL, K_SERVICE, "a", NULL);
+    dk_comp_t *b = dk_model_add(m, NULL, K_SERVICE, "b", NULL);
     dk_dist_t *lat = dk_dist_constant(5e5, NULL);
     dk_comp_t *from, *to;
     const dk_dist_t *got;
@@ -199,9 +201,9 @@ END_TEST
 START_TEST(links_bad_input)
 {
     dk_model_t *m = dk_model_new("m", NULL), *o = dk_model_new("o", NULL);
-    dk_comp_t *u = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", NULL);
-    dk_comp_t *api = dk_model_add(m, NULL, DK_KIND_SERVICE, "api", NULL);
-    dk_comp_t *x = dk_model_add(o, NULL, DK_KIND_SERVICE, "x", NULL);
+    dk_comp_t *u = dk_model_add(m, NULL, K_CLIENT, "users", NULL);
+    dk_comp_t *api = dk_model_add(m, NULL, K_SERVICE, "api", NULL);
+    dk_comp_t *x = dk_model_add(o, NULL, K_SERVICE, "x", NULL);
 
     ck_assert_int_eq(dk_model_link(m, api, api, NULL, &err), DK_EINVAL);
     ck_assert_str_eq(err.message, "service \"api\": cannot link to itself");
@@ -226,7 +228,7 @@ END_TEST
 START_TEST(classes_first_seen_order)
 {
     dk_model_t *m = dk_model_new("m", NULL);
-    dk_comp_t *a = dk_model_add(m, NULL, DK_KIND_CLIENT, "a", NULL);
+    dk_comp_t *a = dk_model_add(m, NULL, K_CLIENT, "a", NULL);
     dk_comp_t *b;
     const char *ca[] = {"read", "write"}, *cb[] = {"search", "write", "admin"};
     const double wa[] = {0.9, 0.1}, wb[] = {1, 1, 1};
@@ -235,7 +237,7 @@ START_TEST(classes_first_seen_order)
     ck_assert_uint_eq(dk_model_class_count(m), 1);
     ck_assert_str_eq(dk_model_class(m, 0), "request");
 
-    b = dk_model_add(m, NULL, DK_KIND_CLIENT, "b", NULL);
+    b = dk_model_add(m, NULL, K_CLIENT, "b", NULL);
     ck_assert_int_eq(dk_comp_set_mix(b, "mix", cb, wb, 3, &err), DK_OK);
     ck_assert_uint_eq(dk_model_class_count(m), 4);
     ck_assert_str_eq(dk_model_class(m, 0), "request");
@@ -249,7 +251,7 @@ START_TEST(classes_first_seen_order)
     ck_assert_str_eq(dk_model_class(m, 3), "admin");
     ck_assert_ptr_null(dk_model_class(m, 4));
     /* services do not contribute */
-    dk_model_add(m, NULL, DK_KIND_SERVICE, "api", NULL);
+    dk_model_add(m, NULL, K_SERVICE, "api", NULL);
     ck_assert_uint_eq(dk_model_class_count(m), 4);
     dk_model_free(m);
 }
@@ -340,8 +342,8 @@ static dk_model_t *build(void)
         return NULL;
     lat = dk_dist_constant(1, NULL);
     if ((g = dk_model_add_group(m, NULL, "g", "zone", NULL)) == NULL ||
-        (u = dk_model_add(m, g, DK_KIND_CLIENT, "u", NULL)) == NULL ||
-        (s = dk_model_add(m, g, DK_KIND_SERVICE, "s", NULL)) == NULL ||
+        (u = dk_model_add(m, g, K_CLIENT, "u", NULL)) == NULL ||
+        (s = dk_model_add(m, g, K_SERVICE, "s", NULL)) == NULL ||
         dk_model_link(m, u, s, lat, NULL) != DK_OK ||
         dk_comp_set_mix(u, "mix", cls, w, 2, NULL) != DK_OK ||
         dk_model_expect(m, &e, NULL) != DK_OK) {

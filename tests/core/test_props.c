@@ -1,10 +1,12 @@
-/* areas: base model */
+/* areas: base patterns model sim export kinds */
 /* test_props.c - component properties: defaults, setters by type, bad input, getters. */
 #include <check.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds_fixture.h"
 #include "designkit/alloc.h"
 #include "designkit/model.h"
 
@@ -16,12 +18,12 @@ static void setup(void)
 {
     dk_error_clear(&err);
     m = dk_model_new("m", NULL);
-    users = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", NULL);
-    lb = dk_model_add(m, NULL, DK_KIND_BALANCER, "lb", NULL);
-    api = dk_model_add(m, NULL, DK_KIND_SERVICE, "api", NULL);
-    redis = dk_model_add(m, NULL, DK_KIND_CACHE, "redis", NULL);
-    urls = dk_model_add(m, NULL, DK_KIND_DATABASE, "urls", NULL);
-    jobs = dk_model_add(m, NULL, DK_KIND_QUEUE, "jobs", NULL);
+    users = dk_model_add(m, NULL, K_CLIENT, "users", NULL);
+    lb = dk_model_add(m, NULL, K_BALANCER, "lb", NULL);
+    api = dk_model_add(m, NULL, K_SERVICE, "api", NULL);
+    redis = dk_model_add(m, NULL, K_CACHE, "redis", NULL);
+    urls = dk_model_add(m, NULL, K_DATABASE, "urls", NULL);
+    jobs = dk_model_add(m, NULL, K_QUEUE, "jobs", NULL);
 }
 
 static void teardown(void)
@@ -44,37 +46,94 @@ START_TEST(defaults_from_schema)
     const char *cls;
     double w;
 
-    ck_assert_double_eq(dk_comp_number(users, "rate"), 100);
-    ck_assert_str_eq(dk_comp_text(users, "arrivals"), "poisson");
-    ck_assert_uint_eq(dk_comp_mix_count(users, "mix"), 1);
-    dk_comp_mix_at(users, "mix", 0, &cls, &w);
+    ck_assert_double_eq(dk_comp_number(users, P(users, "rate")), 100);
+    ck_assert_str_eq(dk_comp_text(users, P(users, "arrivals")), "poisson");
+    ck_assert_uint_eq(dk_comp_mix_count(users, P(users, "mix")), 1);
+    dk_comp_mix_at(users, P(users, "mix"), 0, &cls, &w);
     ck_assert_str_eq(cls, "request");
     ck_assert_double_eq(w, 1);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(users, "keys")), 1);
-    ck_assert_str_eq(dk_comp_text(lb, "algorithm"), "round_robin");
-    ck_assert_double_eq(dk_comp_number(api, "workers"), 1);
-    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(api, "time")), DK_DIST_CONSTANT);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, "time")), 1e6);
-    ck_assert_double_eq(dk_comp_number(redis, "capacity"), 10000);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(redis, "time")), 2e5);
-    ck_assert_str_eq(dk_comp_text(urls, "replication"), "async");
-    ck_assert_double_eq(dk_comp_number(urls, "workers"), 16);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(urls, "time")), 5e6);
-    ck_assert_double_eq(dk_comp_number(jobs, "consumers"), 1);
-    ck_assert_int_eq(dk_comp_is_set(redis, "capacity"), 0);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(users, P(users, "keys"))), 1);
+    ck_assert_str_eq(dk_comp_text(lb, P(lb, "algorithm")), "round_robin");
+    ck_assert_double_eq(dk_comp_number(api, P(api, "workers")), 1);
+    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(api, P(api, "time"))), DK_DIST_CONSTANT);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, P(api, "time"))), 1e6);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "capacity")), 10000);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(redis, P(redis, "time"))), 2e5);
+    ck_assert_str_eq(dk_comp_text(urls, P(urls, "replication")), "async");
+    ck_assert_double_eq(dk_comp_number(urls, P(urls, "workers")), 16);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(urls, P(urls, "time"))), 5e6);
+    ck_assert_double_eq(dk_comp_number(jobs, P(jobs, "consumers")), 1);
+    ck_assert_int_eq(dk_comp_is_set(redis, P(redis, "capacity")), 0);
 }
 END_TEST
 
+/* Unknown names have no id; an ENUM reads as its choice index and a DIST as its mean. */
 START_TEST(getters_on_wrong_or_unknown_props)
 {
-    ck_assert(isnan(dk_comp_number(redis, "nope")));
-    ck_assert(isnan(dk_comp_number(users, "mix")));
-    ck_assert_double_eq(dk_comp_number(redis, "policy"), 0); /* choice index */
-    ck_assert_double_eq(dk_comp_number(api, "time"), 1e6);   /* a dist's mean */
-    ck_assert_ptr_null(dk_comp_text(redis, "capacity"));
-    ck_assert_ptr_null(dk_comp_dist(redis, "capacity"));
-    ck_assert_uint_eq(dk_comp_mix_count(redis, "capacity"), 0);
-    ck_assert_int_eq(dk_comp_is_set(redis, "nope"), 0);
+    ck_assert_int_eq(dk_kind_prop_id(dk_comp_kind(redis), "nope"), -1);
+    ck_assert_int_eq(dk_kind_prop_id(dk_comp_kind(redis), NULL), -1);
+    ck_assert_int_eq(dk_kind_prop_id(NULL, "capacity"), -1);
+    ck_assert_int_eq(dk_kind_prop_id(dk_comp_kind(api), "capacity"), -1); /* another kind's */
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "policy")), 0);    /* choice index */
+    ck_assert_double_eq(dk_comp_number(api, P(api, "time")), 1e6);        /* a dist's mean */
+}
+END_TEST
+
+/* A wrong id or a getter of the wrong type is a programming error: DK_ASSERT aborts, where
+ * the getters by name used to answer NaN or NULL. Each runs in its own forked test. */
+START_TEST(number_of_unknown_id_aborts)
+{
+    dk_comp_number(redis, dk_kind_prop_id(dk_comp_kind(redis), "nope"));
+}
+END_TEST
+
+START_TEST(number_of_id_past_schema_aborts)
+{
+    dk_comp_number(redis, (int)dk_comp_kind(redis)->nprops);
+}
+END_TEST
+
+START_TEST(number_of_mix_aborts)
+{
+    dk_comp_number(users, P(users, "mix"));
+}
+END_TEST
+
+START_TEST(text_of_int_aborts)
+{
+    dk_comp_text(redis, P(redis, "capacity"));
+}
+END_TEST
+
+START_TEST(dist_of_int_aborts)
+{
+    dk_comp_dist(redis, P(redis, "capacity"));
+}
+END_TEST
+
+START_TEST(mix_count_of_int_aborts)
+{
+    dk_comp_mix_count(redis, P(redis, "capacity"));
+}
+END_TEST
+
+START_TEST(mix_at_of_int_aborts)
+{
+    const char *cls;
+    double w;
+    dk_comp_mix_at(redis, P(redis, "capacity"), 0, &cls, &w);
+}
+END_TEST
+
+START_TEST(is_set_of_unknown_id_aborts)
+{
+    dk_comp_is_set(redis, dk_kind_prop_id(dk_comp_kind(redis), "nope"));
+}
+END_TEST
+
+START_TEST(count_of_unknown_id_aborts)
+{
+    dk_comp_count(api, -1);
 }
 END_TEST
 
@@ -83,20 +142,20 @@ END_TEST
 START_TEST(set_number_happy)
 {
     ck_assert_int_eq(dk_comp_set_number(redis, "capacity", 200000, &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(redis, "capacity"), 200000);
-    ck_assert_int_eq(dk_comp_is_set(redis, "capacity"), 1);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "capacity")), 200000);
+    ck_assert_int_eq(dk_comp_is_set(redis, P(redis, "capacity")), 1);
     ck_assert_int_eq(dk_comp_set_number(redis, "ttl", 3.6e12, &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(redis, "ttl"), 3.6e12);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "ttl")), 3.6e12);
     ck_assert_int_eq(dk_comp_set_number(users, "rate", 2500.5, &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(users, "rate"), 2500.5);
+    ck_assert_double_eq(dk_comp_number(users, P(users, "rate")), 2500.5);
     ck_assert_int_eq(dk_comp_set_number(jobs, "capacity", 0, &err), DK_OK); /* unbounded */
     ck_assert_int_eq(dk_comp_set_number(redis, "workers", 0, &err), DK_OK);
     ck_assert_int_eq(dk_comp_set_number(lb, "replicas", 10000, &err), DK_OK);
     /* a number for a distribution is a constant */
     ck_assert_int_eq(dk_comp_set_number(api, "time", 2e6, &err), DK_OK);
-    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(api, "time")), DK_DIST_CONSTANT);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, "time")), 2e6);
-    ck_assert_int_eq(dk_comp_is_set(api, "time"), 1);
+    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(api, P(api, "time"))), DK_DIST_CONSTANT);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, P(api, "time"))), 2e6);
+    ck_assert_int_eq(dk_comp_is_set(api, P(api, "time")), 1);
 }
 END_TEST
 
@@ -114,8 +173,8 @@ START_TEST(set_number_int_errors)
              "balancer \"lb\": replicas must be an integer from 1 to 10000 (got 20000)");
     ck_fails(dk_comp_set_number(api, "workers", 1e7, &err), DK_ERANGE,
              "service \"api\": workers must be an integer from 1 to 1000000 (got 10000000)");
-    ck_assert_double_eq(dk_comp_number(redis, "capacity"), 10000); /* unchanged */
-    ck_assert_int_eq(dk_comp_is_set(redis, "capacity"), 0);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "capacity")), 10000); /* unchanged */
+    ck_assert_int_eq(dk_comp_is_set(redis, P(redis, "capacity")), 0);
 }
 END_TEST
 
@@ -167,26 +226,26 @@ END_TEST
 START_TEST(set_text_happy)
 {
     ck_assert_int_eq(dk_comp_set_text(redis, "ttl", "1h", &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(redis, "ttl"), 3600e9);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "ttl")), 3600e9);
     ck_assert_int_eq(dk_comp_set_text(users, "rate", "1k/s", &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(users, "rate"), 1000);
+    ck_assert_double_eq(dk_comp_number(users, P(users, "rate")), 1000);
     ck_assert_int_eq(dk_comp_set_text(redis, "capacity", " 250000 ", &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(redis, "capacity"), 250000);
+    ck_assert_double_eq(dk_comp_number(redis, P(redis, "capacity")), 250000);
     ck_assert_int_eq(dk_comp_set_text(lb, "algorithm", "least_connections", &err), DK_OK);
-    ck_assert_str_eq(dk_comp_text(lb, "algorithm"), "least_connections");
-    ck_assert_int_eq(dk_comp_is_set(lb, "algorithm"), 1);
+    ck_assert_str_eq(dk_comp_text(lb, P(lb, "algorithm")), "least_connections");
+    ck_assert_int_eq(dk_comp_is_set(lb, P(lb, "algorithm")), 1);
     ck_assert_int_eq(dk_comp_set_text(urls, "replication", "sync", &err), DK_OK);
-    ck_assert_str_eq(dk_comp_text(urls, "replication"), "sync");
-    ck_assert_double_eq(dk_comp_number(urls, "replication"), 2);
+    ck_assert_str_eq(dk_comp_text(urls, P(urls, "replication")), "sync");
+    ck_assert_double_eq(dk_comp_number(urls, P(urls, "replication")), 2);
     ck_assert_int_eq(dk_comp_set_text(users, "arrivals", "constant", &err), DK_OK);
     /* a duration text for a distribution of durations is a constant */
     ck_assert_int_eq(dk_comp_set_text(api, "time", "2ms", &err), DK_OK);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, "time")), 2e6);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(api, P(api, "time"))), 2e6);
     ck_assert_int_eq(dk_comp_set_text(urls, "lag", "50ms", &err), DK_OK);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(urls, "lag")), 50e6);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(urls, P(urls, "lag"))), 50e6);
     /* keys are numbers, not durations */
     ck_assert_int_eq(dk_comp_set_text(users, "keys", "42", &err), DK_OK);
-    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(users, "keys")), 42);
+    ck_assert_double_eq(dk_dist_mean(dk_comp_dist(users, P(users, "keys"))), 42);
 }
 END_TEST
 
@@ -216,7 +275,7 @@ START_TEST(set_text_errors)
              "client \"users\": mix must be request classes with weights (got \"read\")");
     ck_fails(dk_comp_set_text(redis, "ttl", NULL, &err), DK_EINVAL,
              "cache \"redis\": ttl: no text given");
-    ck_assert_str_eq(dk_comp_text(redis, "policy"), "lru");
+    ck_assert_str_eq(dk_comp_text(redis, P(redis, "policy")), "lru");
 }
 END_TEST
 
@@ -236,7 +295,7 @@ START_TEST(set_text_unit_errors_are_prefixed)
     prefix = "client \"users\": rate: ";
     ck_assert_int_ne(dk_comp_set_text(users, "rate", "lots/s", &err), DK_OK);
     ck_assert_int_eq(strncmp(err.message, prefix, strlen(prefix)), 0);
-    ck_assert_double_eq(dk_comp_number(users, "rate"), 100);
+    ck_assert_double_eq(dk_comp_number(users, P(users, "rate")), 100);
 }
 END_TEST
 
@@ -246,13 +305,13 @@ START_TEST(set_dist_happy)
 {
     dk_dist_t *d = dk_dist_exponential(2e6, NULL);
     ck_assert_int_eq(dk_comp_set_dist(api, "time", d, &err), DK_OK);
-    ck_assert_ptr_eq(dk_comp_dist(api, "time"), d); /* owned now */
+    ck_assert_ptr_eq(dk_comp_dist(api, P(api, "time")), d); /* owned now */
     ck_assert_int_eq(dk_comp_set_dist(users, "keys", dk_dist_zipf(1000000, 0.99, NULL), &err),
                      DK_OK);
-    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(users, "keys")), DK_DIST_ZIPF);
+    ck_assert_int_eq(dk_dist_kind_of(dk_comp_dist(users, P(users, "keys"))), DK_DIST_ZIPF);
     /* replacing frees the old one (checked by the leak runs) */
     ck_assert_int_eq(dk_comp_set_dist(api, "time", dk_dist_uniform(1e6, 3e6, NULL), &err), DK_OK);
-    ck_assert_double_eq(dk_comp_number(api, "time"), 2e6);
+    ck_assert_double_eq(dk_comp_number(api, P(api, "time")), 2e6);
 }
 END_TEST
 
@@ -269,8 +328,8 @@ START_TEST(set_dist_errors_free_the_dist)
              "service \"api\": time must not be negative (got -5ns)");
     ck_fails(dk_comp_set_dist(api, "time", dk_dist_empirical(vals, NULL, 2, NULL), &err), DK_ERANGE,
              "service \"api\": time must not be negative (got -3ns)");
-    ck_assert_double_eq(dk_comp_number(api, "time"), 1e6);
-    ck_assert_int_eq(dk_comp_is_set(api, "time"), 0);
+    ck_assert_double_eq(dk_comp_number(api, P(api, "time")), 1e6);
+    ck_assert_int_eq(dk_comp_is_set(api, P(api, "time")), 0);
 }
 END_TEST
 
@@ -284,15 +343,15 @@ START_TEST(set_mix_happy)
     double gw;
 
     ck_assert_int_eq(dk_comp_set_mix(users, "mix", cls, w, 2, &err), DK_OK);
-    ck_assert_uint_eq(dk_comp_mix_count(users, "mix"), 2);
-    dk_comp_mix_at(users, "mix", 1, &got, &gw);
+    ck_assert_uint_eq(dk_comp_mix_count(users, P(users, "mix")), 2);
+    dk_comp_mix_at(users, P(users, "mix"), 1, &got, &gw);
     ck_assert_str_eq(got, "shorten");
     ck_assert_double_eq(gw, 1);
     ck_assert_ptr_ne(got, cls[1]); /* copied */
-    dk_comp_mix_at(users, "mix", 2, &got, &gw);
+    dk_comp_mix_at(users, P(users, "mix"), 2, &got, &gw);
     ck_assert_ptr_null(got);
     ck_assert_double_eq(gw, 0);
-    ck_assert_int_eq(dk_comp_is_set(users, "mix"), 1);
+    ck_assert_int_eq(dk_comp_is_set(users, P(users, "mix")), 1);
 }
 END_TEST
 
@@ -313,7 +372,7 @@ START_TEST(set_mix_errors)
              "client \"users\": mix must name at least one request class");
     ck_fails(dk_comp_set_mix(users, "rate", cls, w, 1, &err), DK_EINVAL,
              "client \"users\": rate is not a mix of request classes");
-    ck_assert_uint_eq(dk_comp_mix_count(users, "mix"), 1); /* the default stays */
+    ck_assert_uint_eq(dk_comp_mix_count(users, P(users, "mix")), 1); /* the default stays */
 }
 END_TEST
 
@@ -331,7 +390,7 @@ START_TEST(set_mix_out_of_memory_keeps_old)
             ok = 1;
         } else {
             ck_assert_int_eq(st, DK_ENOMEM);
-            ck_assert_uint_eq(dk_comp_mix_count(users, "mix"), 1);
+            ck_assert_uint_eq(dk_comp_mix_count(users, P(users, "mix")), 1);
             ck_assert_uint_eq(dk_model_class_count(m), 1);
             ck_assert_str_eq(dk_model_class(m, 0), "request");
         }
@@ -348,6 +407,18 @@ static Suite *props_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, defaults_from_schema);
     tcase_add_test(tc, getters_on_wrong_or_unknown_props);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("misuse");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test_raise_signal(tc, number_of_unknown_id_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, number_of_id_past_schema_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, number_of_mix_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, text_of_int_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, dist_of_int_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, mix_count_of_int_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, mix_at_of_int_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, is_set_of_unknown_id_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, count_of_unknown_id_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     tc = tcase_create("numbers");
     tcase_add_checked_fixture(tc, setup, teardown);

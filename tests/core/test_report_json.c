@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "designkit/alloc.h"
-#include "designkit/export.h"
+#include "designkit/report.h"
 #include "designkit/hist.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
@@ -67,11 +67,12 @@ static dk_sim_t *tiny_run(uint64_t seed)
     return sim;
 }
 
-static char *report(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed, const char *expect)
+static char *report(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed,
+                    const dk_report_expectation *expect, size_t n_expect)
 {
     char *json = NULL;
     dk_error err;
-    dk_status st = dk_report_json(sim, m, seed, expect, &json, &err);
+    dk_status st = dk_report_json(sim, m, seed, expect, n_expect, &json, &err);
     ck_assert_msg(st == DK_OK, "report: %s", err.message);
     ck_assert_ptr_nonnull(json);
     return json;
@@ -109,7 +110,7 @@ static void check_latency(const cJSON *lat, const dk_hist_t *h)
 START_TEST(header_fields)
 {
     dk_sim_t *sim = tiny_run(7);
-    char *json = report(sim, NULL, 7, NULL);
+    char *json = report(sim, NULL, 7, NULL, 0);
     cJSON *root = cJSON_Parse(json);
     ck_assert_ptr_nonnull(root);
     ck_assert_str_eq(cJSON_GetObjectItem(root, "designkit")->valuestring, "report");
@@ -132,7 +133,7 @@ END_TEST
 START_TEST(components_match_actor_stats)
 {
     dk_sim_t *sim = tiny_run(11);
-    char *json = report(sim, NULL, 11, NULL);
+    char *json = report(sim, NULL, 11, NULL, 0);
     cJSON *root = cJSON_Parse(json);
     cJSON *comps = cJSON_GetObjectItem(root, "components");
     double end = (double)dk_sim_end_time(sim);
@@ -178,7 +179,7 @@ END_TEST
 START_TEST(classes_match_class_stats)
 {
     dk_sim_t *sim = tiny_run(3);
-    char *json = report(sim, NULL, 3, NULL);
+    char *json = report(sim, NULL, 3, NULL, 0);
     cJSON *root = cJSON_Parse(json);
     cJSON *classes = cJSON_GetObjectItem(root, "classes");
     ck_assert_int_eq(cJSON_GetArraySize(classes), 2);
@@ -208,17 +209,56 @@ START_TEST(classes_match_class_stats)
 }
 END_TEST
 
+/* Two evaluated expectations: one about a class with a measured value, one with nothing
+ * measured. Each is an object with its keys in alphabetical order, "class" and "value" only
+ * when there is one; numbers as cJSON prints doubles. */
+static const dk_report_expectation two_expectations[] = {
+    {.metric = "p50",
+     .cls = "read",
+     .limit = 0.01,
+     .value = 0.003153919,
+     .has_value = 1,
+     .ok = 1,
+     .text = "read p50 3.154ms <= 10ms"},
+    {.metric = "availability",
+     .cls = NULL,
+     .limit = 0.999,
+     .value = 12345, /* not written: has_value is 0 */
+     .has_value = 0,
+     .ok = 0,
+     .text = "availability: no data (>= 99.9%)"},
+};
+
 START_TEST(model_name_and_expectations)
 {
     dk_sim_t *sim = tiny_run(5);
     dk_model_t *m = dk_model_new("tiny", NULL);
-    char *json =
-        report(sim, m, 5, "[{\"metric\":\"p99\",\"limit\":50000000,\"actual\":1,\"ok\":true}]");
+    char *json = report(sim, m, 5, two_expectations, 2);
     cJSON *root = cJSON_Parse(json);
     ck_assert_str_eq(cJSON_GetObjectItem(root, "model")->valuestring, "tiny");
     cJSON *ex = cJSON_GetObjectItem(root, "expectations");
-    ck_assert_int_eq(cJSON_GetArraySize(ex), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(ex), 2);
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 0), "ok")));
+    ck_assert_double_eq(num(cJSON_GetArrayItem(ex, 0), "value"), 0.003153919);
+    ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 1), "value"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(ex, 1), "class"));
+    const char *want = "\t\"expectations\":\t[{\n"
+                       "\t\t\t\"class\":\t\"read\",\n"
+                       "\t\t\t\"limit\":\t0.01,\n"
+                       "\t\t\t\"metric\":\t\"p50\",\n"
+                       "\t\t\t\"ok\":\ttrue,\n"
+                       "\t\t\t\"text\":\t\"read p50 3.154ms <= 10ms\",\n"
+                       "\t\t\t\"value\":\t0.003153919\n"
+                       "\t\t}, {\n"
+                       "\t\t\t\"limit\":\t0.999,\n"
+                       "\t\t\t\"metric\":\t\"availability\",\n"
+                       "\t\t\t\"ok\":\tfalse,\n"
+                       "\t\t\t\"text\":\t\"availability: no data (>= 99.9%)\"\n"
+                       "\t\t}]\n"
+                       "}";
+    const char *at = strstr(json, "\t\"expectations\"");
+    ck_assert_ptr_nonnull(at);
+    ck_assert_str_eq(at, want);
     cJSON_Delete(root);
     dk_free(json);
     dk_model_free(m);
@@ -229,7 +269,7 @@ END_TEST
 START_TEST(seed_is_exact)
 {
     dk_sim_t *sim = tiny_run(1);
-    char *json = report(sim, NULL, UINT64_MAX, NULL);
+    char *json = report(sim, NULL, UINT64_MAX, NULL, 0);
     ck_assert_ptr_nonnull(strstr(json, "\"seed\":\t18446744073709551615,"));
     dk_free(json);
     dk_sim_free(sim);
@@ -241,8 +281,8 @@ END_TEST
 START_TEST(same_seed_same_bytes)
 {
     dk_sim_t *a = tiny_run(42), *b = tiny_run(42), *c = tiny_run(43);
-    char *ja = report(a, NULL, 42, NULL), *jb = report(b, NULL, 42, NULL);
-    char *jc = report(c, NULL, 43, NULL);
+    char *ja = report(a, NULL, 42, NULL, 0), *jb = report(b, NULL, 42, NULL, 0);
+    char *jc = report(c, NULL, 43, NULL, 0);
     ck_assert_str_eq(ja, jb);
     ck_assert_str_ne(ja, jc);
     dk_free(ja);
@@ -261,13 +301,19 @@ START_TEST(bad_expectations)
     dk_sim_t *sim = tiny_run(1);
     char *json = (char *)"x";
     dk_error err;
-    ck_assert_int_eq(dk_report_json(sim, NULL, 1, "{\"a\":1}", &json, &err), DK_EINVAL);
+    dk_report_expectation e = two_expectations[0];
+    e.metric = NULL;
+    ck_assert_int_eq(dk_report_json(sim, NULL, 1, &e, 1, &json, &err), DK_EINVAL);
     ck_assert_ptr_null(json);
-    ck_assert_str_eq(err.message, "report: expectations must be a JSON array (got another value)");
-    ck_assert_int_eq(dk_report_json(sim, NULL, 1, "[1,", &json, &err), DK_EINVAL);
-    ck_assert_str_eq(err.message, "report: expectations must be a JSON array (got malformed JSON)");
-    ck_assert_int_eq(dk_report_json(NULL, NULL, 1, NULL, &json, &err), DK_EINVAL);
-    ck_assert_int_eq(dk_report_json(sim, NULL, 1, NULL, NULL, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "report: expectations[0]: metric is required");
+    dk_report_expectation two[2] = {two_expectations[0], two_expectations[1]};
+    two[1].text = NULL;
+    ck_assert_int_eq(dk_report_json(sim, NULL, 1, two, 2, &json, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "report: expectations[1]: text is required");
+    ck_assert_int_eq(dk_report_json(sim, NULL, 1, NULL, 3, &json, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "report: 3 expectations but no array");
+    ck_assert_int_eq(dk_report_json(NULL, NULL, 1, NULL, 0, &json, &err), DK_EINVAL);
+    ck_assert_int_eq(dk_report_json(sim, NULL, 1, NULL, 0, NULL, &err), DK_EINVAL);
     dk_sim_free(sim);
 }
 END_TEST
@@ -275,13 +321,13 @@ END_TEST
 START_TEST(out_of_memory_is_reported)
 {
     dk_sim_t *sim = tiny_run(9);
-    char *good = report(sim, NULL, 9, "[]");
+    char *good = report(sim, NULL, 9, two_expectations, 2);
     int failed = 0;
     for (long n = 0; n < 5000; n++) {
         char *json = NULL;
         dk_error err;
         dk_alloc_fail_after(n);
-        dk_status st = dk_report_json(sim, NULL, 9, "[]", &json, &err);
+        dk_status st = dk_report_json(sim, NULL, 9, two_expectations, 2, &json, &err);
         dk_alloc_fail_after(-1);
         if (st == DK_OK) {
             ck_assert_str_eq(json, good);

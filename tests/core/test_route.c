@@ -1,9 +1,10 @@
-/* areas: base model */
+/* areas: base patterns model sim export kinds */
 /* test_route.c - routes on services and queues: built-in checks, replacement, copies. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds_fixture.h"
 #include "designkit/model.h"
 
 static dk_error err;
@@ -17,12 +18,12 @@ static void setup(void)
 {
     dk_error_clear(&err);
     m = dk_model_new("m", NULL);
-    users = dk_model_add(m, NULL, DK_KIND_CLIENT, "users", NULL);
-    api = dk_model_add(m, NULL, DK_KIND_SERVICE, "api", NULL);
-    auth = dk_model_add(m, NULL, DK_KIND_SERVICE, "auth", NULL);
-    redis = dk_model_add(m, NULL, DK_KIND_CACHE, "redis", NULL);
-    urls = dk_model_add(m, NULL, DK_KIND_DATABASE, "urls", NULL);
-    jobs = dk_model_add(m, NULL, DK_KIND_QUEUE, "jobs", NULL);
+    users = dk_model_add(m, NULL, K_CLIENT, "users", NULL);
+    api = dk_model_add(m, NULL, K_SERVICE, "api", NULL);
+    auth = dk_model_add(m, NULL, K_SERVICE, "auth", NULL);
+    redis = dk_model_add(m, NULL, K_CACHE, "redis", NULL);
+    urls = dk_model_add(m, NULL, K_DATABASE, "urls", NULL);
+    jobs = dk_model_add(m, NULL, K_QUEUE, "jobs", NULL);
 }
 
 static void teardown(void)
@@ -147,7 +148,7 @@ START_TEST(call_and_custom_checks)
 {
     dk_route r = route2("x", DK_ROUTE_CALL, NULL, NULL);
     dk_model_t *other = dk_model_new("o", NULL);
-    dk_comp_t *foreign = dk_model_add(other, NULL, DK_KIND_SERVICE, "f", NULL);
+    dk_comp_t *foreign = dk_model_add(other, NULL, K_SERVICE, "f", NULL);
 
     ck_fails(dk_comp_set_route(api, &r, &err), DK_EINVAL,
              "service \"api\": route \"x\": call needs at least one target");

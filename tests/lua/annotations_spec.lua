@@ -54,4 +54,13 @@ describe("editor annotations", function()
     local r = m:run { duration = "1s" }
     expect(missing("Result:", functions_of(r))):to_equal({})
   end)
+
+  it("describe every registered kind as the registry does", function()
+    local ref = require "designkit.reference"
+    local want = assert(ref.splice(meta, "kinds", ref.annotations()))
+    expect(want == meta):to_be(true) -- else: make docs
+    for _, kind in ipairs(dk.kinds) do
+      expect(meta:find("function Model:" .. kind .. "(name, opts) end", 1, true) ~= nil):to_be(true)
+    end
+  end)
 end)

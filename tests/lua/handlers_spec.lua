@@ -74,4 +74,94 @@ describe("handlers", function()
     end
     expect(go()):to_be(go())
   end)
+
+  -- Coroutines are pooled: one that finished a request serves a later one. None of that may show.
+
+  it("give each request a req table of its own", function()
+    local reqs = {}
+    design(function(req, cache)
+      reqs[#reqs + 1] = req
+      req.mine = #reqs -- a handler may write to its req
+      cache:get(req.key)
+    end):run { duration = "2s" }
+    expect(#reqs):to_be_greater_than(100)
+    local ids = {}
+    for i, req in ipairs(reqs) do
+      expect(req.mine):to_be(i)
+      expect(req.class):to_be("w")
+      expect(ids[req.id]):to_be(nil)
+      ids[req.id] = true
+    end
+  end)
+
+  it("name the class of each request in req.class", function()
+    local m = dk.model "classes"
+    local c = m:client "c" { rate = 500, mix = { a = 1, b = 2, c = 3 } }
+    local api = m:service "api" { workers = 4, time = dk.exp "1ms" }
+    local db = m:database "db" { time = dk.exp "2ms", workers = 8 }
+    _ = c >> api >> db
+    local seen = {}
+    for _, cls in ipairs { "a", "b", "c" } do
+      seen[cls] = 0
+      api:on(cls, function(req)
+        expect(req.class):to_be(cls)
+        seen[cls] = seen[cls] + 1
+        db:read()
+      end)
+    end
+    local r = m:run { duration = "2s" }
+    expect(seen.a + seen.b + seen.c):to_be(r.total.created)
+    expect(seen.c):to_be_greater_than(seen.a)
+  end)
+
+  it("keep serving after errors caught inside a handler", function()
+    local n = 0
+    local r = design(function(req, cache, db)
+      local ok = pcall(error, "caught")
+      assert(not ok)
+      local called, hit = pcall(cache.get, cache, req.key) -- a call may wait inside pcall
+      assert(called)
+      if not hit then db:read(req.key) end
+      n = n + 1
+    end):run { duration = "5s" }
+    expect(n):to_be(r.total.created)
+    expect(r.total.completed):to_be(n)
+  end)
+
+  it("report an error in a later request as in the first", function()
+    local n, at = 0, nil
+    local m = design(function(req, cache)
+      cache:get(req.key)
+      n = n + 1
+      if n == 300 then at = here(); error("late") end
+    end)
+    local ok, err = pcall(m.run, m, { duration = "10s" })
+    expect(ok):to_be(false)
+    expect(err):to_match(at .. 'service "api" handler for "w": late')
+  end)
+
+  it("start clean after a run stopped by a handler error", function()
+    local boom = true
+    local function make()
+      return design(function(req, cache, db)
+        if not cache:get(req.key) then db:read(req.key); cache:set(req.key) end
+        if boom and req.id > 50 then error("boom") end
+      end)
+    end
+    local m = make()
+    expect(function() m:run { duration = "5s", seed = 3 } end):to_fail("boom")
+    boom = false
+    local again = m:run { duration = "5s", seed = 3 }:json()
+    expect(again):to_be(make():run { duration = "5s", seed = 3 }:json())
+  end)
+
+  it("start clean after a run cut off mid-handler", function()
+    local m = design(function(req, cache, db)
+      db:read(req.key)
+      db:write(req.key)
+    end)
+    local first = m:run { duration = "1s", seed = 5 }
+    expect(first.in_flight):to_be_greater_than(0)
+    expect(m:run { duration = "1s", seed = 5 }:json()):to_be(first:json())
+  end)
 end)

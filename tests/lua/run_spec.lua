@@ -1,6 +1,6 @@
 -- run_spec: m:run's options, the result table, expectations, reports and drawings after a run.
 local dk = require "designkit"
-local json = require "designkit.json"
+local json = dk.json
 
 local function design()
   local m = dk.model "shop"
@@ -73,6 +73,34 @@ describe("m:run", function()
     local doc = json.decode(r:json())
     expect(type(doc)):to_be("table")
     expect(#doc.expectations):to_be(3)
+  end)
+
+  it("puts the evaluated expectations in the report as they are in the result", function()
+    local doc = assert(json.decode(r:json()))
+    expect(doc.expectations):to_equal(r.expectations)
+    expect(doc.expectations[3].class):to_be("buy")
+    r.expectations = nil
+    expect(json.decode(r:json()).expectations):to_equal({})
+  end)
+
+  it("refuses expectations a script has spoilt, naming the field", function()
+    r.expectations[2].metric = 5
+    expect(function() r:json() end)
+      :to_fail("result:json: expectations[2].metric must be a string (got number)")
+    r.expectations[2].metric = "availability"
+    r.expectations[1].limit = "1s"
+    expect(function() r:json() end)
+      :to_fail("result:json: expectations[1].limit must be a number (got string)")
+    r.expectations[1].limit = 1
+    r.expectations[3].ok = "yes"
+    expect(function() r:json() end)
+      :to_fail("result:json: expectations[3].ok must be a boolean (got string)")
+    r.expectations[3] = "p99"
+    expect(function() r:json() end)
+      :to_fail("result:json: expectations[3] must be a table (got string)")
+    r.expectations = "none"
+    expect(function() r:json() end):to_fail("result:json: expectations must be a table (got string)")
+    expect(function() r.json({}) end):to_fail("not the result of m:run")
   end)
 
   it("draws after the run", function()

@@ -436,7 +436,7 @@ function commands.check.main(opts, pos)
     end
   end
   if opts.json then
-    out(require("designkit.json").encode(findings), "\n")
+    out(require("designkit").json.encode(findings), "\n")
   else
     local color = use_color(1)
     local w = { 0, 0, 0 }

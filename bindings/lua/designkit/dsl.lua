@@ -3,9 +3,6 @@
 -- this adds what is easier to say in Lua.
 local dk = require "designkit"
 
-local kinds = { "client", "balancer", "service", "cache", "database", "queue" }
-dk.kinds = kinds
-
 --- Whether `v` is a model made by dk.model or read by dk.from_json / dk.load_json.
 function dk.is_model(v)
   return type(v) == "userdata" and tostring(v):match('^model "') ~= nil
@@ -23,16 +20,5 @@ function dk.load(path, env)
   end
   return m
 end
-
--- dk.json is loaded on first use, so scripts that never touch JSON do not pay for it.
-setmetatable(dk, {
-  __index = function(t, k)
-    if k == "json" then
-      local j = require "designkit.json"
-      rawset(t, "json", j)
-      return j
-    end
-  end,
-})
 
 return dk

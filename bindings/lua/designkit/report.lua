@@ -120,11 +120,22 @@ local function latency(l, key)
   return report.duration(type(l) == "table" and l[key] or nil)
 end
 
+-- Whether components of `kind` are entry points (clients): the registry says, through
+-- dk.kind_info; a kind it does not know (a simulator built by hand) is not one.
+local function is_entry(kind)
+  local ok, dk = pcall(require, "designkit")
+  if not ok or type(dk) ~= "table" or type(dk.kind_info) ~= "function" then return false end
+  local found, info = pcall(dk.kind_info, kind)
+  return found and info.traits.entry == true
+end
+
 local function components_table(result)
   local rows = {}
+  local entry = {}
   for _, c in ipairs(result.components or {}) do
-    -- A client's latency is end to end: it is in the table below, per class.
-    local l = c.kind ~= "client" and c.latency or nil
+    -- An entry point's latency is end to end: it is in the table below, per class.
+    if entry[c.kind] == nil then entry[c.kind] = is_entry(c.kind) end
+    local l = not entry[c.kind] and c.latency or nil
     rows[#rows + 1] = {
       tostring(c.name), tostring(c.kind or "-"), count(c.arrivals), report.rate(c.throughput),
       report.percent(c.utilisation), fixed(c.mean_queue, 2), report.percent(c.hit_ratio),

@@ -5,7 +5,6 @@
 ---@alias designkit.Size string|integer     # "64KiB", "500B", or bytes
 ---@alias designkit.Rate string|number      # "1k/s", "1200 rps", or per second
 ---@alias designkit.Fraction string|number  # "99.9%" or 0.999
----@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"
 ---@alias designkit.Reply "ok"|"hit"|"miss"|"rejected"|"failed"
 ---@alias designkit.Value designkit.Duration|designkit.Size|designkit.Rate|designkit.Dist|table<string, number>
 
@@ -130,6 +129,19 @@ function dk.empirical(values, weights) end
 ---@return designkit.PropertyInfo[]
 function dk.properties(kind) end
 
+---What the registry says of a kind.
+---@class designkit.KindInfo
+---@field name string
+---@field doc string one line
+---@field shape string its Graphviz shape
+---@field replicated boolean whether it has a replica count (single instances can be a spof)
+---@field traits table<string, boolean> entry, routes, async, stateful, balancer, lookup, store
+---@field metrics string[] the figures its reports show ("throughput", "utilisation", ...)
+
+---@param kind designkit.Kind
+---@return designkit.KindInfo
+function dk.kind_info(kind) end
+
 ---@class designkit.Model
 local Model = {}
 
@@ -165,30 +177,96 @@ local Component = {}
 ---@return designkit.Model
 function dk.model(name) end
 
+-- The kinds, their options and m:<kind>, written from the registry by `make docs`
+-- (designkit.reference); tests/lua/annotations_spec.lua checks they are current.
+-- generated: kinds
+---@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"
+
+---Options of `m:client`: the outside world: sends requests of a mix of classes at a rate.
+---@class designkit.ClientOptions
+---@field rate? designkit.Rate requests sent per second (default 100/s)
+---@field arrivals? "poisson"|"constant" how requests are spaced: poisson (random) or constant (default poisson)
+---@field mix? table<string, number> request classes with their weights (default request)
+---@field keys? designkit.Dist|designkit.Duration|number the distribution of the keys requested (default 1)
+
+---Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm.
+---@class designkit.BalancerOptions
+---@field algorithm? "round_robin"|"random"|"least_connections" how a backend is chosen for a request (default round_robin)
+---@field replicas? integer balancer instances (default 1)
+
+---Options of `m:service`: replicas of workers that serve request classes through routes and handlers.
+---@class designkit.ServiceOptions
+---@field replicas? integer service instances (default 1)
+---@field workers? integer requests served at once by each replica (default 1)
+---@field time? designkit.Dist|designkit.Duration|number time to serve one request (default 1ms)
+---@field queue? integer waiting requests allowed (0 = unbounded) (default 0)
+
+---Options of `m:cache`: a bounded key store with an eviction policy and optional expiry.
+---@class designkit.CacheOptions
+---@field capacity? integer entries held (default 10000)
+---@field policy? "lru" what is evicted when full (default lru)
+---@field ttl? designkit.Duration how long an entry lives (0 = forever) (default 0s)
+---@field time? designkit.Dist|designkit.Duration|number time to serve one lookup (default 200us)
+---@field replicas? integer cache instances (default 1)
+---@field workers? integer lookups served at once by each replica (0 = no limit) (default 0)
+
+---Options of `m:database`: the system of record: a primary and its replicas serving reads and writes.
+---@class designkit.DatabaseOptions
+---@field replicas? integer database instances (a primary and its replicas) (default 1)
+---@field replication? "none"|"async"|"sync" how writes reach the replicas (drawn and exported; not simulated yet) (default async)
+---@field lag? designkit.Dist|designkit.Duration|number replication delay of an async replica (not simulated yet) (default 0s)
+---@field workers? integer queries served at once by each replica (0 = no limit) (default 16)
+---@field time? designkit.Dist|designkit.Duration|number time to serve one query (default 5ms)
+---@field queue? integer waiting queries allowed (0 = unbounded) (default 0)
+
+---Options of `m:queue`: holds messages for its consumers; a call into it does not wait beyond it.
+---@class designkit.QueueOptions
+---@field capacity? integer messages held (0 = unbounded) (default 0)
+---@field consumers? integer messages handled at once (default 1)
+---@field time? designkit.Dist|designkit.Duration|number time to handle one message (default 1ms)
+
+---A client named `name`: `m:client "x" { ... }` or `m:client("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component|fun(opts: table<string, designkit.Value>): designkit.Component
+---@param opts? designkit.ClientOptions
+---@return designkit.Component|fun(opts: designkit.ClientOptions): designkit.Component
 function Model:client(name, opts) end
+Group.client = Model.client
+
+---A balancer named `name`: `m:balancer "x" { ... }` or `m:balancer("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component
+---@param opts? designkit.BalancerOptions
+---@return designkit.Component|fun(opts: designkit.BalancerOptions): designkit.Component
 function Model:balancer(name, opts) end
+Group.balancer = Model.balancer
+
+---A service named `name`: `m:service "x" { ... }` or `m:service("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component
+---@param opts? designkit.ServiceOptions
+---@return designkit.Component|fun(opts: designkit.ServiceOptions): designkit.Component
 function Model:service(name, opts) end
+Group.service = Model.service
+
+---A cache named `name`: `m:cache "x" { ... }` or `m:cache("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component
+---@param opts? designkit.CacheOptions
+---@return designkit.Component|fun(opts: designkit.CacheOptions): designkit.Component
 function Model:cache(name, opts) end
+Group.cache = Model.cache
+
+---A database named `name`: `m:database "x" { ... }` or `m:database("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component
+---@param opts? designkit.DatabaseOptions
+---@return designkit.Component|fun(opts: designkit.DatabaseOptions): designkit.Component
 function Model:database(name, opts) end
+Group.database = Model.database
+
+---A queue named `name`: `m:queue "x" { ... }` or `m:queue("x", { ... })`.
 ---@param name string
----@param opts? table<string, designkit.Value>
----@return designkit.Component
+---@param opts? designkit.QueueOptions
+---@return designkit.Component|fun(opts: designkit.QueueOptions): designkit.Component
 function Model:queue(name, opts) end
+Group.queue = Model.queue
+-- end generated: kinds
 
 ---@param kind designkit.Kind
 ---@param name string
@@ -275,12 +353,6 @@ function Model:classes() end
 ---Frees the model now (also done by the garbage collector).
 function Model:close() end
 
-Group.client = Model.client
-Group.balancer = Model.balancer
-Group.service = Model.service
-Group.cache = Model.cache
-Group.database = Model.database
-Group.queue = Model.queue
 Group.component = Model.component
 Group.group = Model.group
 
@@ -445,15 +517,31 @@ function dk.erlang_c(servers, load) end
 ---@return {utilisation: number, wait_probability: number, mean_wait: number, mean_latency: number, mean_queue: number, mean_in_system: number}
 function dk.mmc(opts) end
 
+---JSON in C (through cJSON, as designkit's own files): deterministic text, strict reading.
 ---@class designkit.json
+---@field null userdata stands for JSON null: decode gives it for null, encode writes it as null
 local json = {}
+
+---Encodes `v` as JSON text. Keys are sorted (byte order), so the same value always gives the
+---same text. A table is an array when its keys are exactly 1..n (`{}` is `[]`), an object when
+---they are all strings. Integers are written in full, other numbers as the shortest text that
+---reads back to the same value. Raises for what JSON cannot hold, naming the place:
+---`encode: value.servers[3]: cannot encode a function` (also NaN and infinities, cycles,
+---non-string keys, sparse arrays, userdata, strings that are not UTF-8 or hold NUL, nesting
+---deeper than 512).
 ---@param v any
----@param opts? {indent?: string}
+---@param opts? {pretty?: boolean} pretty: one member per line, tab-indented
 ---@return string
 function json.encode(v, opts) end
+
+---Decodes JSON text strictly (RFC 8259: one value, UTF-8, no duplicate keys, at most 512 levels
+---deep). Objects and arrays become tables, null becomes `dk.json.null`, numbers become integers
+---when whole and below 2^53, floats otherwise. Malformed text returns nil and
+---"source:line:col: message"; a wrong argument type raises.
 ---@param text string
----@return any value
----@return string? message "line:col: ..."
-function json.decode(text) end
+---@param source? string names the text in messages (default "json")
+---@return any|nil value
+---@return string? message "json:1:7: expected a value (got '}')"
+function json.decode(text, source) end
 
 return dk

@@ -17,6 +17,8 @@ typedef enum dk_lb_algorithm {
                                last pick, so equal loads rotate */
 } dk_lb_algorithm;
 
+/* Every algorithm's name in enum order, NULL-terminated (what a balancer's schema offers). */
+extern const char *const dk_lb_algorithm_names[];
 const char *dk_lb_algorithm_name(dk_lb_algorithm a); /* "round_robin", "random", ... */
 dk_status dk_lb_algorithm_parse(const char *name, dk_lb_algorithm *out); /* DK_ENOTFOUND */
 

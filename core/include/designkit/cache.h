@@ -17,6 +17,8 @@ typedef struct dk_cache dk_cache_t;
 /* Policies by name: "lru" (more come with later patterns). NULL with `err` naming the policy
  * ("unknown cache policy \"lfu2\" (use lru)") or a zero capacity. Caller frees. */
 dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err);
+/* Every policy's name, NULL-terminated (what a cache's schema offers). */
+extern const char *const dk_cache_policy_names[];
 void dk_cache_free(dk_cache_t *c);
 
 /* 1 on a hit (the entry becomes most recent under LRU), 0 on a miss. An entry whose expiry has

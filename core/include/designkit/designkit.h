@@ -17,5 +17,6 @@
 #include "designkit/sim.h"
 #include "designkit/model.h"
 #include "designkit/export.h"
+#include "designkit/kinds.h"
 
 #endif

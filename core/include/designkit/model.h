@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include "designkit/status.h"
 #include "designkit/rng.h"
-#include "designkit/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,33 +16,28 @@ extern "C" {
  * components and among groups. Every property is validated when set, and a failure names the
  * component and the field:  cache "redis": capacity must be a positive integer (got -5) */
 
-typedef enum dk_kind {
-    DK_KIND_CLIENT,
-    DK_KIND_BALANCER,
-    DK_KIND_SERVICE,
-    DK_KIND_CACHE,
-    DK_KIND_DATABASE,
-    DK_KIND_QUEUE,
-    DK_KIND__COUNT
-} dk_kind;
-
-const char *dk_kind_name(dk_kind kind); /* "client", "balancer", ... */
-/* DK_ENOTFOUND with `err` listing the kinds: unknown component kind "cahce" (use client, ...) */
-dk_status dk_kind_parse(const char *name, dk_kind *kind, dk_error *err);
-
 /* ---- property schema ---- */
 
+/* The property types, one list: X(enum suffix, name, meaning). */
+#define DK_PROP_TYPES(X)                                                                           \
+    X(INT, "int", "whole number in [min, max]")                                                    \
+    X(NUMBER, "number", "real number in [min, max]")                                               \
+    X(DURATION, "duration", "nanoseconds; text like \"2ms\"")                                      \
+    X(SIZE, "size", "bytes; text like \"64KiB\"")                                                  \
+    X(RATE, "rate", "per second; text like \"1k/s\"")                                              \
+    X(FRACTION, "fraction", "0..1; text like \"99.9%\"")                                           \
+    X(ENUM, "enum", "one of `choices`")                                                            \
+    X(DIST, "distribution", "a distribution (of durations in ns for times, of keys for keys)")     \
+    X(MIX, "mix", "request classes with weights")
+
 typedef enum dk_prop_type {
-    DK_PROP_INT,      /* whole number in [min, max] */
-    DK_PROP_NUMBER,   /* real number in [min, max] */
-    DK_PROP_DURATION, /* nanoseconds; text like "2ms" */
-    DK_PROP_SIZE,     /* bytes; text like "64KiB" */
-    DK_PROP_RATE,     /* per second; text like "1k/s" */
-    DK_PROP_FRACTION, /* 0..1; text like "99.9%" */
-    DK_PROP_ENUM,     /* one of `choices` */
-    DK_PROP_DIST,     /* a distribution (of durations in ns for times, of keys for keys) */
-    DK_PROP_MIX       /* request classes with weights */
+#define DK__PROP_ENUM(id, name, doc) DK_PROP_##id,
+    DK_PROP_TYPES(DK__PROP_ENUM)
+#undef DK__PROP_ENUM
+        DK_PROP__COUNT
 } dk_prop_type;
+
+const char *dk_prop_type_name(dk_prop_type type); /* "int", "distribution", ...; "?" if none */
 
 /* dk_prop_info.flags */
 #define DK_PROP_F_POSITIVE 0x1u  /* the value must also be > min (a rate of 0 means nothing) */
@@ -60,16 +54,53 @@ typedef struct dk_prop_info {
     unsigned flags;       /* DK_PROP_F_* */
 } dk_prop_info;
 
-/* The properties of a kind, in documentation order. */
-const dk_prop_info *dk_kind_props(dk_kind kind, size_t *count);
-const dk_prop_info *dk_kind_prop(dk_kind kind, const char *name); /* NULL if none */
-/* "capacity, policy, ttl, time, replicas" for error messages; borrowed static text. */
-const char *dk_kind_prop_list(dk_kind kind);
+/* ---- component kinds ----
+ * A kind is described once, by a descriptor. The model reads the part below: its name, its
+ * property schema, its traits and how it is drawn. The layer above (core/kinds) embeds this in
+ * a fuller descriptor with the simulator's factory and lists every kind in its registry; the
+ * model never names a kind itself, it asks the descriptor. */
+
+/* dk_kind.traits: what the rules, the builder and the bindings may rely on. */
+#define DK_TRAIT_ENTRY 0x01u    /* sends requests of its own (a client): nothing links into it */
+#define DK_TRAIT_ROUTES 0x02u   /* serves request classes through routes and handlers */
+#define DK_TRAIT_ASYNC 0x04u    /* a call into it ends there: it breaks a synchronous wait */
+#define DK_TRAIT_STATEFUL 0x08u /* keeps data (caches, databases) */
+#define DK_TRAIT_BALANCER 0x10u /* spreads calls over its links: wants two or more */
+#define DK_TRAIT_LOOKUP 0x20u   /* answers get, set and invalidate (a cache) */
+#define DK_TRAIT_STORE 0x40u    /* answers read and write as the system of record (a database) */
+
+typedef struct dk_comp dk_comp_t;
+
+typedef struct dk_kind {
+    const char *name;          /* as scripts write it: m:<name> "x" { ... } */
+    const char *doc;           /* one line for references */
+    const dk_prop_info *props; /* the schema, in documentation order; ids index it */
+    size_t nprops;
+    unsigned traits;   /* DK_TRAIT_* */
+    int replicas_prop; /* id of the instance count, or -1: a single instance can fail */
+    /* Drawing: a Graphviz shape name, an extra style ("rounded"; NULL: none), and the third
+     * label line, what a reader most wants to know at a glance (NULL: none). */
+    const char *shape;
+    const char *style;
+    void (*detail)(const dk_comp_t *c, char *buf, size_t size);
+} dk_kind;
+
+/* Finds a kind by name for readers of the model (the JSON reader): supplied by the layer that
+ * holds the registry (dk_kinds_find in designkit/kinds.h). NULL with `err` listing the known
+ * kinds when there is none. */
+typedef const dk_kind *(*dk_kind_lookup)(const char *name, dk_error *err);
+
+const char *dk_kind_name(const dk_kind *kind);         /* "unknown" for NULL */
+int dk_kind_has(const dk_kind *kind, unsigned traits); /* 1 if it has every one of `traits` */
+/* The property id of `name` in the schema of `kind`, or -1. */
+int dk_kind_prop_id(const dk_kind *kind, const char *name);
+const dk_prop_info *dk_kind_prop(const dk_kind *kind, const char *name); /* NULL if none */
+/* "capacity, policy, ttl" for messages, written into `buf` (returned). */
+const char *dk_kind_prop_list(const dk_kind *kind, char *buf, size_t size);
 
 /* ---- the model ---- */
 
 typedef struct dk_model dk_model_t;
-typedef struct dk_comp dk_comp_t;
 typedef struct dk_group dk_group_t;
 
 dk_model_t *dk_model_new(const char *name, dk_error *err); /* caller frees with dk_model_free */
@@ -89,13 +120,13 @@ dk_group_t *dk_group_parent(const dk_group_t *g);
 
 /* Adds a component of `kind` named `name` into `group` (NULL: top level) with every property at
  * its default. DK_EEXIST if the name is taken. */
-dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, dk_kind kind, const char *name,
+dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, const dk_kind *kind, const char *name,
                         dk_error *err);
 size_t dk_model_comp_count(const dk_model_t *m);
 dk_comp_t *dk_model_comp(const dk_model_t *m, size_t i); /* creation order */
 dk_comp_t *dk_model_find(const dk_model_t *m, const char *name);
 const char *dk_comp_name(const dk_comp_t *c);
-dk_kind dk_comp_kind(const dk_comp_t *c);
+const dk_kind *dk_comp_kind(const dk_comp_t *c);
 dk_group_t *dk_comp_group(const dk_comp_t *c);
 size_t dk_comp_index(const dk_comp_t *c);
 
@@ -123,30 +154,45 @@ dk_status dk_comp_set_dist(dk_comp_t *c, const char *prop, dk_dist_t *d, dk_erro
 dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *classes,
                           const double *weights, size_t n, dk_error *err);
 
-int dk_comp_is_set(const dk_comp_t *c, const char *prop);            /* 1 if set explicitly */
-double dk_comp_number(const dk_comp_t *c, const char *prop);         /* default if unset */
-const char *dk_comp_text(const dk_comp_t *c, const char *prop);      /* enums; borrowed */
-const dk_dist_t *dk_comp_dist(const dk_comp_t *c, const char *prop); /* default if unset */
-size_t dk_comp_mix_count(const dk_comp_t *c, const char *prop);
-void dk_comp_mix_at(const dk_comp_t *c, const char *prop, size_t i, const char **cls,
-                    double *weight);
+/* Getters read by property id: the index in the kind's schema, which each kind file names
+ * (enum { CLIENT_RATE, CLIENT_ARRIVALS, ... }); a name from a user becomes an id once, through
+ * dk_kind_prop_id. An id outside the schema, or of the wrong type, is a programming error caught
+ * by DK_ASSERT, never a silent NaN. */
+int dk_comp_is_set(const dk_comp_t *c, int prop);            /* 1 if set explicitly */
+double dk_comp_number(const dk_comp_t *c, int prop);         /* default if unset; DIST: mean */
+const char *dk_comp_text(const dk_comp_t *c, int prop);      /* ENUM's choice; borrowed */
+const dk_dist_t *dk_comp_dist(const dk_comp_t *c, int prop); /* default if unset */
+size_t dk_comp_mix_count(const dk_comp_t *c, int prop);
+void dk_comp_mix_at(const dk_comp_t *c, int prop, size_t i, const char **cls, double *weight);
+/* A whole-number property as a count: a value above UINT32_MAX saturates. */
+uint32_t dk_comp_count(const dk_comp_t *c, int prop);
 
 /* ---- routes: what a service does for a request class ---- */
 
+/* The route kinds, one list: X(enum suffix, name as written). cache_aside: targets[0] the
+ * cache, targets[1] the database; call: each target in order; custom: a flow given by the
+ * caller (a Lua handler), which cannot be exported. */
+#define DK_ROUTE_KINDS(X) X(CACHE_ASIDE, "cache_aside") X(CALL, "call") X(CUSTOM, "custom")
+
 typedef enum dk_route_kind {
-    DK_ROUTE_CACHE_ASIDE, /* built in: targets[0] the cache, targets[1] the database */
-    DK_ROUTE_CALL,        /* built in: call each target in order */
-    DK_ROUTE_CUSTOM       /* a flow given by the caller (a Lua handler); cannot be exported */
+#define DK__ROUTE_ENUM(id, name) DK_ROUTE_##id,
+    DK_ROUTE_KINDS(DK__ROUTE_ENUM)
+#undef DK__ROUTE_ENUM
+        DK_ROUTE__COUNT
 } dk_route_kind;
+
+const char *dk_route_kind_name(dk_route_kind kind); /* "cache_aside"; "unknown" if out of range */
+/* 1 and *kind set when `name` is a route kind's name (custom included); 0 otherwise. */
+int dk_route_kind_parse(const char *name, dk_route_kind *kind);
 
 typedef struct dk_route {
     const char *cls; /* request class; "*" is the default for classes without a route */
     dk_route_kind kind;
     dk_comp_t *targets[4];
     size_t ntargets;
-    const char *label;      /* custom: what it is, for reports ("Lua handler at x.lua:12") */
-    const dk_flow_ops *ops; /* custom: the flow's ops ... */
-    void *data;             /* ... and data, owned by the caller, not the model */
+    const char *label;             /* custom: what it is, for reports ("Lua handler at x.lua:12") */
+    const struct dk_flow_ops *ops; /* custom: the flow's ops (designkit/sim.h) ... */
+    void *data;                    /* ... and data, owned by the caller, not the model */
 } dk_route;
 
 /* Adds or replaces the route for r->cls on a service (copies r; strings copied). Built-in routes
@@ -193,15 +239,6 @@ size_t dk_findings_count(const dk_findings_t *f);
 const dk_finding *dk_findings_at(const dk_findings_t *f, size_t i);
 size_t dk_findings_errors(const dk_findings_t *f);
 void dk_findings_free(dk_findings_t *f);
-
-/* ---- from model to simulator ---- */
-
-/* Builds a simulator for `m`: one actor per component (a service with replicas R and workers W
- * is one station of R*W servers; a balancer with one backend per link), links with their
- * latencies, classes from the clients' mixes, routes as flows. Custom routes use their ops and
- * data as given. NULL with `err` naming the component when the model cannot run (a client with
- * no target, ...). */
-dk_sim_t *dk_model_build_sim(const dk_model_t *m, uint64_t seed, dk_error *err);
 
 #ifdef __cplusplus
 }

@@ -236,6 +236,39 @@ typedef struct dk_class_stats {
 const dk_class_stats *dk_sim_class_stats(const dk_sim_t *sim, uint32_t cls);
 uint64_t dk_sim_in_flight(const dk_sim_t *sim); /* root calls not answered at the end */
 
+/* ---- metrics: computed once, here, for every report ----
+ * The text report, the JSON report and the after-run drawing all read an actor's figures
+ * through dk_actor_metrics, so a formula lives in one place. X(enum suffix, name, meaning). */
+#define DK_METRICS(X)                                                                              \
+    X(THROUGHPUT, "throughput", "calls answered OK (or hit, or miss) per second")                  \
+    X(UTILISATION, "utilisation", "busy server time over capacity, 0..1 (stations)")               \
+    X(MEAN_QUEUE, "mean_queue", "time-average number of calls waiting")                            \
+    X(HIT_RATIO, "hit_ratio", "hits over lookups (caches)")                                        \
+    X(REJECTION_RATE, "rejection_rate", "calls rejected by a full queue over calls answered")
+
+typedef enum dk_metric {
+#define DK__METRIC_ENUM(id, name, doc) DK_METRIC_##id,
+    DK_METRICS(DK__METRIC_ENUM)
+#undef DK__METRIC_ENUM
+        DK_METRIC__COUNT
+} dk_metric;
+
+#define DK_METRIC_BIT(m) (1u << (m))
+
+const char *dk_metric_name(dk_metric m); /* "utilisation"; "unknown" out of range */
+const char *dk_metric_doc(dk_metric m);  /* one line */
+
+typedef struct dk_metrics {
+    double value[DK_METRIC__COUNT];
+    unsigned defined; /* DK_METRIC_BIT(m) set when value[m] means something: a station has a
+                         utilisation, an actor that had lookups a hit ratio, ... */
+} dk_metrics;
+
+/* The metrics of `a` over a run that lasted `duration` ns (dk_sim_end_time after the run). */
+void dk_actor_metrics(const dk_actor_t *a, dk_time_t duration, dk_metrics *out);
+/* 1 when metric `m` is defined in `mx`, with its value in *value (may be NULL). */
+int dk_metrics_get(const dk_metrics *mx, dk_metric m, double *value);
+
 /* ---- built-in actor kinds (core/sim/actor_*.c) ---- */
 
 /* A client: creates root calls of class drawn from `mix` (weights over class indices; NULL =

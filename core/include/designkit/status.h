@@ -64,6 +64,16 @@ void dk_error_prefix(dk_error *err, const char *fmt, ...)
 #endif
     ;
 
+/* DK_ASSERT guards internal invariants only (a property id outside its kind's schema, ...):
+ * input is validated and reported, never asserted. A failure prints the place and aborts, in
+ * every build type, because carrying on would read or write memory that is not there. */
+#define DK_ASSERT(cond) ((cond) ? (void)0 : dk__assert_fail(#cond, __FILE__, __LINE__))
+void dk__assert_fail(const char *what, const char *file, int line)
+#if defined(__GNUC__)
+    __attribute__((noreturn))
+#endif
+    ;
+
 #ifdef __cplusplus
 }
 #endif

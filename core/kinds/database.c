@@ -1,0 +1,54 @@
+/* database.c - the database kind: the system of record, a primary and its replicas. */
+#include "kinds/internal.h"
+
+enum { REPLICAS, REPLICATION, LAG, WORKERS, TIME, QUEUE };
+
+static const char *const replication_choices[] = {"none", "async", "sync", NULL};
+
+static const dk_prop_info props[] = {
+    [REPLICAS] = {"replicas", DK_PROP_INT, 1, 100000, NULL,
+                  "database instances (a primary and its replicas)", 1, "1", 0},
+    [REPLICATION] = {"replication", DK_PROP_ENUM, 0, 0, replication_choices,
+                     "how writes reach the replicas (drawn and exported; not simulated yet)", 1,
+                     "async", 0},
+    [LAG] = {"lag", DK_PROP_DIST, 0, DK__FOREVER_NS, NULL,
+             "replication delay of an async replica (not simulated yet)", 0, "0s",
+             DK_PROP_F_DURATIONS},
+    [WORKERS] = {"workers", DK_PROP_INT, 0, 1e6, NULL,
+                 "queries served at once by each replica (0 = no limit)", 16, "16", 0},
+    [TIME] = {"time", DK_PROP_DIST, 0, DK__FOREVER_NS, NULL, "time to serve one query", 5e6, "5ms",
+              DK_PROP_F_DURATIONS},
+    [QUEUE] = {"queue", DK_PROP_INT, 0, 1e9, NULL, "waiting queries allowed (0 = unbounded)", 0,
+               "0", 0},
+};
+
+static void detail(const dk_comp_t *c, char *buf, size_t size)
+{
+    dk__detail_instances(c, buf, size, REPLICAS, WORKERS, "workers");
+    if (dk_comp_is_set(c, REPLICATION))
+        dk__detail_add(buf, size, dk_comp_text(c, REPLICATION));
+}
+
+static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
+{
+    dk_station_config cfg = {dk__kind_servers(c, REPLICAS, WORKERS), dk_comp_count(c, QUEUE),
+                             dk_comp_dist(c, TIME)};
+    return dk_sim_add_station(sim, dk_comp_name(c), "database", &cfg, err);
+}
+
+const dk_kind_desc dk__kind_database = {
+    .kind =
+        {
+            .name = "database",
+            .doc = "the system of record: a primary and its replicas serving reads and writes",
+            .props = props,
+            .nprops = DK__COUNT_OF(props),
+            .traits = DK_TRAIT_STATEFUL | DK_TRAIT_STORE,
+            .replicas_prop = REPLICAS,
+            .shape = "cylinder",
+            .detail = detail,
+        },
+    .build = build,
+    .metrics = DK_METRIC_BIT(DK_METRIC_THROUGHPUT) | DK_METRIC_BIT(DK_METRIC_UTILISATION) |
+               DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_REJECTION_RATE),
+};

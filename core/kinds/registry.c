@@ -1,0 +1,82 @@
+/* registry.c - every component kind, listed once. A new kind is a file in core/kinds and one
+ * line in `builtin` below; the model, the simulator, the exporters and the bindings follow. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kinds/internal.h"
+
+static const dk_kind_desc *const builtin[] = {
+    &dk__kind_client, &dk__kind_balancer, &dk__kind_service,
+    &dk__kind_cache,  &dk__kind_database, &dk__kind_queue,
+};
+#define NBUILTIN DK__COUNT_OF(builtin)
+
+/* Kinds added at run time (tests, plug-ins). A fixed table: registering never allocates, and
+ * a pointer handed out stays valid for the life of the process. */
+#define MAX_EXTRA 64
+static const dk_kind_desc *extra[MAX_EXTRA];
+static size_t nextra;
+
+size_t dk_kinds_count(void)
+{
+    return NBUILTIN + nextra;
+}
+
+const dk_kind_desc *dk_kinds_at(size_t i)
+{
+    if (i < NBUILTIN)
+        return builtin[i];
+    return i - NBUILTIN < nextra ? extra[i - NBUILTIN] : NULL;
+}
+
+/*
+ * dk_kinds_find - see kinds.h. The list of kinds in the message is made from the registry, so
+ * it names a registered kind too.
+ */
+const dk_kind *dk_kinds_find(const char *name, dk_error *err)
+{
+    char list[512];
+    size_t len = 0;
+
+    for (size_t i = 0; name != NULL && i < dk_kinds_count(); i++)
+        if (strcmp(dk_kinds_at(i)->kind.name, name) == 0)
+            return &dk_kinds_at(i)->kind;
+    if (name == NULL) {
+        dk_error_set(err, DK_EINVAL, "component kind missing");
+        return NULL;
+    }
+    list[0] = '\0';
+    for (size_t i = 0; i < dk_kinds_count() && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i > 0 ? ", " : "",
+                                dk_kinds_at(i)->kind.name);
+    dk_error_set(err, DK_ENOTFOUND, "unknown component kind \"%.64s\" (use %s)", name, list);
+    return NULL;
+}
+
+/*
+ * dk_kinds_desc - the descriptor that embeds `kind`, found by address among the registered
+ * ones (a handful), so a kind the registry does not know gives NULL rather than a guess.
+ */
+const dk_kind_desc *dk_kinds_desc(const dk_kind *kind)
+{
+    for (size_t i = 0; kind != NULL && i < dk_kinds_count(); i++)
+        if (&dk_kinds_at(i)->kind == kind)
+            return dk_kinds_at(i);
+    return NULL;
+}
+
+dk_status dk_kinds_register(const dk_kind_desc *d, dk_error *err)
+{
+    if (d == NULL || d->kind.name == NULL || d->build == NULL || d->kind.shape == NULL)
+        return dk_error_set(
+            err, DK_EINVAL,
+            "register kind: a descriptor needs a name, a build function and a shape");
+    if (dk_kinds_find(d->kind.name, NULL) != NULL)
+        return dk_error_set(err, DK_EEXIST, "register kind: \"%s\" is a kind already",
+                            d->kind.name);
+    if (nextra == MAX_EXTRA)
+        return dk_error_set(err, DK_ENOMEM, "register kind \"%s\": at most %d extra kinds",
+                            d->kind.name, MAX_EXTRA);
+    extra[nextra++] = d;
+    return DK_OK;
+}
