@@ -40,7 +40,8 @@ set(_may_model base model)
 set(_may_sim base patterns sim)
 set(_may_export base model export)
 set(_may_report base patterns model sim export report)
-set(_may_kinds base patterns model sim export kinds)
+# kinds sits above the run report: it evaluates a run against the model's expectations.
+set(_may_kinds base patterns model sim export report kinds)
 set(_may_lua base patterns model sim export report kinds all)
 set(_may_cli base patterns model sim export report kinds all)
 

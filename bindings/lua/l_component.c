@@ -712,10 +712,12 @@ static const luaL_Reg comp_methods[] = {
 /* comp.name, comp.kind, comp.group, comp.<property>, then the methods. */
 static int c_index(lua_State *L)
 {
-    lcomp *c = dk_l_check_comp(L, 1);
+    /* Methods first, before the receiver is checked: cache:get(k) in a Lua handler comes here
+     * on every call, and the method checks its receiver itself. */
     const char *k = luaL_checkstring(L, 2);
     if (lua_getfield(L, lua_upvalueindex(1), k) != LUA_TNIL)
         return 1;
+    lcomp *c = dk_l_check_comp(L, 1);
     if (strcmp(k, "name") == 0) {
         lua_pushstring(L, dk_comp_name(c->c));
     } else if (strcmp(k, "kind") == 0) {

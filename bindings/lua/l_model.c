@@ -124,9 +124,13 @@ static int m_classes(lua_State *L)
     return 1;
 }
 
+/* The keys m:expect takes: every expectation metric (DK_EXPECT_METRICS), then "class". */
 static const char *const expect_keys[] = {
-    "p50",          "p90",        "p99",         "p999",  "mean",
-    "availability", "throughput", "utilisation", "class", NULL};
+#define KEY(id, name, sense, pct) name,
+    DK_EXPECT_METRICS(KEY)
+#undef KEY
+        "class",
+    NULL};
 
 /* m:expect { p99 = "50ms", availability = 0.999, class = "resolve" } */
 static int m_expect(lua_State *L)
@@ -141,17 +145,17 @@ static int m_expect(lua_State *L)
         cls = lua_tostring(L, -1);
     }
     int any = 0;
-    for (int i = 0; i < 8; i++) {
-        const char *metric = expect_keys[i];
+    for (int i = 0; i < DK_EXPECT__COUNT; i++) {
+        const char *metric = dk_expect_metric_name((dk_expect_metric)i);
         if (lua_getfield(L, 2, metric) == LUA_TNIL) {
             lua_pop(L, 1);
             continue;
         }
         int v = lua_gettop(L);
-        dk_expect e = {metric, cls, 0};
+        dk_expect e = {.metric = metric, .cls = cls, .limit = 0};
         dk_error err;
         int ok = 1;
-        if (i < 5) { /* latencies */
+        if (dk_expect_metric_sense((dk_expect_metric)i) == DK_EXPECT_LATENCY) {
             int64_t ns;
             ok = dk_l_to_duration(L, v, &ns, &err);
             e.limit = (double)ns;
@@ -159,7 +163,7 @@ static int m_expect(lua_State *L)
             e.limit = lua_tonumber(L, v);
         } else if (lua_type(L, v) == LUA_TSTRING) {
             const char *t = lua_tostring(L, v);
-            if (strcmp(metric, "throughput") == 0)
+            if (i == DK_EXPECT_THROUGHPUT)
                 ok = dk_parse_rate(t, &e.limit, &err) == DK_OK;
             else
                 ok = dk_parse_percent(t, &e.limit, &err) == DK_OK;
@@ -176,9 +180,11 @@ static int m_expect(lua_State *L)
         any = 1;
         lua_pop(L, 1);
     }
-    if (!any)
-        return luaL_error(L, "expect: nothing to expect (use p50, p90, p99, p999, mean, "
-                             "availability, throughput, utilisation)");
+    if (!any) {
+        char list[128];
+        return luaL_error(L, "expect: nothing to expect (use %s)",
+                          dk_expect_metric_list(list, sizeof list));
+    }
     lua_settop(L, 1);
     return 1;
 }

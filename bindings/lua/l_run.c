@@ -396,87 +396,37 @@ static void push_class(lua_State *L, const char *name, const classsum *c, double
     lua_setfield(L, -2, "latency");
 }
 
-static void fmt_metric(const char *metric, double v, char *buf, size_t n)
-{
-    if (metric[0] == 'p' || strcmp(metric, "mean") == 0)
-        dk_format_duration((int64_t)llround(v), buf, n);
-    else if (strcmp(metric, "throughput") == 0)
-        dk_format_rate(v, buf, n);
-    else
-        snprintf(buf, n, "%.4g%%", v * 100);
-}
-
-/* Evaluates every expectation of the model; pushes the list and returns whether all held. */
-static int push_expectations(lua_State *L, const dk_model_t *m, const dk_sim_t *sim,
-                             const classsum *cs, const classsum *total, double secs,
-                             double max_util)
+/* Evaluates every expectation of the model in C (dk_model_evaluate); pushes the list and
+ * returns whether all held. */
+static int push_expectations(lua_State *L, const dk_model_t *m, const dk_sim_t *sim)
 {
     size_t n = dk_model_expect_count(m);
+    dk_verdict *v = (dk_verdict *)lua_newuserdatauv(L, (n > 0 ? n : 1) * sizeof *v, 0);
     int all = 1;
+    dk_error err;
+
+    if (dk_model_evaluate(m, sim, v, &all, &err) != DK_OK)
+        dk_l_raise(L, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        const dk_expect *e = dk_model_expect_at(m, i);
-        const classsum *c = total;
-        char text[256], vbuf[64], lbuf[64];
-        int have = 1, ok, at_most = 1;
-        double v = 0, limit_out = e->limit;
-        uint32_t ci;
-        if (e->cls != NULL) {
-            c = dk_sim_class_find(sim, e->cls, &ci) ? &cs[ci] : NULL;
-        }
-        const char *mt = e->metric;
-        int latency = mt[0] == 'p' || strcmp(mt, "mean") == 0;
-        if (c == NULL) {
-            have = 0;
-        } else if (latency) {
-            have = c->lat.count > 0;
-            v = strcmp(mt, "p50") == 0    ? c->lat.p50
-                : strcmp(mt, "p90") == 0  ? c->lat.p90
-                : strcmp(mt, "p99") == 0  ? c->lat.p99
-                : strcmp(mt, "p999") == 0 ? c->lat.p999
-                                          : c->lat.mean;
-        } else if (strcmp(mt, "availability") == 0) {
-            at_most = 0;
-            have = c->completed + c->failed > 0;
-            v = have ? (double)c->completed / (double)(c->completed + c->failed) : 0;
-        } else if (strcmp(mt, "throughput") == 0) {
-            at_most = 0;
-            v = secs > 0 ? (double)c->completed / secs : 0;
-        } else {
-            v = max_util;
-            have = max_util >= 0;
-        }
-        ok = have && (at_most ? v <= e->limit : v >= e->limit);
-        all &= ok;
-        fmt_metric(mt, e->limit, lbuf, sizeof lbuf);
-        if (!have) {
-            snprintf(text, sizeof text, "%s%s%s: no data (%s %s)", e->cls ? e->cls : "",
-                     e->cls ? " " : "", mt, at_most ? "<=" : ">=", lbuf);
-        } else {
-            fmt_metric(mt, v, vbuf, sizeof vbuf);
-            snprintf(text, sizeof text, "%s%s%s %s %s %s", e->cls ? e->cls : "", e->cls ? " " : "",
-                     mt, vbuf, ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
-        }
-        if (latency) {
-            v /= 1e9;
-            limit_out /= 1e9;
-        }
+        const dk_report_expectation *x = &v[i].e;
         lua_createtable(L, 0, 6);
-        lua_pushstring(L, mt);
+        lua_pushstring(L, x->metric);
         lua_setfield(L, -2, "metric");
-        if (e->cls) {
-            lua_pushstring(L, e->cls);
+        if (x->cls) {
+            lua_pushstring(L, x->cls);
             lua_setfield(L, -2, "class");
         }
-        set_num(L, "limit", limit_out);
-        if (have)
-            set_num(L, "value", v);
-        lua_pushboolean(L, ok);
+        set_num(L, "limit", x->limit);
+        if (x->has_value)
+            set_num(L, "value", x->value);
+        lua_pushboolean(L, x->ok);
         lua_setfield(L, -2, "ok");
-        lua_pushstring(L, text);
+        lua_pushstring(L, x->text);
         lua_setfield(L, -2, "text");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    lua_remove(L, -2); /* the verdicts */
     return all;
 }
 
@@ -487,7 +437,6 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
     const dk_sim_t *sim = ls->sim;
     dk_time_t end = dk_sim_end_time(sim);
     double ns = (double)(end > 0 ? end : until), secs = ns / 1e9;
-    double max_util = -1;
 
     lua_createtable(L, 0, 12);
     int r = lua_gettop(L);
@@ -524,9 +473,6 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
             if (dk_metrics_get(&mx, (dk_metric)k, &v))
                 set_num(L, dk_metric_name((dk_metric)k), v);
         }
-        double u;
-        if (dk_metrics_get(&mx, DK_METRIC_UTILISATION, &u) && u > max_util)
-            max_util = u;
         summarise(s->latency, &lat);
         push_latency(L, &lat);
         lua_setfield(L, -2, "latency");
@@ -568,7 +514,7 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
     lua_setfield(L, r, "classes");
     push_class(L, "total", total, secs);
     lua_setfield(L, r, "total");
-    lua_pushboolean(L, push_expectations(L, m, sim, cs, total, secs, max_util));
+    lua_pushboolean(L, push_expectations(L, m, sim));
     lua_setfield(L, r, "ok");
     lua_setfield(L, r, "expectations");
     lua_remove(L, csidx);
@@ -586,41 +532,9 @@ lsim *dk_l_result_sim(lua_State *L, int idx)
     return ls != NULL && ls->sim != NULL ? ls : NULL;
 }
 
-/* Field `f` of the expectation table at `e` (entry `i`): a string, left on the stack so that
- * the pointer stays valid, or NULL (nothing pushed) when absent and `optional`. */
-static const char *expectation_string(lua_State *L, int e, lua_Integer i, const char *f,
-                                      int optional)
-{
-    lua_pushstring(L, f);
-    int t = lua_rawget(L, e);
-    if (t == LUA_TSTRING)
-        return lua_tostring(L, -1);
-    if (t == LUA_TNIL && optional) {
-        lua_pop(L, 1);
-        return NULL;
-    }
-    luaL_error(L, "result:json: expectations[%I].%s must be a string (got %s)", (LUAI_UACINT)i, f,
-               luaL_typename(L, -1));
-    return NULL;
-}
-
-/* Field `f` as a number; *have says whether it was there (absent is an error unless `have`). */
-static double expectation_number(lua_State *L, int e, lua_Integer i, const char *f, int *have)
-{
-    lua_pushstring(L, f);
-    int t = lua_rawget(L, e);
-    if (t != LUA_TNUMBER && !(t == LUA_TNIL && have != NULL))
-        luaL_error(L, "result:json: expectations[%I].%s must be a number (got %s)", (LUAI_UACINT)i,
-                   f, luaL_typename(L, -1));
-    double v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    if (have != NULL)
-        *have = t == LUA_TNUMBER;
-    return v;
-}
-
-/* result:json(): the report (dk_report_json) with the evaluated expectations, read back from
- * the result table into C structs (a script may have changed them: a wrong type raises). */
+/* result:json(): the report (dk_report_json). Its expectations are evaluated again in C from
+ * the run itself, not read back from the result table: whatever a script does to the tables it
+ * was given, the report's verdict is the run's. */
 static int r_json(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -632,44 +546,20 @@ static int r_json(lua_State *L)
     lua_rawget(L, -2);
     lua_getiuservalue(L, -1, 1);
     lmodel *lm = (lmodel *)luaL_testudata(L, -1, DK_MT_MODEL);
-
-    lua_Integer n = 0;
-    lua_getfield(L, 1, "expectations");
-    int t = lua_gettop(L);
-    if (lua_istable(L, t))
-        n = (lua_Integer)lua_rawlen(L, t);
-    else if (!lua_isnil(L, t))
-        return luaL_error(L, "result:json: expectations must be a table (got %s)",
-                          luaL_typename(L, t));
-    if (n > 100000)
-        return luaL_error(L, "result:json: too many expectations (%I)", (LUAI_UACINT)n);
-    luaL_checkstack(L, 3 * (int)n + 8, "result:json");
+    const dk_model_t *m = lm != NULL ? lm->m : NULL;
+    size_t n = m != NULL ? dk_model_expect_count(m) : 0;
+    dk_verdict *v = (dk_verdict *)lua_newuserdatauv(L, (n > 0 ? n : 1) * sizeof *v, 0);
     dk_report_expectation *ex =
-        (dk_report_expectation *)lua_newuserdatauv(L, (n > 0 ? (size_t)n : 1) * sizeof *ex, 0);
-    for (lua_Integer i = 1; i <= n; i++) {
-        dk_report_expectation *x = &ex[i - 1];
-        if (lua_rawgeti(L, t, i) != LUA_TTABLE)
-            return luaL_error(L, "result:json: expectations[%I] must be a table (got %s)",
-                              (LUAI_UACINT)i, luaL_typename(L, -1));
-        int e = lua_gettop(L);
-        x->metric = expectation_string(L, e, i, "metric", 0);
-        x->cls = expectation_string(L, e, i, "class", 1);
-        x->text = expectation_string(L, e, i, "text", 0);
-        x->limit = expectation_number(L, e, i, "limit", NULL);
-        x->value = expectation_number(L, e, i, "value", &x->has_value);
-        lua_pushliteral(L, "ok");
-        if (lua_rawget(L, e) != LUA_TBOOLEAN)
-            return luaL_error(L, "result:json: expectations[%I].ok must be a boolean (got %s)",
-                              (LUAI_UACINT)i, luaL_typename(L, -1));
-        x->ok = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-        lua_remove(L, e); /* the entry; its strings stay on the stack */
-    }
+        (dk_report_expectation *)lua_newuserdatauv(L, (n > 0 ? n : 1) * sizeof *ex, 0);
+    dk_error err;
+    if (m != NULL && dk_model_evaluate(m, ls->sim, v, NULL, &err) != DK_OK)
+        return dk_l_raise(L, &err);
+    for (size_t i = 0; i < n; i++)
+        ex[i] = v[i].e;
 
     char **out = (char **)dk_l_newbox(L, dk_free);
     int bidx = lua_gettop(L);
-    dk_error err;
-    if (dk_report_json(ls->sim, lm ? lm->m : NULL, ls->seed, ex, (size_t)n, out, &err) != DK_OK)
+    if (dk_report_json(ls->sim, m, ls->seed, ex, n, out, &err) != DK_OK)
         return dk_l_raise(L, &err);
     lua_pushstring(L, *out);
     dk_l_box_free(L, bidx);

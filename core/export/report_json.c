@@ -35,26 +35,30 @@ static int add_ratio(cJSON *o, const char *key, int defined, double value)
     return cJSON_AddNullToObject(o, key) != NULL;
 }
 
-static cJSON *component_json(const dk_actor_t *a, double end_ns)
+/* An actor's figures come from dk_actor_metrics, as the Lua result's and the drawing's do;
+ * throughput and mean queue are always written, utilisation and hit ratio as null when not
+ * defined for this actor (a schema field that comes and goes would be harder to read). */
+static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
 {
     const dk_actor_stats *s = dk_actor_get_stats(a);
-    double secs = end_ns / 1e9;
-    uint64_t lookups = s->hits + s->misses;
+    dk_metrics mx;
+    double util, hits;
+    int has_util, has_hits;
     cJSON *o = cJSON_CreateObject();
 
+    dk_actor_metrics(a, end, &mx);
+    has_util = dk_metrics_get(&mx, DK_METRIC_UTILISATION, &util);
+    has_hits = dk_metrics_get(&mx, DK_METRIC_HIT_RATIO, &hits);
     if (o == NULL || cJSON_AddStringToObject(o, "name", dk_actor_name(a)) == NULL ||
         cJSON_AddStringToObject(o, "kind", dk_actor_kind(a)) == NULL ||
         !dk__json_add_u64(o, "arrivals", s->arrivals) ||
         !dk__json_add_u64(o, "completed", s->completed) ||
         !dk__json_add_u64(o, "rejected", s->rejected) ||
         !dk__json_add_u64(o, "failed", s->failed) ||
-        cJSON_AddNumberToObject(o, "throughput", secs > 0 ? (double)s->completed / secs : 0.0) ==
-            NULL ||
-        !add_ratio(o, "utilisation", s->servers > 0 && end_ns > 0,
-                   s->busy_area / ((double)s->servers * end_ns)) ||
-        cJSON_AddNumberToObject(o, "mean_queue", end_ns > 0 ? s->queue_area / end_ns : 0.0) ==
-            NULL ||
-        !add_ratio(o, "hit_ratio", lookups > 0, (double)s->hits / (double)lookups) ||
+        cJSON_AddNumberToObject(o, "throughput", mx.value[DK_METRIC_THROUGHPUT]) == NULL ||
+        !add_ratio(o, "utilisation", has_util, util) ||
+        cJSON_AddNumberToObject(o, "mean_queue", mx.value[DK_METRIC_MEAN_QUEUE]) == NULL ||
+        !add_ratio(o, "hit_ratio", has_hits, hits) ||
         !dk__json_attach(o, "latency", latency_json(s->latency))) {
         cJSON_Delete(o);
         return NULL;
@@ -145,7 +149,7 @@ dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed
         goto oom;
 
     for (size_t i = 0; i < dk_sim_actor_count(sim); i++) {
-        cJSON *o = component_json(dk_sim_actor(sim, i), end_ns);
+        cJSON *o = component_json(dk_sim_actor(sim, i), dk_sim_end_time(sim));
         if (o == NULL)
             goto oom;
         cJSON_AddItemToArray(comps, o);

@@ -43,8 +43,11 @@ dk_sim_t *dk_model_build_sim(const dk_model_t *m, uint64_t seed, dk_error *err)
                          d->kind.name, dk_comp_name(c));
             goto fail;
         }
-        if (d->build(sim, c, err) == NULL)
+        dk_actor_t *a = d->build(sim, c, err);
+        if (a == NULL)
             goto fail;
+        /* Reports name the kind of the model, whichever runtime actor serves it. */
+        dk_actor_set_kind(a, d->kind.name);
     }
     for (size_t i = 0; i < dk_model_link_count(m); i++) {
         dk_comp_t *from, *to;

@@ -65,12 +65,43 @@ const dk_kind_desc *dk_kinds_desc(const dk_kind *kind)
     return NULL;
 }
 
+/* Checks what the rest of the toolkit takes on trust in a descriptor: a name, a build
+ * function, a shape, a schema with unique names (and choices for enums), and a replica count
+ * that is -1 or an integer property of the schema. NULL if it holds; else the reason. */
+static const char *descriptor_fault(const dk_kind_desc *d)
+{
+    const dk_kind *k = &d->kind;
+
+    if (k->name == NULL || k->name[0] == '\0' || d->build == NULL || k->shape == NULL)
+        return "a descriptor needs a name, a build function and a shape";
+    if (k->nprops > 0 && k->props == NULL)
+        return "its schema is missing";
+    for (size_t i = 0; i < k->nprops; i++) {
+        if (k->props[i].name == NULL || (int)k->props[i].type < 0 ||
+            k->props[i].type >= DK_PROP__COUNT)
+            return "a property has no name or no type";
+        if (k->props[i].type == DK_PROP_ENUM && k->props[i].choices == NULL)
+            return "an enum property has no choices";
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(k->props[i].name, k->props[j].name) == 0)
+                return "two properties share a name";
+    }
+    if (k->replicas_prop < -1 ||
+        (k->replicas_prop >= 0 &&
+         ((size_t)k->replicas_prop >= k->nprops || k->props[k->replicas_prop].type != DK_PROP_INT)))
+        return "replicas_prop must be -1 or the id of an int property";
+    return NULL;
+}
+
 dk_status dk_kinds_register(const dk_kind_desc *d, dk_error *err)
 {
-    if (d == NULL || d->kind.name == NULL || d->build == NULL || d->kind.shape == NULL)
-        return dk_error_set(
-            err, DK_EINVAL,
-            "register kind: a descriptor needs a name, a build function and a shape");
+    const char *fault;
+
+    if (d == NULL)
+        return dk_error_set(err, DK_EINVAL, "register kind: no descriptor given");
+    if ((fault = descriptor_fault(d)) != NULL)
+        return dk_error_set(err, DK_EINVAL, "register kind \"%s\": %s",
+                            d->kind.name != NULL ? d->kind.name : "", fault);
     if (dk_kinds_find(d->kind.name, NULL) != NULL)
         return dk_error_set(err, DK_EEXIST, "register kind: \"%s\" is a kind already",
                             d->kind.name);

@@ -11,8 +11,56 @@
 
 static const char *const group_kinds[] = {"region", "zone", "cluster", "group"};
 
-static const char *const metric_names[] = {"p50",  "p90",          "p99",        "p999",
-                                           "mean", "availability", "throughput", "utilisation"};
+static const struct {
+    const char *name;
+    dk_expect_sense sense;
+    double percentile;
+} expect_metrics[] = {
+#define ROW(id, name, sense, pct) {name, sense, pct},
+    DK_EXPECT_METRICS(ROW)
+#undef ROW
+};
+
+const char *dk_expect_metric_name(dk_expect_metric m)
+{
+    return (int)m >= 0 && m < DK_EXPECT__COUNT ? expect_metrics[m].name : "unknown";
+}
+
+dk_expect_sense dk_expect_metric_sense(dk_expect_metric m)
+{
+    return (int)m >= 0 && m < DK_EXPECT__COUNT ? expect_metrics[m].sense : DK_EXPECT_AT_MOST;
+}
+
+double dk_expect_metric_percentile(dk_expect_metric m)
+{
+    return (int)m >= 0 && m < DK_EXPECT__COUNT ? expect_metrics[m].percentile : 0;
+}
+
+int dk_expect_metric_parse(const char *name, dk_expect_metric *m)
+{
+    for (int i = 0; name != NULL && i < DK_EXPECT__COUNT; i++)
+        if (strcmp(name, expect_metrics[i].name) == 0) {
+            *m = (dk_expect_metric)i;
+            return 1;
+        }
+    return 0;
+}
+
+const char *dk_expect_metric_list(char *buf, size_t size)
+{
+    size_t len = 0;
+
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    for (int i = 0; i < DK_EXPECT__COUNT && len < size; i++) {
+        int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", expect_metrics[i].name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    return buf;
+}
 
 dk_status dk__grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -527,37 +575,31 @@ const char *dk_model_class(const dk_model_t *m, size_t i)
  */
 dk_status dk_model_expect(dk_model_t *m, const dk_expect *e, dk_error *err)
 {
-    const char *metric = NULL;
-    char buf[32];
+    char buf[32], list[128];
     char *cls = NULL;
-    size_t mi = 0;
+    dk_expect_metric id;
+    const char *metric;
     dk_status st;
 
     if (m == NULL || e == NULL)
         return dk_error_set(err, DK_EINVAL, "expect: nothing given");
-    for (mi = 0; e->metric != NULL && mi < sizeof metric_names / sizeof metric_names[0]; mi++) {
-        if (strcmp(e->metric, metric_names[mi]) == 0) {
-            metric = metric_names[mi];
-            break;
-        }
-    }
-    if (metric == NULL)
-        return dk_error_set(err, DK_EINVAL,
-                            "expect: unknown metric \"%.64s\" (use p50, p90, p99, p999, mean, "
-                            "availability, throughput, utilisation)",
-                            e->metric != NULL ? e->metric : "");
+    if (!dk_expect_metric_parse(e->metric, &id))
+        return dk_error_set(err, DK_EINVAL, "expect: unknown metric \"%.64s\" (use %s)",
+                            e->metric != NULL ? e->metric : "",
+                            dk_expect_metric_list(list, sizeof list));
+    metric = dk_expect_metric_name(id);
     if (e->cls != NULL && (st = dk__check_name("expect: class name", e->cls, err)) != DK_OK)
         return st;
     if (!isfinite(e->limit))
         return dk_error_set(err, DK_EINVAL, "expect: %s must be a finite number (got %g)", metric,
                             e->limit);
-    if (mi <= 4 && e->limit <= 0) /* latencies */
+    if (dk_expect_metric_sense(id) == DK_EXPECT_LATENCY && e->limit <= 0)
         return dk_error_set(err, DK_ERANGE, "expect: %s must be a positive duration (got %sns)",
                             metric, dk__fmt_num(e->limit, buf));
-    if (strcmp(metric, "throughput") == 0 && e->limit <= 0)
+    if (id == DK_EXPECT_THROUGHPUT && e->limit <= 0)
         return dk_error_set(err, DK_ERANGE, "expect: throughput must be positive (got %s)",
                             dk__fmt_num(e->limit, buf));
-    if ((strcmp(metric, "availability") == 0 || strcmp(metric, "utilisation") == 0) &&
+    if ((id == DK_EXPECT_AVAILABILITY || id == DK_EXPECT_UTILISATION) &&
         (e->limit <= 0 || e->limit > 1))
         return dk_error_set(err, DK_ERANGE,
                             "expect: %s must be a fraction above 0 and at most 1 (got %s)", metric,

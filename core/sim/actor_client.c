@@ -77,7 +77,7 @@ static DK__NOINLINE void start(dk_actor_t *self, client *c)
 }
 
 /* The arrival timer: a root call goes to the next downstream, and the next arrival is set. */
-static void arrival(dk_actor_t *self, client *c)
+static DK__NOINLINE void arrival(dk_actor_t *self, client *c)
 {
     dk_sim_t *sim = self->sim;
     if (!dk__sim_may_create(sim))
@@ -100,7 +100,7 @@ static void arrival(dk_actor_t *self, client *c)
 
 /* A root call is answered: the client counts it, as its callee did, and the class records
  * its end-to-end latency. */
-static void answered(dk_actor_t *self, client *c, dk_call_t *call)
+static DK__NOINLINE void answered(dk_actor_t *self, client *c, dk_call_t *call)
 {
     dk_sim_t *sim = self->sim;
     c->outstanding--;

@@ -12,21 +12,23 @@
 #define IN_SERVICE 0.0
 #define IN_FLOW 1.0
 
+/* The calls in service or inside a flow and the calls waiting are counted in the actor's own
+ * stats (busy, queued), not in a copy here: one count, read by the station and the reports. The
+ * fields the event path reads come first, so a station touched for the first time in a while
+ * (one of 10^5 behind a balancer) costs fewer cache misses. */
 typedef struct station {
-    dk_actor_ops ops; /* a copy per station so that ops.kind can name what it models */
-    char *kind;
     uint32_t servers; /* 0: infinite */
     uint32_t queue_limit;
     dk_dist_t *service;
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next */
-    uint32_t queued;
-    uint32_t busy;   /* calls in service or inside a flow */
-    dk_flow *routes; /* by class index; ops NULL where no route */
-    size_t nroutes;
-    dk_flow fallback; /* the default route */
     dk__station_serve_fn serve;
+    size_t nroutes;
+    dk_flow *routes;  /* by class index; ops NULL where no route */
+    dk_flow fallback; /* the default route */
     void *ud;
     void (*ud_free)(void *);
+    dk_actor_ops ops; /* a copy per station so that ops.kind can name what it models */
+    char *kind;
 } station;
 
 static void free_flow(dk_flow *f)
@@ -55,8 +57,7 @@ static void station_destroy(void *data)
 
 static uint64_t station_held(const dk_actor_t *self)
 {
-    const station *s = self->data;
-    return (uint64_t)s->busy + s->queued;
+    return (uint64_t)self->stats.busy + self->stats.queued;
 }
 
 static const dk_flow *route_of(const station *s, uint32_t cls)
@@ -66,11 +67,10 @@ static const dk_flow *route_of(const station *s, uint32_t cls)
     return s->fallback.ops != NULL ? &s->fallback : NULL;
 }
 
-static void set_counts(dk_actor_t *self, const station *s)
+/* Brings the busy and queue integrals up to now: before busy or queued changes. */
+static inline void advance(dk_actor_t *self)
 {
     dk__actor_advance(self, self->sim->now);
-    self->stats.busy = s->busy;
-    self->stats.queued = s->queued;
 }
 
 /* A worker takes `call`: its service time starts now. */
@@ -92,12 +92,12 @@ static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_repl
         if (s->qhead == NULL)
             s->qtail = NULL;
         next->next = NULL;
-        s->queued--;
-        set_counts(self, s);
+        advance(self);
+        self->stats.queued--;
         begin_service(self, s, next);
     } else {
-        s->busy--;
-        set_counts(self, s);
+        advance(self);
+        self->stats.busy--;
     }
 }
 
@@ -149,7 +149,7 @@ static DK__NOINLINE void step_flow(dk_actor_t *self, station *s, dk_call_t *sub)
 
 /* The service time of `call` is over: a cache answers it, a route runs its flow, and a plain
  * station, the common case the rest is kept out of the way of, answers OK. */
-static void served(dk_actor_t *self, station *s, dk_call_t *call)
+static DK__NOINLINE void served(dk_actor_t *self, station *s, dk_call_t *call)
 {
     if (s->serve != NULL) {
         finish_with(self, s, call, s->serve(self, s->ud, call));
@@ -164,13 +164,14 @@ static void served(dk_actor_t *self, station *s, dk_call_t *call)
 }
 
 /* `call` arrives: a free worker takes it, else it waits, else (queue full) it is rejected. */
-static void arrive(dk_actor_t *self, station *s, dk_call_t *call)
+static DK__NOINLINE void arrive(dk_actor_t *self, station *s, dk_call_t *call)
 {
-    if (s->servers == 0 || s->busy < s->servers) {
-        s->busy++;
-        set_counts(self, s);
+    dk_actor_stats *st = &self->stats;
+    if (s->servers == 0 || st->busy < s->servers) {
+        advance(self);
+        st->busy++;
         begin_service(self, s, call);
-    } else if (s->queue_limit != 0 && s->queued >= s->queue_limit) {
+    } else if (s->queue_limit != 0 && st->queued >= s->queue_limit) {
         dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
     } else {
         call->next = NULL;
@@ -179,8 +180,8 @@ static void arrive(dk_actor_t *self, station *s, dk_call_t *call)
         else
             s->qhead = call;
         s->qtail = call;
-        s->queued++;
-        set_counts(self, s);
+        advance(self);
+        st->queued++;
     }
 }
 

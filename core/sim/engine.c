@@ -463,7 +463,19 @@ const char *dk_actor_name(const dk_actor_t *a)
 
 const char *dk_actor_kind(const dk_actor_t *a)
 {
+    if (a->kind != NULL)
+        return a->kind;
     return a->ops->kind != NULL ? a->ops->kind : "actor";
+}
+
+/*
+ * dk_actor_set_kind - names what the actor stands for in reports (the model's kind, when a
+ * kind is built from another kind's runtime actor). `kind` is borrowed: it must outlive the
+ * simulator (a kind descriptor's name does).
+ */
+void dk_actor_set_kind(dk_actor_t *a, const char *kind)
+{
+    a->kind = kind;
 }
 
 void *dk_actor_data(const dk_actor_t *a)

@@ -7,8 +7,8 @@
 #include "designkit/sim.h"
 #include "sim/event_queue.h"
 
-/* Hints for the hot path: DK__NOINLINE keeps a rare path (flows, errors) out of a handler, so
- * that the common path's function saves fewer registers. */
+/* Hints for the hot path. DK__NOINLINE keeps a path out of its caller, so that a handler's
+ * dispatch saves no registers and each path saves only the ones it needs. */
 #if defined(__GNUC__)
 #define DK__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define DK__NOINLINE __attribute__((noinline))
@@ -30,6 +30,7 @@ struct dk_actor {
     dk_rng_t rng; /* first: the hot path reaches it without an offset */
     void (*on_event)(dk_actor_t *self, const dk_event *ev); /* ops->on_event, one load nearer */
     const dk_actor_ops *ops;
+    const char *kind; /* what reports call it (dk_actor_set_kind); NULL: ops->kind */
     void *data;
     dk_sim_t *sim;
     char *name;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "designkit/sim.h"
 
 /* Events leave in (time, seq) order, seq being the order of dk__evq_push. Most events of a
@@ -20,6 +21,7 @@ typedef struct dk__evq {
     size_t ring_head, ring_len, ring_cap;
     dk_event *retired; /* the ring buffer a held event lives in, if the ring grew meanwhile */
     int holding;       /* dk__evq_next lent the ring's head; dk__evq_done releases it */
+    int tie;           /* the heap's top is at `now` too (so it goes before the ring) */
     dk_time_t now;     /* time of the last event popped */
     uint64_t seq;      /* next sequence number */
 } dk__evq;
@@ -37,6 +39,38 @@ dk_status dk__evq_push(dk__evq *q, const dk_event *ev);
  * inline, storage growth aside: every event of a run passes through here. */
 dk_status dk__evq_grow_ring(dk__evq *q);
 dk_status dk__evq_grow_heap(dk__evq *q);
+
+_Static_assert(offsetof(dk_event, tag) == offsetof(dk_event, kind) + 4 &&
+                   sizeof(dk_event) == offsetof(dk_event, kind) + 8,
+               "kind and tag end the event, adjacent");
+
+/* Copies an event field by field. A struct copy compiles to 16-byte moves, and reading an event
+ * whose fields were written one by one (dk__evq_fill, a moment ago) with loads that span several
+ * of those stores defeats store-to-load forwarding: the load waits for the stores to reach the
+ * cache. Heap events are moved while young (the one a handler just pushed is often the next
+ * popped), so the heap moves them in the pieces they were written in; the empty asm keeps the
+ * compiler from merging the pieces back. */
+static inline void dk__evq_copy(dk_event *d, const dk_event *s)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__aarch64__))
+    dk_time_t time = s->time;
+    uint64_t seq = s->seq;
+    dk_actor_t *actor = s->actor;
+    dk_call_t *call = s->call;
+    void *ptr = s->ptr;
+    uint64_t kind_tag; /* kind and tag, adjacent, as the one store that wrote them */
+    memcpy(&kind_tag, &s->kind, sizeof kind_tag);
+    __asm__("" : "+r"(time), "+r"(seq), "+r"(actor), "+r"(call), "+r"(ptr), "+r"(kind_tag));
+    d->time = time;
+    d->seq = seq;
+    d->actor = actor;
+    d->call = call;
+    d->ptr = ptr;
+    memcpy(&d->kind, &kind_tag, sizeof kind_tag);
+#else
+    *d = *s;
+#endif
+}
 
 static inline void dk__evq_fill(dk_event *e, dk__evq *q, dk_time_t time, dk_actor_t *actor,
                                 dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
@@ -67,7 +101,7 @@ static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *acto
         size_t parent = (i - 1) / 4;
         if (time >= h[parent].time)
             break;
-        h[i] = h[parent];
+        dk__evq_copy(&h[i], &h[parent]);
         i = parent;
     }
     dk__evq_fill(&h[i], q, time, actor, call, ptr, kind, tag);
@@ -99,10 +133,10 @@ static inline void dk__evq_sift_down(dk_event *h, size_t len, const dk_event *ev
                 best = k;
         if (!dk__evq_before(&h[best], ev))
             break;
-        h[i] = h[best];
+        dk__evq_copy(&h[i], &h[best]);
         i = best;
     }
-    h[i] = *ev;
+    dk__evq_copy(&h[i], ev);
 }
 
 /* The event loop's pop: the least event at or before `until`, or NULL. A heap event is copied
@@ -115,8 +149,9 @@ static inline const dk_event *dk__evq_next(dk__evq *q, dk_time_t until, dk_event
 {
     /* The ring's events are at `now`; a heap event at `now` was pushed before `now` was reached
      * and so precedes them all: the ring's head goes first unless the heap's top is also at
-     * `now`. */
-    if (q->ring_len != 0 && (q->heap_len == 0 || q->heap[0].time > q->now)) {
+     * `now`. That is known when the top is popped (pushes at `now` join the ring, so none can
+     * make a tie later): q->tie, one load where the comparison took five. */
+    if (q->ring_len != 0 && !q->tie) {
         if (q->now > until)
             return NULL;
         q->holding = 1;
@@ -124,10 +159,11 @@ static inline const dk_event *dk__evq_next(dk__evq *q, dk_time_t until, dk_event
     }
     if (q->heap_len == 0 || q->heap[0].time > until)
         return NULL;
-    *tmp = q->heap[0];
+    dk__evq_copy(tmp, &q->heap[0]);
     q->now = tmp->time;
     if (--q->heap_len > 0)
         dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
+    q->tie = q->heap_len != 0 && q->heap[0].time == q->now;
     return tmp;
 }
 
@@ -167,6 +203,7 @@ static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
     q->now = out->time;
     if (--q->heap_len > 0)
         dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
+    q->tie = q->heap_len != 0 && q->heap[0].time == q->now;
     return 1;
 }
 

@@ -44,6 +44,7 @@ static void count_free(void *ptr, void *ud)
 
 static void *count_realloc(void *ptr, size_t size, void *ud)
 {
+    (void)ud;
     max_align_t *p = (max_align_t *)ptr - 1;
     size_t old = *(size_t *)(void *)p;
     max_align_t *q = realloc(p, sizeof *q + size);

@@ -49,3 +49,19 @@ for pair in "flow handler" "plain trivial"; do
   awk -v b="$builtin" -v l="$lua" -v name="$lua_mode / $builtin_mode" 'BEGIN {
     printf "%s: %.2fx the time   (goal: within 5x)\n", name, b / l }'
 done
+
+echo
+echo "== Scale: 10 to 10^5 stations behind one round-robin balancer (C API) =="
+# Build time, bytes counted through the allocation hooks, time per request at each size and
+# the 10^5 / 10 ratio, then the time to register 10^5 request classes.
+"$build/tests/bench_scale" "${DK_BENCH_SCALE_REQUESTS:-2000000}"
+
+echo
+echo "== check: the validation rules on 10^3 to 10^5 components (linear means a flat ratio) =="
+"$build/tests/bench_check" "${DK_BENCH_CHECK_MAX:-100000}"
+
+echo
+echo "== A whole design of 10^5 services and 10^5 databases, through the Lua API =="
+# Built, checked, run for 10^6 requests and drawn as a summary; peak memory at the end.
+"$build/designkit" --unsafe "$here/scale_design.lua" "${DK_BENCH_DESIGN_N:-100000}" \
+  "${DK_BENCH_DESIGN_REQUESTS:-1000000}"

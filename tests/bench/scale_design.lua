@@ -34,7 +34,7 @@ local path = os.tmpname()
 stage("draw", function() assert(m:draw(path .. ".dot")) end)
 local f = assert(io.open(path .. ".dot")); local dot = f:read("a"); f:close()
 os.remove(path .. ".dot"); os.remove(path)
-local nodes = select(2, dot:gsub("\n%s*\"?[%w-]+\"?%s*%[label", ""))
+local nodes = select(2, dot:gsub("%[id=", ""))
 io.write(string.format("components %d  findings %d  requests %d  drawn nodes %d\n",
                        2 * n + 2, #findings, r.total.completed + r.total.failed, nodes))
 local status = io.open("/proc/self/status")

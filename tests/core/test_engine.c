@@ -1,8 +1,11 @@
 /* areas: base patterns model sim */
 /* test_engine.c - the event loop: ordering, end time, conservation, aborts, bad input. */
 #include <check.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "designkit/alloc.h"
 #include "designkit/sim.h"
 
 /* ---- a probe actor that schedules timers at random and logs what it receives ---- */
@@ -365,6 +368,171 @@ START_TEST(abandon_on_free)
 }
 END_TEST
 
+/* ---- scale: lookups by name and link, memory per idle component, out of memory ---- */
+
+START_TEST(many_classes_and_actors)
+{
+    /* 10^5 classes and 3 10^4 actors found by name, a hub linked to every actor, duplicates
+     * refused with the usual messages: a linear search per add would make this quadratic
+     * (5 10^9 string compares for the classes alone) and time the test out. */
+    enum { NCLS = 100000, NACT = 30000 };
+    char name[32];
+    dk_error err;
+    dk_sim_t *sim = dk_sim_new(1, NULL);
+    for (uint32_t i = 0; i < NCLS; i++) {
+        uint32_t idx;
+        snprintf(name, sizeof name, "class-%u", (unsigned)i);
+        ck_assert_int_eq(dk_sim_add_class(sim, name, &idx), DK_OK);
+        ck_assert_uint_eq(idx, i);
+    }
+    for (uint32_t i = 0; i < NCLS; i += 997) {
+        uint32_t idx;
+        snprintf(name, sizeof name, "class-%u", (unsigned)i);
+        ck_assert_int_eq(dk_sim_add_class(sim, name, &idx), DK_OK); /* known: its index */
+        ck_assert_uint_eq(idx, i);
+        ck_assert_int_eq(dk_sim_class_find(sim, name, &idx), 1);
+        ck_assert_uint_eq(idx, i);
+    }
+    ck_assert_uint_eq(dk_sim_class_count(sim), NCLS);
+    ck_assert_int_eq(dk_sim_class_find(sim, "class-x", NULL), 0);
+    dk_actor_t *hub = dk_sim_add_actor(sim, "hub", &probe_ops, NULL, &err);
+    for (int i = 0; i < NACT; i++) {
+        snprintf(name, sizeof name, "a%d", i);
+        dk_actor_t *a = dk_sim_add_actor(sim, name, &probe_ops, NULL, &err);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_int_eq(dk_sim_link(sim, hub, a, NULL, &err), DK_OK);
+    }
+    for (int i = 0; i < NACT; i++) {
+        snprintf(name, sizeof name, "a%d", i);
+        dk_actor_t *a = dk_sim_find_actor(sim, name);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_str_eq(dk_actor_name(a), name);
+        ck_assert_ptr_eq(dk_actor_out(hub, (size_t)i), a);
+        ck_assert_uint_eq(dk_sim_link_calls(hub, a), 0);
+        ck_assert_uint_eq(dk_sim_link_calls(a, hub), 0); /* not linked that way */
+    }
+    ck_assert_ptr_null(dk_sim_add_actor(sim, "a123", &probe_ops, NULL, &err));
+    ck_assert_int_eq(err.status, DK_EEXIST);
+    ck_assert_str_eq(err.message, "actor \"a123\" already exists");
+    ck_assert_int_eq(dk_sim_link(sim, hub, dk_sim_find_actor(sim, "a29999"), NULL, &err),
+                     DK_EEXIST);
+    ck_assert_str_eq(err.message, "link \"hub\" -> \"a29999\" already exists");
+    ck_assert_int_eq(dk_sim_link(sim, dk_sim_find_actor(sim, "a7"), hub, NULL, &err), DK_OK);
+    ck_assert_ptr_null(dk_sim_find_actor(sim, "a30000"));
+    ck_assert_ptr_null(dk_sim_find_actor(sim, NULL));
+    ck_assert_uint_eq(dk_actor_out_count(hub), NACT);
+    dk_sim_free(sim);
+}
+END_TEST
+
+/* An allocator that counts the bytes live (each block carries its size in front). */
+static size_t live_bytes;
+
+static void *count_malloc(size_t size, void *ud)
+{
+    (void)ud;
+    max_align_t *p = malloc(sizeof *p + size);
+    if (p == NULL)
+        return NULL;
+    *(size_t *)(void *)p = size;
+    live_bytes += size;
+    return p + 1;
+}
+
+static void count_free(void *ptr, void *ud)
+{
+    (void)ud;
+    max_align_t *p = (max_align_t *)ptr - 1;
+    live_bytes -= *(size_t *)(void *)p;
+    free(p);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ud)
+{
+    (void)ud;
+    max_align_t *p = (max_align_t *)ptr - 1, *q;
+    size_t old = *(size_t *)(void *)p;
+    if ((q = realloc(p, sizeof *q + size)) == NULL)
+        return NULL;
+    *(size_t *)(void *)q = size;
+    live_bytes = live_bytes - old + size;
+    return q + 1;
+}
+
+START_TEST(idle_stations_are_small)
+{
+    /* 2000 stations behind a balancer, before any event: each (with its name, histogram, link
+     * and its share of the lookup maps) must stay under 4 KB, where a fixed histogram alone
+     * took 58 KiB. */
+    enum { N = 2000 };
+    static const dk_allocator counting = {count_malloc, count_realloc, count_free, NULL};
+    live_bytes = 0;
+    dk_set_allocator(&counting);
+    dk_error err;
+    dk_sim_t *sim = dk_sim_new(1, NULL);
+    dk_dist_t *svc = dk_dist_exponential(1e6, NULL);
+    dk_client_config cc = {.rate = 100, .poisson = 1};
+    dk_actor_t *cl = dk_sim_add_client(sim, "users", &cc, &err);
+    dk_actor_t *lb = dk_sim_add_balancer(sim, "lb", DK_LB_ROUND_ROBIN, &err);
+    ck_assert_int_eq(dk_sim_link(sim, cl, lb, NULL, &err), DK_OK);
+    size_t before = live_bytes;
+    dk_station_config sc = {.servers = 4, .queue_limit = 100, .service = svc};
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "backend-%d", i);
+        dk_actor_t *s = dk_sim_add_station(sim, name, NULL, &sc, &err);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_int_eq(dk_sim_link(sim, lb, s, NULL, &err), DK_OK);
+    }
+    double per = (double)(live_bytes - before) / N;
+    ck_assert_msg(per < 4096, "an idle station takes %.0f bytes", per);
+    /* The run allocates as the stations record (20 requests each): it still works. */
+    ck_assert_int_eq(dk_sim_run(sim, INT64_MAX, 20 * N, NULL, NULL), DK_OK);
+    ck_assert_uint_eq(dk_sim_class_stats(sim, 0)->completed, 20 * N);
+    ck_assert_uint_eq(dk_actor_get_stats(dk_sim_find_actor(sim, "backend-1999"))->completed, 20);
+    dk_sim_free(sim);
+    dk_dist_free(svc);
+    ck_assert_uint_eq(live_bytes, 0);
+    dk_set_allocator(NULL);
+}
+END_TEST
+
+START_TEST(out_of_memory_mid_run)
+{
+    /* Every allocation the run makes (the call pool, histogram blocks as latencies reach new
+     * ranges) fails in turn: each run stops with DK_ENOMEM and a message, frees cleanly, and
+     * one of them is a latency that could not be recorded. */
+    int saw_record = 0, k;
+    for (k = 0; k < 64; k++) {
+        dk_error err;
+        dk_sim_t *sim = dk_sim_new(3, NULL);
+        dk_dist_t *svc = dk_dist_exponential(2e6, NULL);
+        dk_client_config cc = {.rate = 300, .poisson = 1};
+        dk_station_config sc = {.servers = 1, .service = svc};
+        dk_actor_t *cl = dk_sim_add_client(sim, "users", &cc, &err);
+        dk_actor_t *st = dk_sim_add_station(sim, "api", NULL, &sc, &err);
+        ck_assert_int_eq(dk_sim_link(sim, cl, st, NULL, &err), DK_OK);
+        ck_assert_int_eq(dk_sim_add_class(sim, "req", NULL), DK_OK);
+        dk_alloc_fail_after(k);
+        dk_status rc = dk_sim_run(sim, INT64_MAX, 2000, NULL, NULL);
+        dk_alloc_fail_after(-1);
+        if (rc == DK_OK) {
+            ck_assert_uint_eq(dk_sim_class_stats(sim, 0)->completed, 2000);
+            dk_sim_free(sim);
+            dk_dist_free(svc);
+            break;
+        }
+        ck_assert_int_eq(rc, DK_ENOMEM);
+        ck_assert_str_ne(dk_sim_error(sim), "");
+        saw_record += strstr(dk_sim_error(sim), "out of memory recording a latency") != NULL;
+        dk_sim_free(sim);
+        dk_dist_free(svc);
+    }
+    ck_assert_int_lt(k, 64);
+    ck_assert_int_gt(saw_record, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine");
@@ -385,7 +553,13 @@ static Suite *suite(void)
     tcase_add_test(bad, abort_stops_at_once);
     tcase_add_test(bad, bad_input_is_reported);
     tcase_add_test(bad, misuse_aborts_the_run);
+    tcase_add_test(bad, out_of_memory_mid_run);
     suite_add_tcase(s, bad);
+    TCase *scale = tcase_create("scale");
+    tcase_set_timeout(scale, 20);
+    tcase_add_test(scale, many_classes_and_actors);
+    tcase_add_test(scale, idle_stations_are_small);
+    suite_add_tcase(s, scale);
     return s;
 }
 

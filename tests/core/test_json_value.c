@@ -272,7 +272,7 @@ START_TEST(numbers_read_back_exactly)
     for (size_t i = 0; i < sizeof chosen / sizeof chosen[0]; i++)
         check_number(chosen[i]);
     uint64_t s = 0x9E3779B97F4A7C15ULL;
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 4000; i++) {
         uint64_t bits = next_random(&s);
         double v;
         memcpy(&v, &bits, sizeof v);
@@ -860,6 +860,7 @@ static Suite *json_value_suite(void)
 {
     Suite *s = suite_create("json_value");
     TCase *tc = tcase_create("writer text");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, compact_text);
     tcase_add_test(tc, pretty_text);
     tcase_add_test(tc, scalars_alone_and_finishing_twice);

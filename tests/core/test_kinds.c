@@ -394,9 +394,10 @@ START_TEST(register_refuses_incomplete_descriptors)
     dk_kind_desc no_shape = {.kind = {.name = "gizmo"}, .build = build_nothing};
 
     ck_assert_int_eq(dk_kinds_register(NULL, &err), DK_EINVAL);
-    ck_assert_str_eq(err.message,
-                     "register kind: a descriptor needs a name, a build function and a shape");
+    ck_assert_str_eq(err.message, "register kind: no descriptor given");
     ck_assert_int_eq(dk_kinds_register(&nameless, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message,
+                     "register kind \"\": a descriptor needs a name, a build function and a shape");
     ck_assert_int_eq(dk_kinds_register(&no_build, NULL), DK_EINVAL);
     ck_assert_int_eq(dk_kinds_register(&no_shape, &err), DK_EINVAL);
     ck_assert_uint_eq(dk_kinds_count(), COUNT_OF(builtin));
@@ -404,10 +405,51 @@ START_TEST(register_refuses_incomplete_descriptors)
 }
 END_TEST
 
+/* What the rules and the bindings take on trust is checked once, at registration: a replica
+ * count that is not an int property (a descriptor that leaves the field at 0 without a
+ * property 0, say), properties sharing a name, an enum without choices. */
+START_TEST(register_refuses_a_bad_schema)
+{
+    static const dk_prop_info one_dist[] = {
+        {"time", DK_PROP_DIST, 0, 1e18, NULL, "time", 0, "0s", DK_PROP_F_DURATIONS},
+    };
+    static const dk_prop_info twice[] = {
+        {"n", DK_PROP_INT, 1, 10, NULL, "n", 1, "1", 0},
+        {"n", DK_PROP_INT, 1, 10, NULL, "n again", 1, "1", 0},
+    };
+    static const dk_prop_info no_choices[] = {
+        {"mode", DK_PROP_ENUM, 0, 0, NULL, "mode", 0, "a", 0},
+    };
+    dk_kind_desc no_props = {.kind = {.name = "gizmo", .shape = "box"}, .build = build_nothing};
+    dk_kind_desc not_int = {
+        .kind = {.name = "gizmo", .props = one_dist, .nprops = 1, .shape = "box"},
+        .build = build_nothing};
+    dk_kind_desc dup = {
+        .kind = {.name = "gizmo", .props = twice, .nprops = 2, .shape = "box", .replicas_prop = -1},
+        .build = build_nothing};
+    dk_kind_desc enum_bare = {.kind = {.name = "gizmo",
+                                       .props = no_choices,
+                                       .nprops = 1,
+                                       .shape = "box",
+                                       .replicas_prop = -1},
+                              .build = build_nothing};
+
+    ck_assert_int_eq(dk_kinds_register(&no_props, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "register kind \"gizmo\": replicas_prop must be -1 or the id of "
+                                  "an int property");
+    ck_assert_int_eq(dk_kinds_register(&not_int, &err), DK_EINVAL);
+    ck_assert_int_eq(dk_kinds_register(&dup, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "register kind \"gizmo\": two properties share a name");
+    ck_assert_int_eq(dk_kinds_register(&enum_bare, &err), DK_EINVAL);
+    ck_assert_str_eq(err.message, "register kind \"gizmo\": an enum property has no choices");
+    ck_assert_uint_eq(dk_kinds_count(), COUNT_OF(builtin));
+}
+END_TEST
+
 START_TEST(register_refuses_a_taken_name)
 {
-    static const dk_kind_desc cache2 = {.kind = {.name = "cache", .shape = "box"},
-                                        .build = build_nothing};
+    static const dk_kind_desc cache2 = {
+        .kind = {.name = "cache", .shape = "box", .replicas_prop = -1}, .build = build_nothing};
     ck_assert_int_eq(dk_kinds_register(&cache2, &err), DK_EEXIST);
     ck_assert_str_eq(err.message, "register kind: \"cache\" is a kind already");
     ck_assert_uint_eq(dk_kinds_count(), COUNT_OF(builtin));
@@ -422,8 +464,8 @@ START_TEST(register_adds_after_the_builtins)
         .kind = {.name = "gizmo", .shape = "egg", .replicas_prop = -1},
         .build = build_nothing,
     };
-    static const dk_kind_desc gizmo2 = {.kind = {.name = "gizmo", .shape = "box"},
-                                        .build = build_nothing};
+    static const dk_kind_desc gizmo2 = {
+        .kind = {.name = "gizmo", .shape = "box", .replicas_prop = -1}, .build = build_nothing};
 
     ck_assert_int_eq(dk_kinds_register(&gizmo, &err), DK_OK);
     ck_assert_uint_eq(dk_kinds_count(), COUNT_OF(builtin) + 1);
@@ -453,6 +495,7 @@ START_TEST(register_until_full)
         snprintf(names[i], sizeof names[i], "extra%zu", i);
         descs[i].kind.name = names[i];
         descs[i].kind.shape = "box";
+        descs[i].kind.replicas_prop = -1;
         descs[i].build = build_nothing;
         st = dk_kinds_register(&descs[i], &err);
         if (st == DK_OK)
@@ -499,6 +542,7 @@ static Suite *kinds_suite(void)
     tc = tcase_create("register");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, register_refuses_incomplete_descriptors);
+    tcase_add_test(tc, register_refuses_a_bad_schema);
     tcase_add_test(tc, register_refuses_a_taken_name);
     tcase_add_test(tc, register_adds_after_the_builtins);
     tcase_add_test(tc, register_until_full);

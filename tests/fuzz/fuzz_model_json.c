@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     dk_error err;
     dk_error_clear(&err);
-    dk_model_t *m = dk_model_from_json((const char *)data, size, "fuzz.json", &err);
+    dk_model_t *m = dk_model_from_json((const char *)data, size, "fuzz.json", dk_kinds_find, &err);
     if (m == NULL) {
         if (err.message[0] == '\0')
             abort();
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *once = NULL, *twice = NULL;
     if (dk_model_to_json(m, &once, NULL, &err) != DK_OK)
         abort();
-    dk_model_t *again = dk_model_from_json(once, strlen(once), "again.json", &err);
+    dk_model_t *again = dk_model_from_json(once, strlen(once), "again.json", dk_kinds_find, &err);
     if (again == NULL || dk_model_to_json(again, &twice, NULL, &err) != DK_OK)
         abort();
     if (strcmp(once, twice) != 0)

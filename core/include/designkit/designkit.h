@@ -16,6 +16,7 @@
 #include "designkit/cache.h"
 #include "designkit/sim.h"
 #include "designkit/model.h"
+#include "designkit/json.h"
 #include "designkit/export.h"
 #include "designkit/kinds.h"
 

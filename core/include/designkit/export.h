@@ -6,17 +6,10 @@
 #include "designkit/status.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
-#include "designkit/report.h" /* the run report, once declared here */
 /* The exporters' headers, for those who want them all. The diagram and the model JSON know
  * nothing of the simulator; only the run report does. */
+#include "designkit/report.h"
 #include "designkit/draw.h"
 #include "designkit/model_json.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-#ifdef __cplusplus
-}
-#endif
 #endif

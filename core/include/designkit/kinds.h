@@ -8,6 +8,7 @@
 #include "designkit/status.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
+#include "designkit/report.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,21 @@ dk_status dk_kinds_register(const dk_kind_desc *d, dk_error *err);
  * each kind's wire. NULL with `err` naming the component when the model cannot run (a client
  * with no target, a kind that is not registered, ...). Caller frees with dk_sim_free. */
 dk_sim_t *dk_model_build_sim(const dk_model_t *m, uint64_t seed, dk_error *err);
+
+/* One expectation of the model held against a finished run: the report's view of it (`e`,
+ * whose strings point into the model and into `text`) and the readable verdict. */
+typedef struct dk_verdict {
+    dk_report_expectation e;
+    char text[192]; /* "resolve p99 13.4ms <= 50ms", "p99: no data (<= 50ms)" */
+} dk_verdict;
+
+/* Evaluates every expectation of `m` against the finished run `sim` (built from `m`), in the
+ * model's order, into out[0 .. dk_model_expect_count(m)); *all_ok (may be NULL) says whether
+ * all held. Figures are end to end, per class or over all classes, from the simulator itself;
+ * utilisation is the busiest station's. An expectation with nothing to measure (a class that
+ * sent nothing) fails with "no data". DK_EINVAL for missing arguments, DK_ENOMEM. */
+dk_status dk_model_evaluate(const dk_model_t *m, const dk_sim_t *sim, dk_verdict *out, int *all_ok,
+                            dk_error *err);
 
 #ifdef __cplusplus
 }

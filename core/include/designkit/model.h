@@ -207,11 +207,48 @@ size_t dk_model_class_count(const dk_model_t *m);
 const char *dk_model_class(const dk_model_t *m, size_t i);
 
 /* ---- expectations (the design's own SLOs) ---- */
+
+/* How an expectation's limit reads: a latency in ns that the figure must stay at or under, a
+ * figure that must reach at least the limit, or one that must stay at most at it. */
+typedef enum dk_expect_sense {
+    DK_EXPECT_LATENCY,
+    DK_EXPECT_AT_LEAST,
+    DK_EXPECT_AT_MOST
+} dk_expect_sense;
+
+/* The metrics an expectation may name, one list: X(enum suffix, name, sense, percentile).
+ * Latencies are end to end (percentile 0: the mean); availability is completed over answered;
+ * throughput completed per second; utilisation the highest of any station. */
+#define DK_EXPECT_METRICS(X)                                                                       \
+    X(P50, "p50", DK_EXPECT_LATENCY, 50)                                                           \
+    X(P90, "p90", DK_EXPECT_LATENCY, 90)                                                           \
+    X(P99, "p99", DK_EXPECT_LATENCY, 99)                                                           \
+    X(P999, "p999", DK_EXPECT_LATENCY, 99.9)                                                       \
+    X(MEAN, "mean", DK_EXPECT_LATENCY, 0)                                                          \
+    X(AVAILABILITY, "availability", DK_EXPECT_AT_LEAST, 0)                                         \
+    X(THROUGHPUT, "throughput", DK_EXPECT_AT_LEAST, 0)                                             \
+    X(UTILISATION, "utilisation", DK_EXPECT_AT_MOST, 0)
+
+typedef enum dk_expect_metric {
+#define DK__EXPECT_ENUM(id, name, sense, pct) DK_EXPECT_##id,
+    DK_EXPECT_METRICS(DK__EXPECT_ENUM)
+#undef DK__EXPECT_ENUM
+        DK_EXPECT__COUNT
+} dk_expect_metric;
+
+const char *dk_expect_metric_name(dk_expect_metric m); /* "p99"; "unknown" out of range */
+dk_expect_sense dk_expect_metric_sense(dk_expect_metric m);
+double dk_expect_metric_percentile(dk_expect_metric m); /* latencies: 50, 99, ...; mean: 0 */
+/* 1 and *m set when `name` is an expectation metric; 0 otherwise. */
+int dk_expect_metric_parse(const char *name, dk_expect_metric *m);
+/* "p50, p90, p99, p999, mean, availability, throughput, utilisation" into `buf` (returned). */
+const char *dk_expect_metric_list(char *buf, size_t size);
+
 typedef struct dk_expect {
-    const char *metric; /* "p50" "p90" "p99" "p999" "mean" (ns) "availability" (fraction)
-                           "throughput" (per second) "utilisation" (max over stations) */
+    const char *metric; /* one of DK_EXPECT_METRICS by name (dk_expect_metric_parse gives the
+                           id); dk_model_expect_at gives the model's static copy */
     const char *cls;    /* request class, or NULL for all classes together */
-    double limit;       /* latency and utilisation: at most; availability, throughput: at least */
+    double limit;       /* latencies in ns; fractions 0..1; throughput per second */
 } dk_expect;
 dk_status dk_model_expect(dk_model_t *m, const dk_expect *e, dk_error *err); /* copied */
 size_t dk_model_expect_count(const dk_model_t *m);

@@ -14,8 +14,8 @@ extern "C" {
 
 #define DK_REPORT_SCHEMA_VERSION 1
 
-/* One of the design's expectations, evaluated against the run by the caller (the bindings know
- * how each metric is measured and worded). Strings are borrowed for the call. */
+/* One of the design's expectations, evaluated against the run (dk_model_evaluate in
+ * designkit/kinds.h does it from the simulator itself). Strings are borrowed for the call. */
 typedef struct dk_report_expectation {
     const char *metric; /* "p99", "availability", ...; required */
     const char *cls;    /* the request class it is about, or NULL for all traffic */

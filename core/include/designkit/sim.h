@@ -191,6 +191,8 @@ void dk_actor_set_queue(dk_actor_t *a, uint32_t queued);
 /* ---- actor accessors ---- */
 const char *dk_actor_name(const dk_actor_t *a);
 const char *dk_actor_kind(const dk_actor_t *a);
+/* What reports call the actor: by default its ops' kind ("client", "service", ...). Borrowed. */
+void dk_actor_set_kind(dk_actor_t *a, const char *kind);
 void *dk_actor_data(const dk_actor_t *a);
 dk_sim_t *dk_actor_sim(const dk_actor_t *a);
 dk_rng_t *dk_actor_rng(dk_actor_t *a);
