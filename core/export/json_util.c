@@ -277,3 +277,38 @@ dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_err
     }
     return DK_OK;
 }
+
+/* Length of the well-formed UTF-8 sequence at `p` (1 to 4 bytes), or 0 when it is ill-formed:
+ * a stray continuation byte, an overlong form, a surrogate, a code point above U+10FFFF, or a
+ * sequence cut short by `end`. The ranges are those of table 3-7 in the Unicode standard. */
+size_t dk__json_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned lo = 0x80, hi = 0xBF;
+    size_t n;
+
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        n = 2;
+    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        n = 3;
+        if (p[0] == 0xE0)
+            lo = 0xA0; /* overlong below */
+        else if (p[0] == 0xED)
+            hi = 0x9F; /* surrogates above */
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        n = 4;
+        if (p[0] == 0xF0)
+            lo = 0x90;
+        else if (p[0] == 0xF4)
+            hi = 0x8F; /* beyond U+10FFFF above */
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}

@@ -45,4 +45,8 @@ const char *dk__json_type_name(const cJSON *j);
  * DK_EINVAL with `err`: unknown key "nmae" (use name, kind, group, properties, routes). */
 dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_error *err);
 
+/* Length of the well-formed UTF-8 sequence at `p` (1 to 4 bytes, not past `end`), or 0 when
+ * it is ill-formed. Shared by the generic JSON writer (which refuses bad text) and reader. */
+size_t dk__json_utf8_len(const unsigned char *p, const unsigned char *end);
+
 #endif
