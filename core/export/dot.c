@@ -84,15 +84,20 @@ static const char *util_color(double u)
 
 /* ---- building the graph ---- */
 
-static Agraph_t *group_graph(Agraph_t *root, Agraph_t **subs, const dk_model_t *m,
-                             const dk_group_t *g)
+/* The clusters drawn for the model's groups, found by the group's address (a hash lookup:
+ * a design of many groups is drawn in time linear in its size). */
+typedef struct clusters {
+    Agraph_t *root;
+    Agraph_t **subs;   /* per group, creation order */
+    dk_map_t *by_addr; /* group address -> index + 1 */
+} clusters;
+
+static Agraph_t *group_graph(const clusters *cl, const dk_group_t *g)
 {
-    if (g == NULL)
-        return root;
-    for (size_t i = 0; i < dk_model_group_count(m); i++)
-        if (dk_model_group(m, i) == g)
-            return subs[i];
-    return root;
+    uint64_t i;
+    if (g == NULL || !dk_map_get(cl->by_addr, (uint64_t)(uintptr_t)g, &i))
+        return cl->root;
+    return cl->subs[i - 1];
 }
 
 /* A node for `c`, standing for `count` components alike (folded in a summary; `last` names the
@@ -343,7 +348,7 @@ out:
     return st;
 }
 
-static dk_status add_nodes_and_edges(Agraph_t *g, Agraph_t **subs, const dk_model_t *m,
+static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_model_t *m,
                                      const dk_draw_overlay *ov)
 {
     size_t n = dk_model_comp_count(m), nl = dk_model_link_count(m);
@@ -360,8 +365,7 @@ static dk_status add_nodes_and_edges(Agraph_t *g, Agraph_t **subs, const dk_mode
             continue;
         const dk_comp_t *c = dk_model_comp(m, i);
         double u = f.nutil[i] > 0 ? f.util[i] / (double)f.nutil[i] : -1;
-        add_node(group_graph(g, subs, m, dk_comp_group(c)), c, f.count[i],
-                 dk_model_comp(m, f.last[i]), u);
+        add_node(group_graph(cl, dk_comp_group(c)), c, f.count[i], dk_model_comp(m, f.last[i]), u);
     }
     /* Links between the same two nodes become one edge: its rate the sum, its p99 the worst. */
     edges = dk_map_new(nl, NULL);
@@ -415,7 +419,7 @@ static dk_status add_nodes_and_edges(Agraph_t *g, Agraph_t **subs, const dk_mode
 static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
 {
     size_t ngroups = dk_model_group_count(m);
-    Agraph_t **subs = NULL;
+    clusters cl;
     const char *title = dk_model_name(m);
     Agraph_t *g = gv_open("design");
 
@@ -439,37 +443,35 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
         gv_set(g, "label", label);
     }
 
-    if (ngroups > 0) {
-        subs = dk_calloc(ngroups, sizeof *subs);
-        if (subs == NULL) {
-            agclose(g);
-            return NULL;
-        }
-    }
+    cl.root = g;
+    cl.subs = dk_calloc(ngroups + 1, sizeof *cl.subs);
+    cl.by_addr = dk_map_new(ngroups, NULL);
+    if (cl.subs == NULL || cl.by_addr == NULL)
+        goto fail;
     /* creation order puts a parent before its children, so the parent's subgraph exists */
     for (size_t i = 0; i < ngroups; i++) {
         const dk_group_t *grp = dk_model_group(m, i);
         char name[300], label[300] = "";
         snprintf(name, sizeof name, "cluster_%s", dk_group_name(grp));
-        subs[i] = gv_subgraph(group_graph(g, subs, m, dk_group_parent(grp)), name);
-        if (subs[i] == NULL) {
-            dk_free(subs);
-            agclose(g);
-            return NULL;
-        }
+        cl.subs[i] = gv_subgraph(group_graph(&cl, dk_group_parent(grp)), name);
+        if (cl.subs[i] == NULL || dk_map_put(cl.by_addr, (uint64_t)(uintptr_t)grp, i + 1) != DK_OK)
+            goto fail;
         append_escaped(label, sizeof label, dk_group_name(grp));
         append(label, sizeof label, " (");
         append_escaped(label, sizeof label, dk_group_kind(grp));
         append(label, sizeof label, ")");
-        gv_set(subs[i], "label", label);
+        gv_set(cl.subs[i], "label", label);
     }
-    if (add_nodes_and_edges(g, subs, m, ov) != DK_OK) {
-        dk_free(subs);
-        agclose(g);
-        return NULL;
-    }
-    dk_free(subs);
+    if (add_nodes_and_edges(g, &cl, m, ov) != DK_OK)
+        goto fail;
+    dk_free(cl.subs);
+    dk_map_free(cl.by_addr);
     return g;
+fail:
+    dk_free(cl.subs);
+    dk_map_free(cl.by_addr);
+    agclose(g);
+    return NULL;
 }
 
 /* ---- rendering ---- */

@@ -55,7 +55,8 @@ struct dk_model {
     size_t ngroups, capgroups;
     dk__link *links;
     size_t nlinks, caplinks;
-    dk_map_t *by_name;    /* hash of a component's name -> index + 1 (collisions chain on) */
+    dk_map_t *by_name;        /* hash of a component's name -> index + 1 (collisions chain on) */
+    dk_map_t *groups_by_name; /* the same for groups */
     dk_map_t *link_pairs; /* (from index, to index) -> 1, so a duplicate link is found at once */
     /* The classes, borrowed from the clients' mixes: rebuilt lazily (on the next read) after
      * a mix changes, so a model of many clients is not rebuilt once per client. */

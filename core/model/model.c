@@ -136,6 +136,11 @@ static const char *comp_name_at(const void *ctx, size_t i)
     return ((const dk_model_t *)ctx)->comps[i]->name;
 }
 
+static const char *group_name_at(const void *ctx, size_t i)
+{
+    return ((const dk_model_t *)ctx)->groups[i]->name;
+}
+
 static const char *class_at(const void *ctx, size_t i)
 {
     return ((const dk_model_t *)ctx)->classes[i];
@@ -161,6 +166,7 @@ dk_model_t *dk_model_new(const char *name, dk_error *err)
     m = dk_calloc(1, sizeof *m);
     if (m == NULL || (m->name = dk_strdup(name)) == NULL ||
         (m->by_name = dk_map_new(16, NULL)) == NULL ||
+        (m->groups_by_name = dk_map_new(8, NULL)) == NULL ||
         (m->link_pairs = dk_map_new(16, NULL)) == NULL ||
         (m->class_index = dk_map_new(16, NULL)) == NULL) {
         dk_model_free(m);
@@ -204,6 +210,7 @@ void dk_model_free(dk_model_t *m)
     dk_free(m->links);
     dk_free(m->classes);
     dk_map_free(m->by_name);
+    dk_map_free(m->groups_by_name);
     dk_map_free(m->link_pairs);
     dk_map_free(m->class_index);
     dk_free(m->expects);
@@ -228,6 +235,7 @@ dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *na
 {
     const char *k = NULL;
     dk_group_t *g;
+    uint64_t key;
 
     if (m == NULL) {
         dk_error_set(err, DK_EINVAL, "group: no model given");
@@ -250,7 +258,7 @@ dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *na
                      parent->name);
         return NULL;
     }
-    if (dk_model_find_group(m, name) != NULL) {
+    if (dk__names_find(m->groups_by_name, name, group_name_at, m, &key) != SIZE_MAX) {
         dk_error_set(err, DK_EEXIST, "a group named \"%s\" already exists", name);
         return NULL;
     }
@@ -259,7 +267,9 @@ dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *na
         dk_error_set(err, DK_ENOMEM, "group \"%s\": out of memory", name);
         return NULL;
     }
-    if ((g->name = dk_strdup(name)) == NULL) {
+    if ((g->name = dk_strdup(name)) == NULL ||
+        dk_map_put(m->groups_by_name, key, m->ngroups + 1) != DK_OK) {
+        dk_free(g->name);
         dk_free(g);
         dk_error_set(err, DK_ENOMEM, "group \"%s\": out of memory", name);
         return NULL;
@@ -284,10 +294,9 @@ dk_group_t *dk_model_group(const dk_model_t *m, size_t i)
 
 dk_group_t *dk_model_find_group(const dk_model_t *m, const char *name)
 {
-    for (size_t i = 0; name != NULL && i < m->ngroups; i++)
-        if (strcmp(m->groups[i]->name, name) == 0)
-            return m->groups[i];
-    return NULL;
+    size_t i =
+        name != NULL ? dk__names_find(m->groups_by_name, name, group_name_at, m, NULL) : SIZE_MAX;
+    return i != SIZE_MAX ? m->groups[i] : NULL;
 }
 
 const char *dk_group_name(const dk_group_t *g)
