@@ -498,8 +498,8 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
         total->created += st->created;
         total->completed += st->completed;
         total->failed += st->failed;
-        if (st->latency)
-            dk_hist_merge(*merged, st->latency);
+        if (st->latency && dk_hist_merge(*merged, st->latency) != DK_OK)
+            luaL_error(L, "out of memory");
     }
     summarise(*merged, &total->lat);
     dk_l_box_free(L, bidx);

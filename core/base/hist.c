@@ -1,5 +1,4 @@
-/* hist.c - log-linear latency histogram: exact sums, mergeable, counter blocks made on first use.
- */
+/* hist.c - log-linear latency histogram: exact sums, mergeable, blocks made on first use. */
 #include "designkit/hist.h"
 
 #include <math.h>
@@ -66,7 +65,7 @@ struct dk_hist {
     long double sumsq; /* 64-bit mantissa on x86; ample for a variance */
 #endif
     uint64_t count;
-    int64_t min, max; /* INT64_MAX and INT64_MIN while empty, so recording needs no test */
+    int64_t min, max; /* INT64_MAX and INT64_MIN while empty: no emptiness test to record */
 #if EXACT_SQUARES
     uint64_t sumsq_wraps;
 #endif

@@ -77,7 +77,7 @@ static DK__NOINLINE void start(dk_actor_t *self, client *c)
 }
 
 /* The arrival timer: a root call goes to the next downstream, and the next arrival is set. */
-static DK__NOINLINE void arrival(dk_actor_t *self, client *c)
+static inline void arrival(dk_actor_t *self, client *c)
 {
     dk_sim_t *sim = self->sim;
     if (!dk__sim_may_create(sim))
@@ -100,7 +100,7 @@ static DK__NOINLINE void arrival(dk_actor_t *self, client *c)
 
 /* A root call is answered: the client counts it, as its callee did, and the class records
  * its end-to-end latency. */
-static DK__NOINLINE void answered(dk_actor_t *self, client *c, dk_call_t *call)
+static inline void answered(dk_actor_t *self, client *c, dk_call_t *call)
 {
     dk_sim_t *sim = self->sim;
     c->outstanding--;
@@ -114,6 +114,19 @@ static DK__NOINLINE void answered(dk_actor_t *self, client *c, dk_call_t *call)
     dk__sim_release(sim, call);
 }
 
+/* The handlers the event loop calls per kind of event (dk__actor_handle). */
+static void on_timer(dk_actor_t *self, const dk_event *ev)
+{
+    (void)ev;
+    arrival(self, self->data);
+}
+
+static void on_reply(dk_actor_t *self, const dk_event *ev)
+{
+    answered(self, self->data, ev->call);
+}
+
+/* The whole handler, what ops->on_event gives anyone who calls it. */
 static void client_event(dk_actor_t *self, const dk_event *ev)
 {
     client *c = self->data;
@@ -187,7 +200,12 @@ dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_c
     }
     if (cfg->keys != NULL && (c->keys = dk_dist_clone(cfg->keys)) == NULL)
         goto oom;
-    return dk_sim_add_actor(sim, name, &client_ops, c, err);
+    dk_actor_t *a = dk_sim_add_actor(sim, name, &client_ops, c, err);
+    if (a != NULL) {
+        dk__actor_handle(a, DK_EV_TIMER, on_timer);
+        dk__actor_handle(a, DK_EV_REPLY, on_reply);
+    }
+    return a;
 oom:
     client_destroy(c);
     dk_error_set(err, DK_ENOMEM, "client \"%s\": out of memory", name);

@@ -81,8 +81,7 @@ static inline void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
     dk__sim_timer(self->sim, self, t, TAG_SERVED, call);
 }
 
-/* `call` is answered; its worker takes the next waiting call or goes idle. Inline, so that the
- * common caller, which answers OK, compiles without the tests on other statuses. */
+/* `call` is answered; its worker takes the next waiting call or goes idle. */
 static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
 {
     dk__sim_reply(self->sim, call, st);
@@ -101,7 +100,8 @@ static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_repl
     }
 }
 
-/* finish() with a status known only at run time: flows and cache stations. */
+/* finish() out of line, for the callers off the common path (flows, cache stations): the plain
+ * station's path alone carries an inline copy. */
 static DK__NOINLINE void finish_with(dk_actor_t *self, station *s, dk_call_t *call,
                                      dk_reply_status st)
 {
@@ -148,8 +148,8 @@ static DK__NOINLINE void step_flow(dk_actor_t *self, station *s, dk_call_t *sub)
 }
 
 /* The service time of `call` is over: a cache answers it, a route runs its flow, and a plain
- * station, the common case the rest is kept out of the way of, answers OK. */
-static DK__NOINLINE void served(dk_actor_t *self, station *s, dk_call_t *call)
+ * station (the common case, kept free of the others' code) answers OK. */
+static inline void served(dk_actor_t *self, station *s, dk_call_t *call)
 {
     if (s->serve != NULL) {
         finish_with(self, s, call, s->serve(self, s->ud, call));
@@ -164,7 +164,7 @@ static DK__NOINLINE void served(dk_actor_t *self, station *s, dk_call_t *call)
 }
 
 /* `call` arrives: a free worker takes it, else it waits, else (queue full) it is rejected. */
-static DK__NOINLINE void arrive(dk_actor_t *self, station *s, dk_call_t *call)
+static inline void arrive(dk_actor_t *self, station *s, dk_call_t *call)
 {
     dk_actor_stats *st = &self->stats;
     if (s->servers == 0 || st->busy < s->servers) {
@@ -185,6 +185,24 @@ static DK__NOINLINE void arrive(dk_actor_t *self, station *s, dk_call_t *call)
     }
 }
 
+/* The handlers the event loop calls per kind of event (dk__actor_handle). */
+static void on_call(dk_actor_t *self, const dk_event *ev)
+{
+    arrive(self, self->data, ev->call);
+}
+
+static void on_timer(dk_actor_t *self, const dk_event *ev)
+{
+    if (ev->tag == TAG_SERVED)
+        served(self, self->data, ev->ptr);
+}
+
+static void on_reply(dk_actor_t *self, const dk_event *ev)
+{
+    step_flow(self, self->data, ev->call);
+}
+
+/* The whole handler, what ops->on_event gives anyone who calls it. */
 static void station_event(dk_actor_t *self, const dk_event *ev)
 {
     station *s = self->data;
@@ -245,6 +263,9 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     if (a == NULL)
         return NULL; /* add_actor destroyed s, and with it ud */
     a->abandon = station_abandon;
+    dk__actor_handle(a, DK_EV_CALL, on_call);
+    dk__actor_handle(a, DK_EV_TIMER, on_timer);
+    dk__actor_handle(a, DK_EV_REPLY, on_reply);
     a->stats.servers = cfg->servers;
     return a;
 oom:

@@ -134,7 +134,8 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
         goto oom;
     }
     a->ops = ops;
-    a->on_event = ops->on_event;
+    for (int k = 0; k < DK__EV_KINDS; k++)
+        a->on[k] = ops->on_event;
     a->data = data;
     a->sim = sim;
     a->index = sim->nactors;
@@ -635,7 +636,7 @@ static inline void dispatch(dk_sim_t *sim, const dk_event *ev)
     } else if (ev->kind == DK_EV_REPLY && ev->call->parent != NULL) {
         ev->call->parent->pending--;
     }
-    a->on_event(a, ev);
+    a->on[ev->kind](a, ev);
 }
 
 /* Calls `progress` about every 1/100 of the run, looking every 1024 events. */
@@ -648,6 +649,21 @@ static inline void report(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn pro
             progress(f, ud);
             *next_report = f + 0.01;
         }
+    }
+}
+
+/* The event loop proper: dispatches events until the queue has none at or before `until` or
+ * the run is aborted. */
+static inline void run_events(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn progress, void *ud)
+{
+    double next_report = 0.01;
+    dk_event tmp;
+    const dk_event *ev;
+    while (!sim->stop && (ev = dk__evq_next(&sim->q, until, &tmp)) != NULL) {
+        dispatch(sim, ev);
+        dk__evq_done(&sim->q);
+        if (progress != NULL)
+            report(sim, until, progress, ud, &next_report);
     }
 }
 
@@ -677,15 +693,11 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
     for (size_t i = 0; i < sim->nactors; i++)
         dk__sim_schedule(sim, sim->actors[i], 0, DK_EV_START, NULL, 0, NULL);
 
-    double next_report = 0.01;
-    dk_event tmp;
-    const dk_event *ev;
-    while (!sim->stop && (ev = dk__evq_next(&sim->q, until, &tmp)) != NULL) {
-        dispatch(sim, ev);
-        dk__evq_done(&sim->q);
-        if (progress != NULL)
-            report(sim, until, progress, ud, &next_report);
-    }
+    /* Two copies of the loop, so that the one without a progress callback tests for none. */
+    if (progress != NULL)
+        run_events(sim, until, progress, ud);
+    else
+        run_events(sim, until, NULL, NULL);
     /* The run "reached" `until` when events remain beyond it; a drained queue ends at the
      * last event. An aborted run ends where it stopped. */
     sim->end_time = (!sim->stop && dk__evq_size(&sim->q) > 0) ? until : sim->now;

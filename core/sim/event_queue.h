@@ -21,7 +21,6 @@ typedef struct dk__evq {
     size_t ring_head, ring_len, ring_cap;
     dk_event *retired; /* the ring buffer a held event lives in, if the ring grew meanwhile */
     int holding;       /* dk__evq_next lent the ring's head; dk__evq_done releases it */
-    int tie;           /* the heap's top is at `now` too (so it goes before the ring) */
     dk_time_t now;     /* time of the last event popped */
     uint64_t seq;      /* next sequence number */
 } dk__evq;
@@ -33,12 +32,6 @@ void dk__evq_destroy(dk__evq *q); /* frees the storage; the struct may be re-ini
 /* Adds a copy of *ev, stamping its seq. ev->time must be >= q->now (DK_EINVAL otherwise, as
  * the past cannot be scheduled); DK_ENOMEM when storage cannot grow (the queue is unchanged). */
 dk_status dk__evq_push(dk__evq *q, const dk_event *ev);
-
-/* As dk__evq_push, from the fields: the hot path writes each event once, straight into its slot,
- * instead of building it on the stack and copying it (which also stalls store forwarding). All
- * inline, storage growth aside: every event of a run passes through here. */
-dk_status dk__evq_grow_ring(dk__evq *q);
-dk_status dk__evq_grow_heap(dk__evq *q);
 
 _Static_assert(offsetof(dk_event, tag) == offsetof(dk_event, kind) + 4 &&
                    sizeof(dk_event) == offsetof(dk_event, kind) + 8,
@@ -72,6 +65,13 @@ static inline void dk__evq_copy(dk_event *d, const dk_event *s)
 #endif
 }
 
+/* As dk__evq_push, from the fields: the hot path writes each event once, straight into its slot,
+ * instead of building it on the stack and copying it (which also stalls store forwarding). All
+ * inline, storage growth aside: every event of a run passes through here. `time` must not be
+ * before q->now, which the engine's callers guarantee and dk__evq_push checks. */
+dk_status dk__evq_grow_ring(dk__evq *q);
+dk_status dk__evq_grow_heap(dk__evq *q);
+
 static inline void dk__evq_fill(dk_event *e, dk__evq *q, dk_time_t time, dk_actor_t *actor,
                                 dk_call_t *call, void *ptr, uint32_t kind, uint32_t tag)
 {
@@ -89,8 +89,6 @@ static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *acto
         q->ring_len++;
         return DK_OK;
     }
-    if (time < q->now)
-        return DK_EINVAL;
     if (q->heap_len == q->heap_cap && dk__evq_grow_heap(q) != DK_OK)
         return DK_ENOMEM;
     /* The new event has the largest seq so far, so it moves above a parent only when strictly
@@ -149,9 +147,8 @@ static inline const dk_event *dk__evq_next(dk__evq *q, dk_time_t until, dk_event
 {
     /* The ring's events are at `now`; a heap event at `now` was pushed before `now` was reached
      * and so precedes them all: the ring's head goes first unless the heap's top is also at
-     * `now`. That is known when the top is popped (pushes at `now` join the ring, so none can
-     * make a tie later): q->tie, one load where the comparison took five. */
-    if (q->ring_len != 0 && !q->tie) {
+     * `now`. */
+    if (q->ring_len != 0 && (q->heap_len == 0 || q->heap[0].time > q->now)) {
         if (q->now > until)
             return NULL;
         q->holding = 1;
@@ -163,7 +160,6 @@ static inline const dk_event *dk__evq_next(dk__evq *q, dk_time_t until, dk_event
     q->now = tmp->time;
     if (--q->heap_len > 0)
         dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
-    q->tie = q->heap_len != 0 && q->heap[0].time == q->now;
     return tmp;
 }
 
@@ -203,7 +199,6 @@ static inline int dk__evq_pop(dk__evq *q, dk_time_t until, dk_event *out)
     q->now = out->time;
     if (--q->heap_len > 0)
         dk__evq_sift_down(q->heap, q->heap_len, &q->heap[q->heap_len]);
-    q->tie = q->heap_len != 0 && q->heap[0].time == q->now;
     return 1;
 }
 
