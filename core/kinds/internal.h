@@ -10,10 +10,6 @@
 
 #define DK__COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The built-in descriptors, one per kind file; registry.c lists them. */
-extern const dk_kind_desc dk__kind_client, dk__kind_balancer, dk__kind_service, dk__kind_cache,
-    dk__kind_database, dk__kind_queue;
-
 /* replicas x workers as a server count for a station, saturating; 0 stays 0 (= no limit). */
 uint32_t dk__kind_servers(const dk_comp_t *c, int replicas, int workers);
 

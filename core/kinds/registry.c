@@ -1,13 +1,22 @@
-/* registry.c - every component kind, listed once. A new kind is a file in core/kinds and one
- * line in `builtin` below; the model, the simulator, the exporters and the bindings follow. */
+/* registry.c - every component kind, listed once. A new kind is a file in core/kinds and its
+ * name in BUILTIN_KINDS below; the model, the simulator, the exporters and the bindings follow. */
 #include <stdio.h>
 #include <string.h>
 
 #include "kinds/internal.h"
 
+/* The built-in kinds, in the order scripts and references list them. A kind file defines
+ * `const dk_kind_desc dk__kind_<name>`; its name here is the one line it needs. */
+#define BUILTIN_KINDS(X) X(client) X(balancer) X(service) X(cache) X(database) X(queue)
+
+#define DECLARE(k) extern const dk_kind_desc dk__kind_##k;
+BUILTIN_KINDS(DECLARE)
+#undef DECLARE
+
 static const dk_kind_desc *const builtin[] = {
-    &dk__kind_client, &dk__kind_balancer, &dk__kind_service,
-    &dk__kind_cache,  &dk__kind_database, &dk__kind_queue,
+#define REF(k) &dk__kind_##k,
+    BUILTIN_KINDS(REF)
+#undef REF
 };
 #define NBUILTIN DK__COUNT_OF(builtin)
 
