@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/counting_alloc.h"
 #include "designkit/designkit.h"
 
 static double seconds_now(void)
@@ -16,48 +17,6 @@ static double seconds_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
-
-/* ---- an allocator that counts: every block carries its size in front ---- */
-
-static size_t live_bytes, peak_bytes;
-
-static void *count_malloc(size_t size, void *ud)
-{
-    (void)ud;
-    max_align_t *p = malloc(sizeof *p + size);
-    if (p == NULL)
-        return NULL;
-    *(size_t *)(void *)p = size;
-    live_bytes += size;
-    if (live_bytes > peak_bytes)
-        peak_bytes = live_bytes;
-    return p + 1;
-}
-
-static void count_free(void *ptr, void *ud)
-{
-    (void)ud;
-    max_align_t *p = (max_align_t *)ptr - 1;
-    live_bytes -= *(size_t *)(void *)p;
-    free(p);
-}
-
-static void *count_realloc(void *ptr, size_t size, void *ud)
-{
-    (void)ud;
-    max_align_t *p = (max_align_t *)ptr - 1;
-    size_t old = *(size_t *)(void *)p;
-    max_align_t *q = realloc(p, sizeof *q + size);
-    if (q == NULL)
-        return NULL;
-    *(size_t *)(void *)q = size;
-    live_bytes = live_bytes - old + size;
-    if (live_bytes > peak_bytes)
-        peak_bytes = live_bytes;
-    return q + 1;
-}
-
-static const dk_allocator counting = {count_malloc, count_realloc, count_free, NULL};
 
 /* ---- one size ---- */
 
@@ -98,7 +57,7 @@ static int run_size(size_t n, uint64_t requests, result *r)
     dk_error_clear(&err);
     memset(r, 0, sizeof *r);
     r->backends = n;
-    size_t before = live_bytes;
+    size_t before = dk_test_live_bytes;
     double t0 = seconds_now();
     dk_sim_t *sim = dk_sim_new(42, NULL);
     dk_dist_t *service = dk_dist_exponential(2000, &err);
@@ -109,7 +68,7 @@ static int run_size(size_t n, uint64_t requests, result *r)
     dk_actor_t *lb = dk_sim_add_balancer(sim, "lb", DK_LB_ROUND_ROBIN, &err);
     if (client == NULL || lb == NULL || dk_sim_link(sim, client, lb, NULL, &err) != DK_OK)
         return fail("client and balancer", &err);
-    size_t fixed = live_bytes;
+    size_t fixed = dk_test_live_bytes;
     dk_station_config sc = {.servers = 1, .queue_limit = 0, .service = service};
     for (size_t i = 0; i < n; i++) {
         char name[32];
@@ -119,8 +78,8 @@ static int run_size(size_t n, uint64_t requests, result *r)
             return fail("station", &err);
     }
     r->build_s = seconds_now() - t0;
-    r->bytes = live_bytes - before;
-    r->per_station = (double)(live_bytes - fixed) / (double)n;
+    r->bytes = dk_test_live_bytes - before;
+    r->per_station = (double)(dk_test_live_bytes - fixed) / (double)n;
     half_at = 0;
     t0 = seconds_now();
     dk_status st = dk_sim_run(sim, INT64_MAX, requests, note_half, NULL);
@@ -169,7 +128,7 @@ int main(int argc, char **argv)
     static const size_t sizes[] = {10, 1000, 100000};
     result rs[3];
     size_t nr = 0;
-    dk_set_allocator(&counting);
+    dk_set_allocator(&dk_test_counting);
     printf("%-9s %9s %11s %14s %12s %12s\n", "backends", "build ms", "bytes", "bytes/station",
            "ns/request", "steady");
     for (size_t i = 0; i < 3 && sizes[i] <= max_backends; i++) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "counting_alloc.h"
 #include "designkit/alloc.h"
 #include "designkit/sim.h"
 
@@ -425,49 +426,14 @@ START_TEST(many_classes_and_actors)
 }
 END_TEST
 
-/* An allocator that counts the bytes live (each block carries its size in front). */
-static size_t live_bytes;
-
-static void *count_malloc(size_t size, void *ud)
-{
-    (void)ud;
-    max_align_t *p = malloc(sizeof *p + size);
-    if (p == NULL)
-        return NULL;
-    *(size_t *)(void *)p = size;
-    live_bytes += size;
-    return p + 1;
-}
-
-static void count_free(void *ptr, void *ud)
-{
-    (void)ud;
-    max_align_t *p = (max_align_t *)ptr - 1;
-    live_bytes -= *(size_t *)(void *)p;
-    free(p);
-}
-
-static void *count_realloc(void *ptr, size_t size, void *ud)
-{
-    (void)ud;
-    max_align_t *p = (max_align_t *)ptr - 1, *q;
-    size_t old = *(size_t *)(void *)p;
-    if ((q = realloc(p, sizeof *q + size)) == NULL)
-        return NULL;
-    *(size_t *)(void *)q = size;
-    live_bytes = live_bytes - old + size;
-    return q + 1;
-}
-
 START_TEST(idle_stations_are_small)
 {
     /* 2000 stations behind a balancer, before any event: each (with its name, histogram, link
      * and its share of the lookup maps) must stay under 4 KB, where a fixed histogram alone
      * took 58 KiB. */
     enum { N = 2000 };
-    static const dk_allocator counting = {count_malloc, count_realloc, count_free, NULL};
-    live_bytes = 0;
-    dk_set_allocator(&counting);
+    dk_test_live_bytes = 0;
+    dk_set_allocator(&dk_test_counting);
     dk_error err;
     dk_sim_t *sim = dk_sim_new(1, NULL);
     dk_dist_t *svc = dk_dist_exponential(1e6, NULL);
@@ -475,7 +441,7 @@ START_TEST(idle_stations_are_small)
     dk_actor_t *cl = dk_sim_add_client(sim, "users", &cc, &err);
     dk_actor_t *lb = dk_sim_add_balancer(sim, "lb", DK_LB_ROUND_ROBIN, &err);
     ck_assert_int_eq(dk_sim_link(sim, cl, lb, NULL, &err), DK_OK);
-    size_t before = live_bytes;
+    size_t before = dk_test_live_bytes;
     dk_station_config sc = {.servers = 4, .queue_limit = 100, .service = svc};
     for (int i = 0; i < N; i++) {
         char name[32];
@@ -484,7 +450,7 @@ START_TEST(idle_stations_are_small)
         ck_assert_ptr_nonnull(s);
         ck_assert_int_eq(dk_sim_link(sim, lb, s, NULL, &err), DK_OK);
     }
-    double per = (double)(live_bytes - before) / N;
+    double per = (double)(dk_test_live_bytes - before) / N;
     ck_assert_msg(per < 4096, "an idle station takes %.0f bytes", per);
     /* The run allocates as the stations record (20 requests each): it still works. */
     ck_assert_int_eq(dk_sim_run(sim, INT64_MAX, 20 * N, NULL, NULL), DK_OK);
@@ -492,7 +458,7 @@ START_TEST(idle_stations_are_small)
     ck_assert_uint_eq(dk_actor_get_stats(dk_sim_find_actor(sim, "backend-1999"))->completed, 20);
     dk_sim_free(sim);
     dk_dist_free(svc);
-    ck_assert_uint_eq(live_bytes, 0);
+    ck_assert_uint_eq(dk_test_live_bytes, 0);
     dk_set_allocator(NULL);
 }
 END_TEST

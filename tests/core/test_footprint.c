@@ -7,51 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "counting_alloc.h"
 #include "kinds_fixture.h"
 #include "designkit/alloc.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
-
-/* ---- an allocator that counts: every block carries its size in front ---- */
-
-static size_t live;
-
-static void *count_malloc(size_t size, void *ud)
-{
-    (void)ud;
-    size_t *p = malloc(sizeof(size_t) * 2 + size);
-    if (p == NULL)
-        return NULL;
-    p[0] = size;
-    live += size;
-    return p + 2; /* two words keep the 16-byte alignment malloc gives */
-}
-
-static void count_free(void *ptr, void *ud)
-{
-    (void)ud;
-    if (ptr == NULL)
-        return;
-    size_t *p = (size_t *)ptr - 2;
-    live -= p[0];
-    free(p);
-}
-
-static void *count_realloc(void *ptr, size_t size, void *ud)
-{
-    (void)ud;
-    if (ptr == NULL)
-        return count_malloc(size, NULL);
-    size_t *p = (size_t *)ptr - 2, old = p[0];
-    size_t *q = realloc(p, sizeof(size_t) * 2 + size);
-    if (q == NULL)
-        return NULL;
-    q[0] = size;
-    live = live - old + size;
-    return q + 2;
-}
-
-static const dk_allocator counting = {count_malloc, count_realloc, count_free, NULL};
 
 #define N 5000 /* services behind the balancer, each with a database of its own */
 
@@ -82,20 +42,20 @@ static dk_model_t *wide(void)
 START_TEST(an_idle_component_costs_under_4k)
 {
     dk_error err;
-    dk_set_allocator(&counting);
-    live = 0;
+    dk_set_allocator(&dk_test_counting);
+    dk_test_live_bytes = 0;
     dk_model_t *m = wide();
-    size_t model_bytes = live;
+    size_t model_bytes = dk_test_live_bytes;
     dk_sim_t *sim = dk_model_build_sim(m, 1, &err);
     ck_assert_msg(sim != NULL, "%s", err.message);
-    size_t total = live;
+    size_t total = dk_test_live_bytes;
     double per = (double)total / (2.0 * N + 2);
     fprintf(stderr, "footprint: model %.0f B, model + simulator %.0f B per component\n",
             (double)model_bytes / (2.0 * N + 2), per);
     ck_assert_msg(per < 4096, "an idle component costs %.0f bytes", per);
     dk_sim_free(sim);
     dk_model_free(m);
-    ck_assert_uint_eq(live, 0); /* and every byte comes back */
+    ck_assert_uint_eq(dk_test_live_bytes, 0); /* and every byte comes back */
     dk_set_allocator(NULL);
 }
 END_TEST
@@ -105,18 +65,18 @@ END_TEST
 START_TEST(a_light_run_keeps_it_small)
 {
     dk_error err;
-    dk_set_allocator(&counting);
-    live = 0;
+    dk_set_allocator(&dk_test_counting);
+    dk_test_live_bytes = 0;
     dk_model_t *m = wide();
     dk_sim_t *sim = dk_model_build_sim(m, 1, &err);
     ck_assert_ptr_nonnull(sim);
     ck_assert_int_eq(dk_sim_run(sim, 60 * DK_SEC, 20000, NULL, NULL), DK_OK);
-    double per = (double)live / (2.0 * N + 2);
+    double per = (double)dk_test_live_bytes / (2.0 * N + 2);
     fprintf(stderr, "footprint: %.0f B per component after four requests each\n", per);
     ck_assert_msg(per < 4096, "after a light run a component costs %.0f bytes", per);
     dk_sim_free(sim);
     dk_model_free(m);
-    ck_assert_uint_eq(live, 0);
+    ck_assert_uint_eq(dk_test_live_bytes, 0);
     dk_set_allocator(NULL);
 }
 END_TEST
