@@ -51,7 +51,7 @@ static int fail(const char *what, const dk_error *err)
 /* The offered load is the same at every size (10^6 requests/s, 2 us of service each: about
  * two calls in flight), so what changes is only the number of backends the balancer spreads
  * them over: per-request work that grows with it is a lookup that should not be there. */
-static int run_size(size_t n, uint64_t requests, result *r)
+static int run_size(size_t n, uint64_t requests, dk_lb_algorithm algorithm, result *r)
 {
     dk_error err;
     dk_error_clear(&err);
@@ -65,7 +65,7 @@ static int run_size(size_t n, uint64_t requests, result *r)
         return fail("setup", &err);
     dk_client_config cc = {.rate = 1e6, .poisson = 1};
     dk_actor_t *client = dk_sim_add_client(sim, "client", &cc, &err);
-    dk_actor_t *lb = dk_sim_add_balancer(sim, "lb", DK_LB_ROUND_ROBIN, &err);
+    dk_actor_t *lb = dk_sim_add_balancer(sim, "lb", algorithm, &err);
     if (client == NULL || lb == NULL || dk_sim_link(sim, client, lb, NULL, &err) != DK_OK)
         return fail("client and balancer", &err);
     size_t fixed = dk_test_live_bytes;
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
         result best;
         for (int k = 0; k < 3; k++) {
             result r;
-            if (run_size(sizes[i], requests, &r) != 0)
+            if (run_size(sizes[i], requests, DK_LB_ROUND_ROBIN, &r) != 0)
                 return 3;
             if (k == 0) {
                 best = r;
@@ -158,6 +158,17 @@ int main(int argc, char **argv)
                b->backends, a->backends, b->steady_s / a->steady_s, b->run_s / a->run_s);
     }
     printf("bytes per idle station: %.0f (goal: under 4096)\n", rs[nr - 1].per_station);
+    /* Least connections picks by a segment tree, O(log n): no scan of every backend. */
+    if (nr > 1) {
+        result lc[2];
+        if (run_size(rs[0].backends, requests, DK_LB_LEAST_CONNECTIONS, &lc[0]) != 0 ||
+            run_size(rs[nr - 1].backends, requests, DK_LB_LEAST_CONNECTIONS, &lc[1]) != 0)
+            return 3;
+        printf("least connections: %.1f ns/request at %zu backends, %.1f at %zu: %.2fx\n",
+               ns_per_request(lc[0].run_s, lc[0].requests), lc[0].backends,
+               ns_per_request(lc[1].run_s, lc[1].requests), lc[1].backends,
+               lc[1].run_s / lc[0].run_s);
+    }
     size_t ncls = max_backends < 100000 ? max_backends : 100000;
     double t = add_classes(ncls);
     if (t < 0)
