@@ -19,7 +19,7 @@
 typedef struct station {
     uint32_t servers; /* 0: infinite */
     uint32_t queue_limit;
-    dk_dist_t *service;
+    const dk_dist_t *service; /* the simulator's shared copy (dk__sim_share_dist) */
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next */
     dk__station_serve_fn serve;
     size_t nroutes;
@@ -50,7 +50,6 @@ static void station_destroy(void *data)
     free_flow(&s->fallback);
     if (s->ud_free != NULL)
         s->ud_free(s->ud);
-    dk_dist_free(s->service);
     dk_free(s->kind);
     dk_free(s);
 }
@@ -237,8 +236,9 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
                             const dk_station_config *cfg, dk__station_serve_fn serve, void *ud,
                             void (*ud_free)(void *), dk_error *err)
 {
-    if (name == NULL || kind == NULL || cfg == NULL) {
-        dk_error_set(err, DK_EINVAL, "station: name, kind and configuration are required");
+    if (sim == NULL || name == NULL || kind == NULL || cfg == NULL) {
+        dk_error_set(err, DK_EINVAL,
+                     "station: simulator, name, kind and configuration are required");
         goto fail;
     }
     station *s = dk_calloc(1, sizeof *s);
@@ -246,7 +246,7 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
         goto oom;
     s->kind = dk_strdup(kind);
     if (s->kind == NULL ||
-        (cfg->service != NULL && (s->service = dk_dist_clone(cfg->service)) == NULL)) {
+        (cfg->service != NULL && (s->service = dk__sim_share_dist(sim, cfg->service)) == NULL)) {
         station_destroy(s);
         goto oom;
     }

@@ -20,7 +20,8 @@ dk_sim_t *dk_sim_new(uint64_t seed, dk_status *status)
     if (sim == NULL || dk__evq_init(&sim->q, 1024) != DK_OK ||
         (sim->actor_names = dk_map_new(0, NULL)) == NULL ||
         (sim->class_names = dk_map_new(0, NULL)) == NULL ||
-        (sim->links = dk_map_new(0, NULL)) == NULL) {
+        (sim->links = dk_map_new(0, NULL)) == NULL ||
+        (sim->dist_index = dk_map_new(0, NULL)) == NULL) {
         dk_sim_free(sim);
         if (status)
             *status = DK_ENOMEM;
@@ -78,7 +79,57 @@ void dk_sim_free(dk_sim_t *sim)
     dk_map_free(sim->actor_names);
     dk_map_free(sim->class_names);
     dk_map_free(sim->links);
+    for (size_t i = 0; i < sim->ndists; i++)
+        dk_dist_free(sim->dists[i]);
+    dk_free(sim->dists);
+    dk_map_free(sim->dist_index);
     dk_free(sim);
+}
+
+/* A hash of what makes two distributions equal for dk_dist_equal: the kind and parameters
+ * (an empirical one's size too; its table is compared on a hash hit). */
+static uint64_t dist_hash(const dk_dist_t *d)
+{
+    double p[2] = {0, 0};
+    uint64_t bits[2];
+    size_t np = dk_dist_params(d, p);
+    memcpy(bits, p, sizeof bits);
+    uint64_t h = dk_hash_u64((uint64_t)dk_dist_kind_of(d) + 1);
+    h = dk_hash_u64(h ^ (np > 0 ? bits[0] : 0));
+    h = dk_hash_u64(h ^ (np > 1 ? bits[1] : 0));
+    return dk_hash_u64(h ^ dk_dist_empirical_size(d));
+}
+
+/*
+ * dk__sim_share_dist - see engine.h. Draws depend only on the distribution's value and the
+ * drawing actor's stream, so sharing a copy changes no result.
+ */
+const dk_dist_t *dk__sim_share_dist(dk_sim_t *sim, const dk_dist_t *d)
+{
+    uint64_t key = dist_hash(d), at;
+    dk_dist_t *copy;
+
+    while (dk_map_get(sim->dist_index, key, &at)) {
+        if (dk_dist_equal(sim->dists[at - 1], d))
+            return sim->dists[at - 1];
+        key = dk_hash_u64(key + 1); /* another distribution with this hash: probe on */
+    }
+    if (sim->ndists == sim->cap_dists) {
+        size_t cap = sim->cap_dists ? sim->cap_dists * 2 : 8;
+        dk_dist_t **v = dk_realloc(sim->dists, cap * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        sim->dists = v;
+        sim->cap_dists = cap;
+    }
+    if ((copy = dk_dist_clone(d)) == NULL)
+        return NULL;
+    if (dk_map_put(sim->dist_index, key, sim->ndists + 1) != DK_OK) {
+        dk_dist_free(copy);
+        return NULL;
+    }
+    sim->dists[sim->ndists++] = copy;
+    return copy;
 }
 
 /* Records the first holder of a name's hash; a later name with the same hash (a collision)
