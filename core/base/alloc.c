@@ -124,6 +124,42 @@ void *dk_realloc(void *ptr, size_t size)
 }
 
 /*
+ * dk_calloc_aligned - zeroed bytes at a multiple of `align`. The pointer the hook returned is
+ * kept in the word just below the aligned block, where dk_free_aligned finds it.
+ */
+void *dk_calloc_aligned(size_t size, size_t align)
+{
+    if (size == 0 || align == 0 || (align & (align - 1)) != 0 || align > 4096 ||
+        size > SIZE_MAX - align - sizeof(void *))
+        return NULL;
+    char *raw = dk_malloc(dk_aligned_size(size, align));
+    if (raw == NULL)
+        return NULL;
+    uintptr_t at = ((uintptr_t)(raw + sizeof(void *)) + align - 1) & ~(uintptr_t)(align - 1);
+    void **p = (void **)at;
+    p[-1] = raw;
+    memset(p, 0, size);
+    return p;
+}
+
+/*
+ * dk_aligned_size - the bytes dk_calloc_aligned(size, align) asks the hooks for.
+ */
+size_t dk_aligned_size(size_t size, size_t align)
+{
+    return size + align - 1 + sizeof(void *);
+}
+
+/*
+ * dk_free_aligned - frees a block from dk_calloc_aligned; NULL is a no-op.
+ */
+void dk_free_aligned(void *ptr)
+{
+    if (ptr != NULL)
+        dk_free(((void **)ptr)[-1]);
+}
+
+/*
  * dk_free - returns `ptr` to the current hook; NULL is a no-op.
  */
 void dk_free(void *ptr)

@@ -72,14 +72,17 @@ static void relay(dk_actor_t *self, balancer *b, dk_call_t *sub)
     dk__sim_reply(self->sim, call, st);
 }
 
-/* The handlers the event loop calls per kind of event (dk__actor_handle). */
+/* The handlers the event loop calls per kind of event (dk__actor_handle), after the engine's
+ * bookkeeping. */
 static void on_call(dk_actor_t *self, const dk_event *ev)
 {
+    dk__call_arrived(self, ev);
     forward(self, self->data, ev->call);
 }
 
 static void on_reply(dk_actor_t *self, const dk_event *ev)
 {
+    dk__reply_arrived(ev);
     relay(self, self->data, ev->call);
 }
 

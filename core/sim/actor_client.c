@@ -123,6 +123,7 @@ static void on_timer(dk_actor_t *self, const dk_event *ev)
 
 static void on_reply(dk_actor_t *self, const dk_event *ev)
 {
+    dk__reply_arrived(ev); /* the engine's bookkeeping (a root call has no parent: a no-op) */
     answered(self, self->data, ev->call);
 }
 

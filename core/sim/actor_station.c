@@ -184,9 +184,11 @@ static inline void arrive(dk_actor_t *self, station *s, dk_call_t *call)
     }
 }
 
-/* The handlers the event loop calls per kind of event (dk__actor_handle). */
+/* The handlers the event loop calls per kind of event (dk__actor_handle), a call's and a
+ * reply's after the engine's bookkeeping. */
 static void on_call(dk_actor_t *self, const dk_event *ev)
 {
+    dk__call_arrived(self, ev);
     arrive(self, self->data, ev->call);
 }
 
@@ -198,6 +200,7 @@ static void on_timer(dk_actor_t *self, const dk_event *ev)
 
 static void on_reply(dk_actor_t *self, const dk_event *ev)
 {
+    dk__reply_arrived(ev);
     step_flow(self, self->data, ev->call);
 }
 

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 /* engine.c - the simulator: actors, links, classes, the call pool, the event loop, the books. */
 #include "sim/engine.h"
 
@@ -43,7 +44,7 @@ static void free_actor(dk_actor_t *a)
     dk_free(a->out);
     dk_hist_free(a->stats.latency);
     dk_free(a->name);
-    dk_free(a);
+    dk_free_aligned(a);
 }
 
 /*
@@ -142,6 +143,20 @@ static dk_status index_name(dk_map_t *names, const char *name, size_t index)
     return dk_map_put(names, h, index);
 }
 
+/* The handlers of a call and a reply for an actor that handles every event in ops->on_event:
+ * the engine's bookkeeping, then the actor's. */
+static void generic_call(dk_actor_t *a, const dk_event *ev)
+{
+    dk__call_arrived(a, ev);
+    a->ops->on_event(a, ev);
+}
+
+static void generic_reply(dk_actor_t *a, const dk_event *ev)
+{
+    dk__reply_arrived(ev);
+    a->ops->on_event(a, ev);
+}
+
 /*
  * dk_sim_add_actor - registers an actor. Fails with DK_EINVAL (NULL name or ops, no on_event),
  * DK_EEXIST (name taken), DK_ESTATE (the run has started) or DK_ENOMEM; on any failure `data`
@@ -172,7 +187,7 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
         sim->actors = v;
         sim->cap_actors = cap;
     }
-    a = dk_calloc(1, sizeof *a);
+    a = dk_calloc_aligned(sizeof *a, 64);
     if (a == NULL)
         goto oom;
     a->name = dk_strdup(name);
@@ -181,12 +196,14 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
         index_name(sim->actor_names, name, sim->nactors) != DK_OK) {
         dk_free(a->name);
         dk_hist_free(a->stats.latency);
-        dk_free(a);
+        dk_free_aligned(a);
         goto oom;
     }
     a->ops = ops;
     for (int k = 0; k < DK__EV_KINDS; k++)
         a->on[k] = ops->on_event;
+    a->on[DK_EV_CALL] = generic_call;
+    a->on[DK_EV_REPLY] = generic_reply;
     a->data = data;
     a->sim = sim;
     a->index = sim->nactors;
@@ -377,6 +394,14 @@ void dk__sim_record_failed(dk_sim_t *sim)
                  (long long)sim->now);
 }
 
+void dk__sim_flush_records(dk_sim_t *sim)
+{
+    size_t n = sim->npending;
+    sim->npending = 0;
+    if (n > 0 && dk_hist_record_batch(sim->pending, n, NULL) != DK_OK)
+        dk__sim_record_failed(sim);
+}
+
 /* Adds a chunk of calls to the free list; chunks double up to MAX_CHUNK so that small runs stay
  * small and large ones make few allocations. */
 int dk__sim_grow_pool(dk_sim_t *sim)
@@ -550,13 +575,18 @@ size_t dk_actor_index(const dk_actor_t *a)
     return a->index;
 }
 
+/* The statistics getters hand out histograms, so they first record the latencies still
+ * pending (a handler may read them mid-run). The simulator is never a const object; the
+ * getters take const pointers because, seen from outside, they change nothing. */
 const dk_actor_stats *dk_actor_get_stats(const dk_actor_t *a)
 {
+    dk__sim_flush_records(a->sim);
     return &a->stats;
 }
 
 dk_actor_stats *dk_actor_stats_mut(dk_actor_t *a)
 {
+    dk__sim_flush_records(a->sim);
     return &a->stats;
 }
 
@@ -614,6 +644,7 @@ uint64_t dk_sim_events(const dk_sim_t *sim)
 
 const dk_class_stats *dk_sim_class_stats(const dk_sim_t *sim, uint32_t cls)
 {
+    dk__sim_flush_records((dk_sim_t *)sim);
     return cls < sim->nclasses ? &sim->classes[cls].stats : NULL;
 }
 
@@ -674,19 +705,13 @@ static double progress_fraction(const dk_sim_t *sim, dk_time_t until)
     return f > 1 ? 1 : f;
 }
 
-/* Hands `ev` to its actor, after the bookkeeping every call and reply shares: a call's
- * arrival, a reply's sub-call no longer pending on its parent. */
+/* Hands `ev` to its actor's handler for its kind, which first does the bookkeeping of a call
+ * or a reply (dk__call_arrived, dk__reply_arrived). */
 static inline void dispatch(dk_sim_t *sim, const dk_event *ev)
 {
     dk_actor_t *a = ev->actor;
     sim->now = ev->time;
     sim->events++;
-    if (ev->kind == DK_EV_CALL) {
-        a->stats.arrivals++;
-        ev->call->arrived = ev->time;
-    } else if (ev->kind == DK_EV_REPLY && ev->call->parent != NULL) {
-        ev->call->parent->pending--;
-    }
     a->on[ev->kind](a, ev);
 }
 
@@ -741,6 +766,7 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
         return DK_ENOMEM;
     }
     sim->max_roots = max_roots;
+    sim->batch_records = sim->nactors >= DK__BATCH_FROM;
     for (size_t i = 0; i < sim->nactors; i++)
         dk__sim_schedule(sim, sim->actors[i], 0, DK_EV_START, NULL, 0, NULL);
 
@@ -749,6 +775,7 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
         run_events(sim, until, progress, ud);
     else
         run_events(sim, until, NULL, NULL);
+    dk__sim_flush_records(sim);
     /* The run "reached" `until` when events remain beyond it; a drained queue ends at the
      * last event. An aborted run ends where it stopped. */
     sim->end_time = (!sim->stop && dk__evq_size(&sim->q) > 0) ? until : sim->now;

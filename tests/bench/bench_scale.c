@@ -158,6 +158,20 @@ int main(int argc, char **argv)
                b->backends, a->backends, b->steady_s / a->steady_s, b->run_s / a->run_s);
     }
     printf("bytes per idle station: %.0f (goal: under 4096)\n", rs[nr - 1].per_station);
+    /* Five times the requests: at 10^5 backends each then sees about 100, past the values a
+     * histogram keeps raw (28), so this is the cost once every histogram counts in blocks. */
+    if (nr > 1) {
+        result many[2];
+        if (run_size(rs[0].backends, 5 * requests, DK_LB_ROUND_ROBIN, &many[0]) != 0 ||
+            run_size(rs[nr - 1].backends, 5 * requests, DK_LB_ROUND_ROBIN, &many[1]) != 0)
+            return 3;
+        printf("%llu requests: %.1f ns/request at %zu backends, %.1f at %zu: %.2fx in the steady "
+               "state\n",
+               (unsigned long long)(5 * requests),
+               ns_per_request(many[0].steady_s, many[0].requests / 2), many[0].backends,
+               ns_per_request(many[1].steady_s, many[1].requests / 2), many[1].backends,
+               many[1].steady_s / many[0].steady_s);
+    }
     /* Least connections picks by a segment tree, O(log n): no scan of every backend. */
     if (nr > 1) {
         result lc[2];

@@ -373,8 +373,9 @@ END_TEST
 
 START_TEST(out_of_memory_records_nothing)
 {
+    /* Past the values kept raw, so that the counters are in blocks. */
     dk_hist_t *h = new_hist();
-    ck_assert_int_eq(dk_hist_record(h, 5000), DK_OK);
+    ck_assert_int_eq(dk_hist_record_n(h, 5000, 99), DK_OK);
     dk_alloc_fail_after(0);
     ck_assert_int_eq(dk_hist_record(h, 5001), DK_OK); /* the same block: no allocation */
     ck_assert_int_eq(dk_hist_record(h, 1 << 30), DK_ENOMEM);
@@ -382,9 +383,9 @@ START_TEST(out_of_memory_records_nothing)
     ck_assert_int_eq(dk_hist_record_n(h, 1 << 30, 0), DK_OK); /* nothing to record */
     dk_alloc_fail_after(-1);
     /* the failed values left no trace: the statistics agree with one another */
-    ck_assert_uint_eq(dk_hist_count(h), 2);
+    ck_assert_uint_eq(dk_hist_count(h), 100);
     ck_assert_int_eq(dk_hist_max(h), 5001);
-    ck_assert_double_eq(dk_hist_mean(h), 5000.5);
+    ck_assert_double_eq(dk_hist_mean(h), 5000.01);
     ck_assert_int_eq(dk_hist_percentile(h, 100), 5001);
     ck_assert_int_eq(dk_hist_record(h, 1 << 30), DK_OK);
     ck_assert_int_eq(dk_hist_max(h), 1 << 30);
@@ -413,6 +414,193 @@ START_TEST(merge_out_of_memory_leaves_dst)
     ck_assert_int_eq(dk_hist_percentile(dst, 100), (int64_t)1 << 39);
     dk_hist_free(dst);
     dk_hist_free(src);
+}
+END_TEST
+
+/* Every statistic of `a` and `b` is the same (their counts may differ by `count_factor`). */
+static void assert_same_statistics(const dk_hist_t *a, const dk_hist_t *b, uint64_t count_factor)
+{
+    ck_assert_uint_eq(dk_hist_count(a) * count_factor, dk_hist_count(b));
+    ck_assert_int_eq(dk_hist_min(a), dk_hist_min(b));
+    ck_assert_int_eq(dk_hist_max(a), dk_hist_max(b));
+    ck_assert_double_eq(dk_hist_mean(a), dk_hist_mean(b));
+    ck_assert_double_eq(dk_hist_stddev(a), dk_hist_stddev(b));
+    for (double p = 0; p <= 100; p += 2.5)
+        ck_assert_int_eq(dk_hist_percentile(a, p), dk_hist_percentile(b, p));
+    for (size_t i = 0; i < NP; i++)
+        ck_assert_int_eq(dk_hist_percentile(a, percentiles[i]),
+                         dk_hist_percentile(b, percentiles[i]));
+}
+
+/* A value of any magnitude: exact small ones, microseconds to hours. */
+static int64_t any_value(dk_rng_t *r)
+{
+    int e = (int)(dk_rng_next(r) % 44);
+    return (int64_t)(dk_rng_next(r) % ((uint64_t)1 << e));
+}
+
+/* A histogram that counts in blocks from its first value: filled past the raw values, then
+ * reset (which keeps the blocks). */
+static dk_hist_t *counted_hist(void)
+{
+    dk_hist_t *h = new_hist();
+    ck_assert_int_eq(dk_hist_record_n(h, 1000, 100), DK_OK);
+    dk_hist_reset(h);
+    ck_assert_uint_eq(dk_hist_count(h), 0);
+    return h;
+}
+
+START_TEST(raw_and_counted_forms_agree)
+{
+    /* The first values are kept as they come and counted into blocks later: every answer must
+     * be the one the counts give, below, at and above the changeover. */
+    dk_rng_t r;
+    dk_rng_seed(&r, 11);
+    for (size_t n = 1; n <= 64; n++) {
+        for (int trial = 0; trial < 6; trial++) {
+            dk_hist_t *raw = new_hist(), *counted = counted_hist(), *doubled = new_hist();
+            for (size_t i = 0; i < n; i++) {
+                int64_t v = any_value(&r);
+                ck_assert_int_eq(dk_hist_record(raw, v), DK_OK);
+                ck_assert_int_eq(dk_hist_record(counted, v), DK_OK);
+                ck_assert_int_eq(dk_hist_record_n(doubled, v, 2), DK_OK);
+            }
+            assert_same_statistics(raw, counted, 1);
+            /* each value twice: the same percentiles, through record_n's raw path */
+            assert_same_statistics(raw, doubled, 2);
+            dk_hist_free(raw);
+            dk_hist_free(counted);
+            dk_hist_free(doubled);
+        }
+    }
+}
+END_TEST
+
+START_TEST(few_values_allocate_no_block)
+{
+    /* A component that sees a few requests keeps them in its header: no block, no allocation. */
+    count_bytes();
+    dk_hist_t *h = new_hist();
+    size_t header = live_bytes, made = allocations;
+    dk_rng_t r;
+    dk_rng_seed(&r, 3);
+    for (int i = 0; i < 20; i++)
+        ck_assert_int_eq(dk_hist_record(h, any_value(&r)), DK_OK);
+    ck_assert_uint_eq(allocations, made);
+    ck_assert_uint_eq(live_bytes, header);
+    ck_assert_uint_eq(dk_hist_bytes(h), header);
+    dk_hist_free(h);
+    ck_assert_uint_eq(live_bytes, 0);
+    dk_set_allocator(NULL);
+}
+END_TEST
+
+START_TEST(merge_in_every_form)
+{
+    /* Raw into raw (fitting or not), raw into counted, counted into raw, and into itself:
+     * the same as recording every value into one histogram. */
+    static const size_t sizes[] = {0, 1, 5, 14, 20, 27, 28, 29, 40, 200};
+    const size_t ns = sizeof sizes / sizeof sizes[0];
+    dk_rng_t r;
+    dk_rng_seed(&r, 5);
+    for (size_t a = 0; a < ns; a++) {
+        for (size_t b = 0; b < ns; b++) {
+            dk_hist_t *dst = new_hist(), *src = new_hist(), *all = new_hist();
+            for (size_t i = 0; i < sizes[a]; i++) {
+                int64_t v = any_value(&r);
+                dk_hist_record(dst, v);
+                dk_hist_record(all, v);
+            }
+            for (size_t i = 0; i < sizes[b]; i++) {
+                int64_t v = any_value(&r);
+                dk_hist_record(src, v);
+                dk_hist_record(all, v);
+            }
+            ck_assert_int_eq(dk_hist_merge(dst, src), DK_OK);
+            assert_same_statistics(dst, all, 1);
+            dk_hist_t *twice = new_hist();
+            ck_assert_int_eq(dk_hist_merge(twice, all), DK_OK);
+            ck_assert_int_eq(dk_hist_merge(twice, all), DK_OK);
+            ck_assert_int_eq(dk_hist_merge(all, all), DK_OK); /* into itself: doubled */
+            assert_same_statistics(all, twice, 1);
+            dk_hist_free(dst);
+            dk_hist_free(src);
+            dk_hist_free(all);
+            dk_hist_free(twice);
+        }
+    }
+}
+END_TEST
+
+START_TEST(becoming_counted_out_of_memory)
+{
+    /* The value that turns raw values into counts needs blocks: without memory, nothing
+     * changes, and the raw values still answer. */
+    dk_hist_t *h = new_hist(), *big = new_hist();
+    for (int64_t i = 1; i <= 28; i++)
+        ck_assert_int_eq(dk_hist_record(h, i * 1000), DK_OK);
+    ck_assert_int_eq(dk_hist_record_n(big, 7, 50), DK_OK);
+    dk_alloc_fail_after(0);
+    ck_assert_int_eq(dk_hist_record(h, 1), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_record_n(h, 1, 3), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_merge(h, big), DK_ENOMEM);
+    ck_assert_int_eq(dk_hist_merge(h, h), DK_ENOMEM);
+    dk_alloc_fail_after(-1);
+    ck_assert_uint_eq(dk_hist_count(h), 28);
+    ck_assert_int_eq(dk_hist_min(h), 1000);
+    /* the median, 14000, lies in [13952, 14016) (64 wide above 2^13): its midpoint */
+    ck_assert_int_eq(dk_hist_percentile(h, 50), 13952 + 31);
+    ck_assert_int_eq(dk_hist_record(h, 1), DK_OK);
+    ck_assert_uint_eq(dk_hist_count(h), 29);
+    ck_assert_int_eq(dk_hist_min(h), 1);
+    dk_hist_free(h);
+    dk_hist_free(big);
+}
+END_TEST
+
+START_TEST(record_batch_equals_records)
+{
+    /* A batch records what the same records one by one would, in any chunking, into
+     * histograms raw or counted, and stops at the first failure having recorded the rest. */
+    enum { NH = 37, NS = 20000 };
+    dk_hist_t *batched[NH], *single[NH];
+    static dk_hist_sample samples[NS];
+    dk_rng_t r;
+    dk_rng_seed(&r, 8);
+    for (int i = 0; i < NH; i++) {
+        batched[i] = new_hist();
+        single[i] = new_hist();
+    }
+    for (size_t k = 0; k < NS; k++) {
+        /* some histograms get few values (they stay raw), the rest many */
+        size_t i = dk_rng_next(&r) % 4 == 0 ? NH - 1 - dk_rng_next(&r) % 5 : dk_rng_next(&r) % 7;
+        samples[k].hist = batched[i];
+        samples[k].value = any_value(&r) - 5; /* a few negative: counted as 0 */
+        ck_assert_int_eq(dk_hist_record(single[i], samples[k].value), DK_OK);
+    }
+    size_t at = 0;
+    while (at < NS) {
+        size_t n = 1 + dk_rng_next(&r) % 700, done = 0;
+        if (n > NS - at)
+            n = NS - at;
+        ck_assert_int_eq(dk_hist_record_batch(samples + at, n, &done), DK_OK);
+        ck_assert_uint_eq(done, n);
+        at += n;
+    }
+    for (int i = 0; i < NH; i++)
+        assert_same_statistics(batched[i], single[i], 1);
+    /* a NULL histogram stops the batch where it stands */
+    dk_hist_sample bad[3] = {{batched[0], 1}, {NULL, 2}, {batched[0], 3}};
+    size_t done = 99;
+    uint64_t before = dk_hist_count(batched[0]);
+    ck_assert_int_eq(dk_hist_record_batch(bad, 3, &done), DK_EINVAL);
+    ck_assert_uint_eq(done, 1);
+    ck_assert_uint_eq(dk_hist_count(batched[0]), before + 1);
+    ck_assert_int_eq(dk_hist_record_batch(bad, 0, NULL), DK_OK);
+    for (int i = 0; i < NH; i++) {
+        dk_hist_free(batched[i]);
+        dk_hist_free(single[i]);
+    }
 }
 END_TEST
 
@@ -455,10 +643,13 @@ static Suite *hist_suite(void)
     tcase_add_test(tc, empty_and_negative);
     tcase_add_test(tc, constant_data_has_zero_stddev);
     tcase_add_test(tc, record_n_equals_repeated_record);
+    tcase_add_test(tc, raw_and_counted_forms_agree);
+    tcase_add_test(tc, record_batch_equals_records);
     tcase_add_test(tc, huge_values_keep_an_exact_variance);
     suite_add_tcase(s, tc);
     tc = tcase_create("merge");
     tcase_add_test(tc, merge_equals_recording_into_one);
+    tcase_add_test(tc, merge_in_every_form);
     suite_add_tcase(s, tc);
     tc = tcase_create("memory");
     tcase_add_test(tc, recording_never_allocates);
@@ -466,6 +657,8 @@ static Suite *hist_suite(void)
     tcase_add_test(tc, steady_state_allocates_nothing);
     tcase_add_test(tc, out_of_memory_records_nothing);
     tcase_add_test(tc, merge_out_of_memory_leaves_dst);
+    tcase_add_test(tc, few_values_allocate_no_block);
+    tcase_add_test(tc, becoming_counted_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -31,6 +31,14 @@ void *dk_realloc(void *ptr, size_t size);   /* NULL on failure (ptr stays valid)
 void dk_free(void *ptr);                    /* NULL is a no-op */
 char *dk_strdup(const char *s);             /* caller frees with dk_free; NULL on failure */
 
+/* `size` zeroed bytes at an address that is a multiple of `align` (a power of two, at most
+ * 4096), for structures laid out by cache line: the hooks promise only malloc's alignment. The
+ * block is taken from the hooks with align - 1 bytes to spare plus a pointer, and is freed with
+ * dk_free_aligned (never dk_free). NULL on failure, size 0 or a bad `align`. */
+void *dk_calloc_aligned(size_t size, size_t align);
+void dk_free_aligned(void *ptr);                   /* NULL is a no-op */
+size_t dk_aligned_size(size_t size, size_t align); /* what dk_calloc_aligned takes from the hooks */
+
 /* For tests: after `n` more successful allocations, every allocation fails until reset with
  * n < 0. Implemented on top of the hooks above so it also covers third-party code we route. */
 void dk_alloc_fail_after(long n);

@@ -37,6 +37,21 @@ void dk_hist_reset(dk_hist_t *h); /* forgets the values, keeps the blocks */
 dk_status dk_hist_record(dk_hist_t *h, int64_t value);
 dk_status dk_hist_record_n(dk_hist_t *h, int64_t value, uint64_t count);
 
+/* A value bound for a histogram, for dk_hist_record_batch. */
+typedef struct dk_hist_sample {
+    dk_hist_t *hist;
+    int64_t value;
+} dk_hist_sample;
+
+/* Records samples[0..n) in order, each as dk_hist_record would: the same counts, sums and
+ * extremes. Faster than one call per sample when the samples go to many histograms that are
+ * not in the cache (a simulator's 10^5 components), because it fetches the lines of the
+ * samples ahead while it records the current one, so that their cache misses overlap instead
+ * of following one another. Stops at the first failure (DK_ENOMEM for a block that cannot be
+ * allocated, DK_EINVAL for a NULL histogram) and stores in *recorded (may be NULL) how many
+ * samples were recorded before it. */
+dk_status dk_hist_record_batch(const dk_hist_sample *samples, size_t n, size_t *recorded);
+
 uint64_t dk_hist_count(const dk_hist_t *h);
 int64_t dk_hist_min(const dk_hist_t *h);   /* 0 when empty */
 int64_t dk_hist_max(const dk_hist_t *h);   /* 0 when empty */

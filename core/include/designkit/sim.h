@@ -98,18 +98,20 @@ typedef struct dk_event {
  * from arrival to reply); the actor fills the rest and keeps the integrals current through
  * dk_actor_set_busy / dk_actor_set_queue. */
 typedef struct dk_actor_stats {
-    uint64_t arrivals;     /* calls that reached it */
-    uint64_t completed;    /* answered OK, HIT or MISS */
+    /* What every call updates comes first, 56 bytes together: a call to a backend that is
+     * cold (one of 10^5) then misses fewer cache lines. */
+    uint64_t arrivals;  /* calls that reached it */
+    uint64_t completed; /* answered OK, HIT or MISS */
+    uint32_t busy;      /* servers busy now */
+    uint32_t queued;    /* calls waiting now */
+    dk_time_t last_change;
+    double busy_area;    /* integral of busy over time, in server-nanoseconds */
+    double queue_area;   /* integral of queued over time */
+    dk_hist_t *latency;  /* arrival -> reply at this actor, ns */
     uint64_t rejected;     /* answered REJECTED */
     uint64_t failed;       /* answered FAILED */
     uint64_t hits, misses; /* caches */
     uint32_t servers;      /* capacity for utilisation: workers x replicas; 0 = not a station */
-    uint32_t busy;         /* servers busy now */
-    uint32_t queued;       /* calls waiting now */
-    double busy_area;      /* integral of busy over time, in server-nanoseconds */
-    double queue_area;     /* integral of queued over time */
-    dk_time_t last_change;
-    dk_hist_t *latency; /* arrival -> reply at this actor, ns */
 } dk_actor_stats;
 
 typedef struct dk_actor_ops {
