@@ -7,10 +7,22 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # CI (and anyone who asks) builds with -Werror.
 WERROR     ?= $(if $(CI),ON,OFF)
 CMAKE_ARGS ?=
+# Where `make install` puts things: PREFIX/bin, PREFIX/lib, PREFIX/include, PREFIX/share/lua/5.4.
+# DESTDIR stages the install under another root (for packaging): DESTDIR/PREFIX/...
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+# The build prints only what needs reading (compiler warnings and errors): no progress lines, no
+# "Entering directory". VERBOSE=1 shows every step and every command line.
+BUILD_MESSAGES := $(if $(VERBOSE),ON,OFF)
+QUIET_CMAKE    := -DCMAKE_RULE_MESSAGES=$(BUILD_MESSAGES) -DCMAKE_TARGET_MESSAGES=$(BUILD_MESSAGES)
+MAKEFLAGS      += --no-print-directory
 
 # Debian packages the build and the tests need (python3 checks our JSON with an independent
-# parser); python3-simpy only serves the benchmark.
-PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check python3
+# parser, python3-jsonschema against schemas/; luarocks builds the rock); python3-simpy only
+# serves the benchmark.
+PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check python3 \
+              python3-jsonschema luarocks
 BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -28,6 +40,9 @@ help:
 	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
 	@echo "make docs     rewrite the outputs and the diagram the docs quote (after the numbers move)"
 	@echo "make install  install library, headers, designkit.pc, the CLI and the Lua module"
+	@echo "               under PREFIX (default /usr/local): make install PREFIX=\$$HOME/.local"
+	@echo "               DESTDIR=/stage stages it under /stage/PREFIX for packaging"
+	@echo "VERBOSE=1     show every build step (the build prints only warnings and errors)"
 
 # Installs only the packages that are not installed yet, so a ready machine pays nothing.
 deps:
@@ -42,8 +57,11 @@ deps:
 bench-deps:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(BENCH_PACKAGES)"
 
+# PREFIX goes into the configuration too, so that GNUInstallDirs picks the library folder that
+# suits it (lib/x86_64-linux-gnu under /usr on Debian, lib elsewhere).
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_WERROR=$(WERROR) \
+	    -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(QUIET_CMAKE) $(CMAKE_ARGS) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
@@ -58,7 +76,8 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDK_SANITIZE=ON -DDK_WERROR=$(WERROR) $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDK_SANITIZE=ON -DDK_WERROR=$(WERROR) \
+	    $(QUIET_CMAKE) $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j$(JOBS)
 
@@ -70,7 +89,7 @@ FUZZ_SECONDS ?= 60
 # Each target starts from a copy of its committed corpus, so a run never edits the repository.
 fuzz:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) clang libclang-rt-14-dev"
-	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_FUZZ=ON >/dev/null
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_FUZZ=ON $(QUIET_CMAKE) >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_units fuzz_model_json fuzz_json
 	@for t in units model_json json; do \
 	    rm -rf build-fuzz/corpus-$$t && cp -r tests/fuzz/corpus/$$t build-fuzz/corpus-$$t && \
@@ -78,8 +97,11 @@ fuzz:
 	        build-fuzz/corpus-$$t || exit 1; \
 	done
 
+# --prefix as well as the configured prefix: a build configured before PREFIX was given (or by
+# hand) still installs where this command line says.
 install: build
-	cmake --install $(BUILD)
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX) >/dev/null
+	@echo "installed under $(DESTDIR)$(PREFIX): bin/designkit, the libraries, headers, designkit.pc, the Lua module, the JSON Schemas"
 
 bench: bench-deps build
 	@bash tests/bench/run.sh $(BUILD)

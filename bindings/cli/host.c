@@ -1,5 +1,6 @@
 /* host.c - the module "designkit.host": the few services cli.lua needs from C (terminals,
- * durations, atomic writes, the sandbox switch). Only the executable carries it. */
+ * durations, atomic writes, the sandbox switch, exit codes, suggestions). Only the executable
+ * carries it. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -114,6 +115,49 @@ static int host_check_output(lua_State *L)
     return 1;
 }
 
+int dk_cli_exit_code(const char *status)
+{
+    if (status == NULL || strcmp(status, "internal") == 0 || strcmp(status, "nomem") == 0)
+        return DK_EXIT_INTERNAL;
+    return DK_EXIT_BAD_INPUT;
+}
+
+/* exit_code(status) -> integer: dk_cli_exit_code, for cli.lua's error objects. */
+static int host_exit_code(lua_State *L)
+{
+    lua_pushinteger(L, dk_cli_exit_code(luaL_optstring(L, 1, NULL)));
+    return 1;
+}
+
+/* suggest(word, { name, ... }) -> the nearest name | nil: "did you mean ...?" for flags and
+ * commands, by the same rule as the module's option keys (dk_suggest). */
+static int host_suggest(lua_State *L)
+{
+    const char *word = luaL_checkstring(L, 1);
+    dk_suggest s;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    dk_suggest_init(&s, word);
+    for (lua_Integer i = 1; lua_rawgeti(L, 2, i) == LUA_TSTRING; i++) {
+        dk_suggest_add(&s, lua_tostring(L, -1)); /* anchored by the table */
+        lua_pop(L, 1);
+    }
+    const char *best = dk_suggest_best(&s);
+    if (best == NULL)
+        return 0;
+    lua_pushstring(L, best);
+    return 1;
+}
+
+/* memory_limit() -> DESIGNKIT_MAX_MEMORY as written, or nil. */
+static int host_memory_limit(lua_State *L)
+{
+    const char *text = dk_cli_memory_limit();
+    if (text == NULL)
+        return 0;
+    lua_pushstring(L, text);
+    return 1;
+}
+
 /* sandboxed() -> boolean. */
 static int host_sandboxed(lua_State *L)
 {
@@ -131,6 +175,9 @@ int dk_cli_open_host(lua_State *L)
         {"check_output", host_check_output},
         {"sandbox", dk_cli_sandbox_apply},
         {"sandboxed", host_sandboxed},
+        {"exit_code", host_exit_code},
+        {"suggest", host_suggest},
+        {"memory_limit", host_memory_limit},
         {NULL, NULL},
     };
     luaL_newlib(L, functions);

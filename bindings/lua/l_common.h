@@ -15,6 +15,7 @@
 #define DK_MT_HANDLER "designkit.handler"
 #define DK_MT_SIM "designkit.sim"
 #define DK_MT_RESULT "designkit.result"
+#define DK_MT_ERROR "designkit.error"
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
@@ -40,15 +41,21 @@ typedef struct lcomp {
     lmodel *lm;
 } lcomp;
 
+/* A group made by m:group "eu" waits for its options table (m:group "eu" { kind = "region" })
+ * before it joins the model: until then `g` is NULL, `parent` says where it goes and its second
+ * user value holds the name. Any other use makes it at once with the default kind, so the
+ * options table may be left out. */
 typedef struct lgroup {
     dk_group_t *g;
     lmodel *lm;
+    dk_group_t *parent;
 } lgroup;
 
 /* The simulator of one run, kept by its result; its user value is the model userdata. */
 typedef struct lsim {
     dk_sim_t *sim;
     uint64_t seed;
+    dk_replicas_t *reps; /* the run's replications (m:run{replications = N > 1}), or NULL */
 } lsim;
 
 /* l_designkit.c: a box is a userdata owning one C pointer, freed by `fr` on collection, so a
@@ -90,6 +97,7 @@ void dk_l_new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua
 
 /* l_group.c */
 void dk_l_open_group(lua_State *L);
+/* The group at `idx`, made now (kind "group") if it was still waiting for its options. */
 lgroup *dk_l_check_group(lua_State *L, int idx);
 /* Pushes the userdata of group `g` of the model userdata at `midx`. */
 void dk_l_push_group(lua_State *L, int midx, dk_group_t *g);
@@ -104,10 +112,15 @@ void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c);
 /* Raises a "valid keys are ..." error when the table at `idx` has a key not in `valid`
  * (NULL-terminated); the first unknown key in sorted order is named so the message repeats. */
 void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid);
+/* Pushes "; did you mean "best"?" (dk_suggest's nearest name), or "" when `best` is NULL: the
+ * one wording of every option-key hint. */
+void dk_l_push_did_you_mean(lua_State *L, const char *best);
 /* The component constructors shared by models and groups (m:service "api" { ... }, ...). */
 int dk_l_m_component(lua_State *L);
 /* m:link(a, b [, c ...] [, { latency = ... }]) */
 int dk_l_m_link(lua_State *L);
+/* m:links { a >> b, b >> c }: the statement form, checking that each item is a link. */
+int dk_l_m_links(lua_State *L);
 /* dk.properties, dk.cache_aside and dk.call. */
 int dk_l_properties(lua_State *L);
 int dk_l_kind_info(lua_State *L);
@@ -133,10 +146,30 @@ lsim *dk_l_result_sim(lua_State *L, int idx);
 /* Makes the route for a Lua handler `fn` at `fidx` on component `comp` for class `cls`. */
 int dk_l_set_handler(lua_State *L, int cidx, const char *cls, int fidx);
 /* Component methods that call another component from inside a handler. */
+/* op for dk_l_comp_op: send the request's own op and do not wait (comp:send). Outside the
+ * engine's ops, which are small numbers. */
+#define DK__OP_SEND 255
 int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname);
+
+/* l_confidence.c: the intervals of a finished run, as the result table gives them. */
+/* Sets t.mean_ci95 = {lo, hi} (seconds) in the table on top when `ci` has a width. */
+void dk_l_set_mean_ci(lua_State *L, const dk_interval *ci);
+/* Pushes the table of what the replications `r` found (docs/script-reference.md). */
+void dk_l_push_replicas(lua_State *L, const dk_replicas_t *r);
 
 /* l_export.c */
 void dk_l_open_export(lua_State *L);
+
+/* l_error.c: a dk_status carried into Lua. An engine failure (DK_EINTERNAL, DK_ENOMEM, ...) is
+ * raised as an error object, a table { status = "internal", message = "file:line: ..." } with
+ * metatable DK_MT_ERROR (__tostring gives the message), so that a host can map the status to
+ * its exit code; a script's own mistakes stay plain strings. */
+void dk_l_open_error(lua_State *L);
+/* Pushes the status's script name: "internal", "nomem", "inval", ... ("ok" for DK_OK). */
+void dk_l_push_status_name(lua_State *L, dk_status st);
+/* Raises the error object for `st` with a message formatted as lua_pushfstring does, after the
+ * position of the caller at level 1. Never returns. */
+int dk_l_raise_status(lua_State *L, dk_status st, const char *fmt, ...);
 
 /* l_json.c: dk.json (encode, decode, null). */
 void dk_l_open_json(lua_State *L);

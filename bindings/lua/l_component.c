@@ -51,6 +51,35 @@ static int in_list(const void *ud, const char *k)
     return 0;
 }
 
+void dk_l_push_did_you_mean(lua_State *L, const char *best)
+{
+    if (best != NULL)
+        lua_pushfstring(L, "; did you mean \"%s\"?", best);
+    else
+        lua_pushliteral(L, "");
+}
+
+/* The property of `kind` nearest to the misspelt `word`, or NULL. */
+static const char *nearest_prop(const dk_kind *kind, const char *word)
+{
+    dk_suggest s;
+    dk_suggest_init(&s, word);
+    for (size_t i = 0; i < kind->nprops; i++)
+        dk_suggest_add(&s, kind->props[i].name);
+    return dk_suggest_best(&s);
+}
+
+/* Raises "kind "name": unknown option "x"; did you mean "y"? (valid: ...)". */
+static int unknown_prop(lua_State *L, const dk_comp_t *c, const char *bad)
+{
+    const dk_kind *kind = dk_comp_kind(c);
+    char list[256];
+    dk_l_push_did_you_mean(L, nearest_prop(kind, bad));
+    return luaL_error(L, "%s \"%s\": unknown option \"%s\"%s (valid: %s)", dk_kind_name(kind),
+                      dk_comp_name(c), bad, lua_tostring(L, -1),
+                      dk_kind_prop_list(kind, list, sizeof list));
+}
+
 void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid)
 {
     int nonstring;
@@ -65,8 +94,11 @@ void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const 
         luaL_addstring(&b, *v);
     }
     luaL_pushresult(&b);
-    if (bad)
-        luaL_error(L, "%s: unknown option \"%s\" (valid: %s)", what, bad, lua_tostring(L, -1));
+    if (bad) {
+        dk_l_push_did_you_mean(L, dk_suggest_from(bad, valid));
+        luaL_error(L, "%s: unknown option \"%s\"%s (valid: %s)", what, bad, lua_tostring(L, -1),
+                   lua_tostring(L, -2));
+    }
     luaL_error(L, "%s: option names must be strings (valid: %s)", what, lua_tostring(L, -1));
 }
 
@@ -205,8 +237,7 @@ static void apply_opts(lua_State *L, dk_comp_t *c, int o)
     char list[256];
     const char *bad = first_bad_key(L, o, is_prop, kind, &nonstring);
     if (bad != NULL)
-        luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)", dk_kind_name(kind),
-                   dk_comp_name(c), bad, dk_kind_prop_list(kind, list, sizeof list));
+        unknown_prop(L, c, bad);
     if (nonstring)
         luaL_error(L, "%s \"%s\": option names must be strings (valid: %s)", dk_kind_name(kind),
                    dk_comp_name(c), dk_kind_prop_list(kind, list, sizeof list));
@@ -456,8 +487,37 @@ void dk_l_push_kinds(lua_State *L)
 
 /* ---- links ---- */
 
-/* Collects the components of a component or a list at `idx` into a table pushed on the stack. */
-static void push_side(lua_State *L, int idx, lmodel **lm)
+/* Pushes what a link operand is, for messages: `service "api"`, `a list`, `nil`. */
+static void push_operand_text(lua_State *L, int idx)
+{
+    if (luaL_testudata(L, idx, DK_MT_COMP))
+        luaL_tolstring(L, idx, NULL);
+    else if (lua_istable(L, idx))
+        lua_pushliteral(L, "a list");
+    else
+        lua_pushstring(L, luaL_typename(L, idx));
+}
+
+/* Raises for an operand of `a >> b` that is neither a component nor a list. A nil one is
+ * nearly always a misspelt or not-yet-defined name, and Lua cannot say which variable it was,
+ * so the message names the side and the other operand. */
+static int bad_operand(lua_State *L, int bad, int other, const char *side)
+{
+    push_operand_text(L, other);
+    const char *o = lua_tostring(L, -1);
+    if (lua_isnil(L, bad))
+        return luaL_error(L,
+                          "link %s >> %s: the %s operand is nil (a misspelt name, or a "
+                          "component not made yet?)",
+                          bad == 1 ? "nil" : o, bad == 1 ? o : "nil", side);
+    return luaL_error(L,
+                      "link: the %s operand must be a component or a list of components (got %s)",
+                      side, luaL_typename(L, bad));
+}
+
+/* Collects the components of a component or a list at `idx` into a table pushed on the stack.
+ * `what` names the operand in messages ("argument #3"). */
+static void push_side(lua_State *L, int idx, lmodel **lm, const char *what)
 {
     lua_newtable(L);
     if (luaL_testudata(L, idx, DK_MT_COMP)) {
@@ -469,18 +529,20 @@ static void push_side(lua_State *L, int idx, lmodel **lm)
         lua_rawseti(L, -2, 1);
         return;
     }
+    if (lua_isnil(L, idx))
+        luaL_error(L, "link: %s is nil (a misspelt name, or a component not made yet?)", what);
     if (!lua_istable(L, idx))
-        luaL_error(L, "a link needs components or lists of components (got %s)",
+        luaL_error(L, "link: %s must be a component or a list of components (got %s)", what,
                    luaL_typename(L, idx));
     lua_Integer n = luaL_len(L, idx);
     if (n == 0)
-        luaL_error(L, "a link needs components (got an empty list)");
+        luaL_error(L, "link: %s is an empty list", what);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, idx, i);
         lcomp *c = (lcomp *)luaL_testudata(L, -1, DK_MT_COMP);
         if (c == NULL)
-            luaL_error(L, "a link list must hold components (item %d is a %s)", (int)i,
-                       luaL_typename(L, -1));
+            luaL_error(L, "link: %s must hold components (item %d is %s)", what, (int)i,
+                       lua_isnil(L, -1) ? "nil" : luaL_typename(L, -1));
         if (*lm && *lm != c->lm)
             luaL_error(L, "cannot link components of different models");
         *lm = c->lm;
@@ -488,13 +550,15 @@ static void push_side(lua_State *L, int idx, lmodel **lm)
     }
 }
 
-/* Links every component of side `a` to every one of side `b`, with `latency` (may be NULL). */
-static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency)
+/* Links every component of side `a` to every one of side `b`, with `latency` (may be NULL),
+ * asynchronous if `async`. */
+static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int async,
+                       const char *what_a, const char *what_b)
 {
     lmodel *lm = NULL;
-    push_side(L, a, &lm);
+    push_side(L, a, &lm, what_a);
     int ta = lua_gettop(L);
-    push_side(L, b, &lm);
+    push_side(L, b, &lm, what_b);
     int tb = lua_gettop(L);
     lua_Integer na = luaL_len(L, ta), nb = luaL_len(L, tb);
     for (lua_Integer i = 1; i <= na; i++) {
@@ -504,7 +568,8 @@ static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency)
             lua_rawgeti(L, tb, j);
             lcomp *to = (lcomp *)lua_touserdata(L, -1);
             dk_error err;
-            if (dk_model_link(lm->m, from->c, to->c, latency, &err) != DK_OK)
+            if (dk_model_link(lm->m, from->c, to->c, latency, &err) != DK_OK ||
+                (async && dk_model_link_set_async(lm->m, from->c, to->c, 1, &err) != DK_OK))
                 dk_l_raise(L, &err);
             lua_pop(L, 1);
         }
@@ -516,15 +581,18 @@ static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency)
 /* a >> b: links and returns the right side, so that chains read left to right. */
 static int c_shr(lua_State *L)
 {
-    link_sides(L, 1, 2, NULL);
     lua_settop(L, 2);
+    for (int side = 1; side <= 2; side++)
+        if (!luaL_testudata(L, side, DK_MT_COMP) && !lua_istable(L, side))
+            return bad_operand(L, side, 3 - side, side == 1 ? "left" : "right");
+    link_sides(L, 1, 2, NULL, 0, "the left operand", "the right operand");
     return 1;
 }
 
-static const char *const link_keys[] = {"latency", NULL};
+static const char *const link_keys[] = {"latency", "async", NULL};
 
-/* m:link(a, b [, c ...] [, { latency = dk.exp "1ms" }]): links each side to the next, as
- * a >> b >> c does (which a statement can only say as `_ = a >> b >> c`). Sides may be lists. */
+/* m:link(a, b [, c ...] [, { latency = dk.exp "1ms", async = true }]): links each side to the
+ * next, as a >> b >> c does. Sides may be lists. */
 int dk_l_m_link(lua_State *L)
 {
     dk_l_check_model(L, 1);
@@ -535,8 +603,15 @@ int dk_l_m_link(lua_State *L)
     if (top < 3)
         return luaL_error(L, "link: needs at least two components");
     dk_dist_t **slot = NULL;
+    int async = 0;
     if (opts) {
         dk_l_check_keys(L, opts, "link", link_keys);
+        lua_getfield(L, opts, "async");
+        if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+            return luaL_error(L, "link: async must be true or false (got %s)",
+                              luaL_typename(L, -1));
+        async = lua_toboolean(L, -1);
+        lua_pop(L, 1);
         lua_getfield(L, opts, "latency");
         int v = lua_gettop(L);
         if (!lua_isnil(L, v)) {
@@ -557,9 +632,70 @@ int dk_l_m_link(lua_State *L)
                 return dk_l_raise(L, &err);
         }
     }
-    for (int i = 2; i < top; i++)
-        link_sides(L, i, i + 1, slot ? *slot : NULL);
+    for (int i = 2; i < top; i++) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "argument #%d", i - 1); /* as the script counts them: m:link(1, 2) */
+        snprintf(b, sizeof b, "argument #%d", i);
+        link_sides(L, i, i + 1, slot ? *slot : NULL, async, a, b);
+    }
     lua_pushvalue(L, top);
+    return 1;
+}
+
+/* Whether some link of the model ends at `c`. */
+static int has_caller(const dk_model_t *m, const dk_comp_t *c)
+{
+    for (size_t i = 0, n = dk_model_link_count(m); i < n; i++) {
+        dk_comp_t *from, *to;
+        const dk_dist_t *latency;
+        dk_model_link_at(m, i, &from, &to, &latency);
+        if (to == c)
+            return 1;
+    }
+    return 0;
+}
+
+/* m:links { users >> lb >> api, api >> db }: the statement form of links. Lua has no expression
+ * statements, so `users >> api` alone does not parse; inside a table constructor it is an
+ * expression, and each >> has linked by the time m:links runs. What m:links adds is the check
+ * that each item is such a chain: a component or list nobody calls (`m:links { users, api }`)
+ * was not linked by anything, and saying so beats a design that silently has no link. */
+int dk_l_m_links(lua_State *L)
+{
+    lmodel *lm = dk_l_check_model(L, 1);
+    if (!lua_istable(L, 2))
+        return luaL_error(L,
+                          "links: expected a table of links, as in m:links { users >> api } "
+                          "(got %s)",
+                          luaL_typename(L, 2));
+    lua_Integer n = luaL_len(L, 2);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 2, i);
+        lua_Integer k = 1, count = 1;
+        int list = lua_istable(L, -1) && !luaL_testudata(L, -1, DK_MT_COMP);
+        if (list)
+            count = luaL_len(L, -1);
+        for (k = 1; k <= count; k++) {
+            if (list)
+                lua_rawgeti(L, -1, k);
+            else
+                lua_pushvalue(L, -1);
+            lcomp *c = (lcomp *)luaL_testudata(L, -1, DK_MT_COMP);
+            if (c == NULL)
+                return luaL_error(L, "links: item %d is %s, not a link (write a >> b)", (int)i,
+                                  lua_isnil(L, -1) ? "nil" : luaL_typename(L, -1));
+            if (c->lm != lm)
+                return luaL_error(L, "links: item %d belongs to another model", (int)i);
+            if (!has_caller(lm->m, c->c))
+                return luaL_error(L,
+                                  "links: item %d (%s \"%s\") is not a link: write a >> b inside "
+                                  "m:links { ... }",
+                                  (int)i, dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c));
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 1);
     return 1;
 }
 
@@ -680,6 +816,11 @@ static int c_call(lua_State *L)
 {
     return dk_l_comp_op(L, DK_OP_REQUEST, "call");
 }
+/* comp:send([key]): the request's own op, sent without waiting for the reply. */
+static int c_send(lua_State *L)
+{
+    return dk_l_comp_op(L, DK__OP_SEND, "send");
+}
 
 /* comp:links(): the components it calls, in link order. */
 static int c_links(lua_State *L)
@@ -697,16 +838,9 @@ static int c_links(lua_State *L)
 }
 
 static const luaL_Reg comp_methods[] = {
-    {"on", c_on},
-    {"route", c_route},
-    {"read", c_read},
-    {"write", c_write},
-    {"get", c_get},
-    {"set", c_set},
-    {"invalidate", c_invalidate},
-    {"call", c_call},
-    {"links", c_links},
-    {NULL, NULL},
+    {"on", c_on},     {"route", c_route}, {"read", c_read}, {"write", c_write},
+    {"get", c_get},   {"set", c_set},     {"send", c_send}, {"invalidate", c_invalidate},
+    {"call", c_call}, {"links", c_links}, {NULL, NULL},
 };
 
 /* comp.name, comp.kind, comp.group, comp.<property>, then the methods. */
@@ -742,11 +876,8 @@ static int c_newindex(lua_State *L)
     lcomp *c = dk_l_check_comp(L, 1);
     const char *k = luaL_checkstring(L, 2);
     const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
-    char list[256];
     if (p == NULL)
-        return luaL_error(L, "%s \"%s\": unknown option \"%s\" (valid: %s)",
-                          dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c), k,
-                          dk_kind_prop_list(dk_comp_kind(c->c), list, sizeof list));
+        return unknown_prop(L, c->c, k);
     set_prop(L, c->c, p, 3);
     return 0;
 }

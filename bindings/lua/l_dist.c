@@ -191,6 +191,302 @@ static int l_empirical(lua_State *L)
     return finish(L, ld, d, &err);
 }
 
+/* ---- mixtures and hyperexponentials ---------------------------------------------------- */
+
+/* The parts of a mixture being built, in a box so that an error on the way frees them. */
+typedef struct parts_buf {
+    size_t n;
+    double *weights;
+    dk_dist_t **parts;
+} parts_buf;
+
+static void parts_buf_free(void *p)
+{
+    parts_buf *pb = (parts_buf *)p;
+    for (size_t i = 0; i < pb->n; i++)
+        dk_dist_free(pb->parts[i]);
+    dk_free(pb);
+}
+
+/* Field `i` of the table at `t`, or else field `key`: a part written {0.9, d} or
+ * {weight = 0.9, dist = d}. Leaves the value pushed. */
+static int get_either(lua_State *L, int t, lua_Integer i, const char *key)
+{
+    if (lua_rawgeti(L, t, i) != LUA_TNIL)
+        return lua_type(L, -1);
+    lua_pop(L, 1);
+    return lua_getfield(L, t, key);
+}
+
+/* The table at `t` is part `i` of argument 1: only positions 1, 2 and the keys in `keys`. */
+static void check_part_keys(lua_State *L, int t, lua_Integer i, const char *const *keys)
+{
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        int ok = lua_isinteger(L, -2) && (lua_tointeger(L, -2) == 1 || lua_tointeger(L, -2) == 2);
+        for (const char *const *k = keys; !ok && *k; k++)
+            ok = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), *k) == 0;
+        if (!ok) {
+            lua_pop(L, 1);
+            luaL_argerror(L, 1,
+                          lua_pushfstring(L,
+                                          "part %I has an unknown field %s (use {%s, %s} or "
+                                          "{%s = ..., %s = ...})",
+                                          i, luaL_tolstring(L, -1, NULL), keys[0], keys[1], keys[0],
+                                          keys[1]));
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* Pushes part `i` of argument 1 (a table) after checking its shape; returns its index. */
+static int push_part(lua_State *L, lua_Integer i, const char *shape)
+{
+    if (lua_rawgeti(L, 1, i) != LUA_TTABLE)
+        luaL_argerror(L, 1,
+                      lua_pushfstring(L, "part %I must be a table %s (got %s)", i, shape,
+                                      luaL_typename(L, -1)));
+    return lua_gettop(L);
+}
+
+/* A weight or probability at the top of the stack: a finite number >= 0. Pops it. */
+static double part_weight(lua_State *L, lua_Integer i, const char *what)
+{
+    int ok;
+    double w = lua_tonumberx(L, -1, &ok);
+    if (!ok || lua_type(L, -1) != LUA_TNUMBER || !(w >= 0) || !isfinite(w))
+        luaL_argerror(L, 1,
+                      lua_pushfstring(L, "part %I: %s must be a non-negative number (got %s)", i,
+                                      what, luaL_tolstring(L, -1, NULL)));
+    lua_pop(L, 1);
+    return w;
+}
+
+/* Whether the value at `idx` (a part of a mixture) holds durations; raises if it is no
+ * distribution, number or duration text. */
+static int part_is_durations(lua_State *L, int idx, lua_Integer i)
+{
+    ldist *ld = dk_l_test_dist(L, idx);
+    if (ld != NULL) {
+        if (ld->d == NULL)
+            luaL_argerror(L, 1, lua_pushfstring(L, "part %I: distribution is closed", i));
+        return ld->durations;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING)
+        return 1;
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        luaL_argerror(L, 1,
+                      lua_pushfstring(L,
+                                      "part %I: dist must be a distribution, a number or a "
+                                      "duration like \"2ms\" (got %s)",
+                                      i, luaL_typename(L, idx)));
+    return 0;
+}
+
+/* The part at `idx` as a new dk_dist_t in the mixture's units; NULL with `err`. A number or a
+ * duration text is a constant. Never raises. */
+static dk_dist_t *part_dist(lua_State *L, int idx, int durations, dk_error *err)
+{
+    ldist *ld = dk_l_test_dist(L, idx);
+    if (ld != NULL)
+        return dk_l_dist_for(ld, durations, "dist", err);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        int64_t ns;
+        if (dk_parse_duration(lua_tostring(L, idx), &ns, err) != DK_OK)
+            return NULL;
+        return dk_dist_constant((double)ns, err);
+    }
+    return dk_dist_constant(durations ? lua_tonumber(L, idx) * 1e9 : lua_tonumber(L, idx), err);
+}
+
+/* dk.mixture { {0.9, dk.exp "1ms"}, {0.1, "50ms"} }: part i with probability weight_i / sum.
+ * Durations if any part holds durations; plain-number parts are then seconds. */
+static int l_mixture(lua_State *L)
+{
+    static const char *const keys[] = {"weight", "dist", NULL};
+    const char *shape = "{weight, dist}";
+    dk_error err;
+    int durations = 0;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1, 1, "needs at least one part {weight, dist}");
+    for (lua_Integer i = 1; i <= n; i++) { /* check every part before building any */
+        int t = push_part(L, i, shape);
+        check_part_keys(L, t, i, keys);
+        get_either(L, t, 1, "weight");
+        part_weight(L, i, "weight");
+        get_either(L, t, 2, "dist");
+        durations |= part_is_durations(L, lua_gettop(L), i);
+        lua_pop(L, 2);
+    }
+    parts_buf **slot = (parts_buf **)dk_l_newbox(L, parts_buf_free);
+    int box = lua_gettop(L);
+    parts_buf *pb = dk_calloc(1, sizeof *pb + (size_t)n * (sizeof(double) + sizeof(dk_dist_t *)));
+    if (pb == NULL)
+        return luaL_error(L, "mixture: out of memory");
+    pb->weights = (double *)(pb + 1);
+    pb->parts = (dk_dist_t **)(pb->weights + n);
+    *slot = pb;
+    for (lua_Integer i = 1; i <= n; i++) {
+        int t = push_part(L, i, shape);
+        get_either(L, t, 1, "weight");
+        pb->weights[i - 1] = part_weight(L, i, "weight");
+        get_either(L, t, 2, "dist");
+        pb->parts[i - 1] = part_dist(L, lua_gettop(L), durations, &err);
+        if (pb->parts[i - 1] == NULL)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "part %I: %s", i, err.message));
+        pb->n++;
+        lua_pop(L, 2);
+    }
+    ldist *ld = new_dist_ud(L);
+    ld->durations = durations;
+    ld->d = dk_dist_mixture(pb->weights, (const dk_dist_t *const *)pb->parts, pb->n, &err);
+    dk_l_box_free(L, box);
+    if (ld->d == NULL)
+        return luaL_argerror(L, 1, err.message);
+    return 1;
+}
+
+/* A phase's mean at the top of the stack: a number, or duration text (which sets
+ * `*durations`); or with `is_rate` its rate (per second, a number or text like "1k/s"), whose
+ * mean 1/rate is seconds, a plain number. Pops it; `where` prefixes messages ("part 2: "). */
+static double phase_mean(lua_State *L, const char *where, int is_rate, int *durations)
+{
+    const char *what = is_rate ? "rate" : "mean";
+    dk_error err;
+    double x = 0;
+    int64_t ns;
+
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *text = lua_tostring(L, -1);
+        dk_status st = is_rate ? dk_parse_rate(text, &x, &err) : dk_parse_duration(text, &ns, &err);
+        if (st != DK_OK)
+            luaL_argerror(L, 1, lua_pushfstring(L, "%s%s", where, err.message));
+        if (!is_rate) {
+            *durations = 1;
+            x = (double)ns;
+        }
+    } else if (lua_type(L, -1) == LUA_TNUMBER) {
+        x = lua_tonumber(L, -1);
+    } else {
+        luaL_argerror(L, 1,
+                      lua_pushfstring(L, "%s%s must be a number or %s (got %s)", where, what,
+                                      is_rate ? "a rate like \"1k/s\"" : "a duration like \"2ms\"",
+                                      luaL_typename(L, -1)));
+    }
+    lua_pop(L, 1);
+    if (!(x > 0) || !isfinite(x))
+        luaL_argerror(L, 1, lua_pushfstring(L, "%s%s must be positive (got %f)", where, what, x));
+    return is_rate ? 1 / x : x;
+}
+
+/* dk.hyperexp { mean = "10ms", scv = 4 }: the balanced two-phase fit. */
+static int l_h2(lua_State *L)
+{
+    static const char *const keys[] = {"mean", "scv", NULL};
+    dk_error err;
+    int durations = 0, ok;
+
+    dk_l_check_keys(L, 1, "hyperexp", keys);
+    lua_getfield(L, 1, "mean");
+    double mean = phase_mean(L, "", 0, &durations);
+    lua_getfield(L, 1, "scv");
+    double scv = lua_tonumberx(L, -1, &ok);
+    if (!ok || lua_type(L, -1) != LUA_TNUMBER)
+        return luaL_argerror(
+            L, 1, lua_pushfstring(L, "scv must be a number >= 1 (got %s)", luaL_typename(L, -1)));
+    lua_pop(L, 1);
+    ldist *ld = new_dist_ud(L);
+    ld->durations = durations;
+    ld->d = dk_dist_h2(mean, scv, &err);
+    if (ld->d == NULL)
+        return luaL_argerror(L, 1, err.message);
+    return 1;
+}
+
+/* dk.hyperexp { {0.9, "1ms"}, {0.1, "20ms"} }: phases {p, mean}, {p = , mean = } or
+ * {p = , rate = }; or dk.hyperexp { mean = ..., scv = ... }. Durations if any mean is duration
+ * text; plain numbers (and the means of rates) are then seconds. */
+static int l_hyperexp(lua_State *L)
+{
+    static const char *const keys[] = {"p", "mean", "rate", NULL};
+    dk_error err;
+    int durations = 0;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "mean");
+    lua_getfield(L, 1, "scv");
+    int h2 = !lua_isnil(L, -1) || !lua_isnil(L, -2);
+    lua_pop(L, 2);
+    if (h2)
+        return l_h2(L);
+    lua_Integer n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1, 1, "needs at least one phase {p, mean} (or mean = ..., scv = ...)");
+    /* probabilities, means, and whether each mean is seconds (scaled if the whole is durations) */
+    double *buf = (double *)lua_newuserdatauv(L, sizeof(double) * 3 * (size_t)n, 0);
+    int scratch = lua_gettop(L);
+    for (lua_Integer i = 1; i <= n; i++) {
+        int t = push_part(L, i, "{p, mean}");
+        const char *where = lua_pushfstring(L, "part %I: ", i);
+        check_part_keys(L, t, i, keys);
+        get_either(L, t, 1, "p");
+        buf[i - 1] = part_weight(L, i, "p");
+        int is_rate = lua_getfield(L, t, "rate") != LUA_TNIL;
+        int has_mean = get_either(L, t, 2, "mean") != LUA_TNIL;
+        if (is_rate == has_mean)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "%sgive either a mean or a rate", where));
+        if (!is_rate)
+            lua_remove(L, -2); /* the nil rate */
+        else
+            lua_pop(L, 1); /* the nil mean */
+        buf[2 * n + i - 1] = is_rate || lua_type(L, -1) == LUA_TNUMBER;
+        buf[n + i - 1] = phase_mean(L, where, is_rate, &durations);
+        lua_pop(L, 2);
+    }
+    for (lua_Integer i = 0; durations && i < n; i++)
+        if (buf[2 * n + i] != 0)
+            buf[n + i] *= 1e9;
+    ldist *ld = new_dist_ud(L);
+    ld->durations = durations;
+    ld->d = dk_dist_hyperexp(buf, buf + n, (size_t)n, &err);
+    lua_remove(L, scratch);
+    if (ld->d == NULL)
+        return luaL_argerror(L, 1, err.message);
+    return 1;
+}
+
+static dk_dist_t *scaled(const dk_dist_t *d, double k, const char *what, dk_error *err);
+
+/* A mixture or hyperexponential rebuilt with its parts (means) scaled by `k`. */
+static dk_dist_t *scaled_parts(const dk_dist_t *d, double k, const char *what, dk_error *err)
+{
+    size_t n = dk_dist_part_count(d);
+    int hyper = dk_dist_kind_of(d) == DK_DIST_HYPEREXP;
+    double *w = (double *)dk_malloc(n * (2 * sizeof(double) + sizeof(dk_dist_t *)));
+    double *means = w + n;
+    dk_dist_t **parts = (dk_dist_t **)(means + n), *out = NULL;
+    size_t done = 0;
+
+    if (w == NULL) {
+        dk_error_set(err, DK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    for (; done < n; done++) {
+        w[done] = dk_dist_part_weight(d, done);
+        means[done] = dk_dist_mean(dk_dist_part(d, done)) * k;
+        if (!hyper && (parts[done] = scaled(dk_dist_part(d, done), k, what, err)) == NULL)
+            break;
+    }
+    if (done == n)
+        out = hyper ? dk_dist_hyperexp(w, means, n, err)
+                    : dk_dist_mixture(w, (const dk_dist_t *const *)parts, n, err);
+    for (size_t i = 0; !hyper && i < done; i++)
+        dk_dist_free(parts[i]);
+    dk_free(w);
+    return out;
+}
+
 /* Rebuilds `d` with every value scaled by `k` (seconds to nanoseconds). */
 static dk_dist_t *scaled(const dk_dist_t *d, double k, const char *what, dk_error *err)
 {
@@ -224,6 +520,9 @@ static dk_dist_t *scaled(const dk_dist_t *d, double k, const char *what, dk_erro
         dk_free(v);
         return out;
     }
+    case DK_DIST_MIXTURE:
+    case DK_DIST_HYPEREXP:
+        return scaled_parts(d, k, what, err);
     default:
         dk_error_set(err, DK_EINVAL, "%s: a %s distribution cannot give durations", what,
                      dk_dist_kind_name(dk_dist_kind_of(d)));
@@ -266,14 +565,15 @@ static void push_value(lua_State *L, luaL_Buffer *b, double v, int durations)
 void dk_l_push_dist_text(lua_State *L, const dk_dist_t *d, int durations)
 {
     static const char *const short_names[] = {"constant",  "uniform", "exp",  "normal",
-                                              "lognormal", "pareto",  "zipf", "empirical"};
+                                              "lognormal", "pareto",  "zipf", "empirical",
+                                              "mixture",   "hyperexp"};
     double p[2] = {0, 0};
     char num[64];
     luaL_Buffer b;
     dk_dist_kind kind = dk_dist_kind_of(d);
     size_t np = dk_dist_params(d, p);
     luaL_buffinit(L, &b);
-    luaL_addstring(&b, kind <= DK_DIST_EMPIRICAL ? short_names[kind] : "?");
+    luaL_addstring(&b, kind <= DK_DIST_HYPEREXP ? short_names[kind] : "?");
     luaL_addchar(&b, '(');
     switch (kind) {
     case DK_DIST_LOGNORMAL:
@@ -298,6 +598,24 @@ void dk_l_push_dist_text(lua_State *L, const dk_dist_t *d, int durations)
             if (i > 0)
                 luaL_addstring(&b, ", ");
             push_value(L, &b, v, durations);
+        }
+        if (n > 8)
+            luaL_addstring(&b, ", ...");
+        break;
+    }
+    case DK_DIST_MIXTURE:    /* mixture(0.9: exp(1ms), 0.1: constant(50ms)) */
+    case DK_DIST_HYPEREXP: { /* hyperexp(0.9: 1ms, 0.1: 20ms) */
+        size_t n = dk_dist_part_count(d);
+        for (size_t i = 0; i < n && i < 8; i++) {
+            const dk_dist_t *part = dk_dist_part(d, i);
+            snprintf(num, sizeof num, "%s%.6g: ", i > 0 ? ", " : "", dk_dist_part_weight(d, i));
+            luaL_addstring(&b, num);
+            if (kind == DK_DIST_HYPEREXP) {
+                push_value(L, &b, dk_dist_mean(part), durations);
+            } else {
+                dk_l_push_dist_text(L, part, durations);
+                luaL_addvalue(&b);
+            }
         }
         if (n > 8)
             luaL_addstring(&b, ", ...");
@@ -374,9 +692,10 @@ static int d_samples(lua_State *L)
 }
 
 static const luaL_Reg dist_funcs[] = {
-    {"constant", l_constant}, {"uniform", l_uniform},     {"exp", l_exp},
-    {"normal", l_normal},     {"lognormal", l_lognormal}, {"pareto", l_pareto},
-    {"zipf", l_zipf},         {"empirical", l_empirical}, {NULL, NULL},
+    {"constant", l_constant}, {"uniform", l_uniform},   {"exp", l_exp},
+    {"exponential", l_exp},   {"normal", l_normal},     {"lognormal", l_lognormal},
+    {"pareto", l_pareto},     {"zipf", l_zipf},         {"empirical", l_empirical},
+    {"mixture", l_mixture},   {"hyperexp", l_hyperexp}, {NULL, NULL},
 };
 
 static const luaL_Reg dist_methods[] = {

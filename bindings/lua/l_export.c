@@ -91,7 +91,8 @@ static int m_export(lua_State *L)
 static const char *const draw_keys[] = {"after_run", NULL};
 
 /* m:draw(path, { after_run = result }) -> true | nil, message. The format comes from the
- * extension; after_run overlays utilisation per component and rate and p99 per link. */
+ * extension; after_run overlays utilisation and the share of calls rejected or failed per
+ * component, rate and p99 per link. */
 static int m_draw(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
@@ -115,20 +116,24 @@ static int m_draw(lua_State *L)
                 return luaL_error(L, "draw: after_run is the result of another model's run");
             lua_pop(L, 3);
             size_t nc = dk_model_comp_count(lm->m), nl = dk_model_link_count(lm->m);
-            double *buf = (double *)lua_newuserdatauv(L, (nc + 2 * nl + 1) * sizeof *buf, 0);
-            double *util = buf, *rate = buf + nc, *p99 = buf + nc + nl;
-            dk_time_t end = dk_sim_end_time(ls->sim);
+            double *buf = (double *)lua_newuserdatauv(L, (2 * nc + 2 * nl + 1) * sizeof *buf, 0);
+            double *util = buf, *errors = buf + nc, *rate = buf + 2 * nc, *p99 = buf + 2 * nc + nl;
+            dk_time_t end = dk_sim_measured_time(ls->sim); /* after any warm-up */
             double secs = end > 0 ? (double)end / 1e9 : 1;
             /* Actor i is component i: the builder makes them in component order. Components
              * added after the run have no actor and get no figures. */
             size_t na = dk_sim_actor_count(ls->sim);
             for (size_t i = 0; i < nc; i++) {
                 dk_metrics mx;
-                util[i] = -1;
+                util[i] = errors[i] = -1;
                 if (i < na) {
-                    dk_actor_metrics(dk_sim_actor(ls->sim, i), end, &mx);
+                    dk_actor_t *a = dk_sim_actor(ls->sim, i);
+                    const dk_actor_stats *s = dk_actor_get_stats(a);
+                    dk_actor_metrics(a, end, &mx);
                     if (!dk_metrics_get(&mx, DK_METRIC_UTILISATION, &util[i]))
                         util[i] = -1;
+                    if (s->arrivals > 0)
+                        errors[i] = (double)(s->rejected + s->failed) / (double)s->arrivals;
                 }
             }
             for (size_t i = 0; i < nl; i++) {
@@ -141,11 +146,14 @@ static int m_draw(lua_State *L)
                     dk_comp_index(to) < na ? dk_sim_actor(ls->sim, dk_comp_index(to)) : NULL;
                 const dk_actor_stats *s = at ? dk_actor_get_stats(at) : NULL;
                 rate[i] = af && at ? (double)dk_sim_link_calls(af, at) / secs : -1;
-                p99[i] = s && s->latency && dk_hist_count(s->latency) > 0
+                /* The callee's p99, shown on a link that carried calls: an idle link's would
+                 * belong to the callee's other callers. */
+                p99[i] = rate[i] != 0 && s && s->latency && dk_hist_count(s->latency) > 0
                              ? (double)dk_hist_percentile(s->latency, 99)
                              : -1;
             }
             overlay.utilisation = util;
+            overlay.errors = errors;
             overlay.link_rate = rate;
             overlay.link_p99 = p99;
             ov = &overlay;

@@ -1,4 +1,5 @@
 /* l_model.c - the model as Lua userdata: dk.model, its methods and the class registration. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "l_common.h"
@@ -224,12 +225,19 @@ static int m_check(lua_State *L)
 }
 
 static const luaL_Reg model_methods[] = {
-    {"name", m_name},        {"component", dk_l_m_component},
-    {"group", dk_l_m_group}, {"link", dk_l_m_link},
-    {"expect", m_expect},    {"check", m_check},
-    {"find", m_find},        {"components", m_components},
-    {"groups", m_groups},    {"classes", m_classes},
-    {"close", m_close},      {NULL, NULL},
+    {"name", m_name},
+    {"component", dk_l_m_component},
+    {"group", dk_l_m_group},
+    {"link", dk_l_m_link},
+    {"links", dk_l_m_links},
+    {"expect", m_expect},
+    {"check", m_check},
+    {"find", m_find},
+    {"components", m_components},
+    {"groups", m_groups},
+    {"classes", m_classes},
+    {"close", m_close},
+    {NULL, NULL},
 };
 
 static const luaL_Reg module_funcs[] = {
@@ -254,9 +262,34 @@ static int no_such_method(lua_State *L)
         luaL_addstring(&b, dk_kinds_at(i)->kind.name);
     }
     luaL_pushresult(&b);
-    return luaL_error(L, "%s has no method \"%s\" (component kinds: %s)",
+    return luaL_error(L, "%s has no method \"%s\"%s (component kinds: %s)",
                       lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, lua_upvalueindex(2)),
-                      lua_tostring(L, -1));
+                      lua_tostring(L, lua_upvalueindex(3)), lua_tostring(L, -1));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Pushes the did-you-mean hint for `word` among the names of the methods table at `methods`,
+ * compared in sorted order so that a tie always suggests the same name. */
+static void push_method_hint(lua_State *L, int methods, const char *word)
+{
+    const char *names[128];
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, methods)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING && n < sizeof names / sizeof names[0])
+            names[n++] = lua_tostring(L, -1); /* anchored by the table */
+    }
+    qsort(names, n, sizeof names[0], cmp_str);
+    dk_suggest s;
+    dk_suggest_init(&s, word);
+    for (size_t i = 0; i < n; i++)
+        dk_suggest_add(&s, names[i]);
+    dk_l_push_did_you_mean(L, dk_suggest_best(&s));
 }
 
 static int missing_method(lua_State *L)
@@ -266,7 +299,8 @@ static int missing_method(lua_State *L)
         return 0;
     lua_pushstring(L, owner);
     lua_pushvalue(L, 2);
-    lua_pushcclosure(L, no_such_method, 2);
+    push_method_hint(L, 1, lua_tostring(L, 2));
+    lua_pushcclosure(L, no_such_method, 3);
     return 1;
 }
 

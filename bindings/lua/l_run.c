@@ -26,12 +26,14 @@ typedef struct lrun {
     int progress;        /* the progress function, or 0 */
     lua_State *current;  /* the coroutine being resumed */
     dk_flow_ctx *ctx;    /* and its flow context */
+    dk_comp_t *caller;   /* and the component whose handler it runs */
     int called;          /* it made a call before yielding */
     int failed;          /* a handler (or progress) error stopped the run: message is complete */
     dk_actor_t **actors; /* by component index */
     lua_State **idle;    /* coroutines ready for a request; room for all `ncoro` */
     int nidle, ncoro;    /* threads[1..ncoro] are every coroutine made in this run */
     size_t nclasses;     /* class names the trampoline knows */
+    size_t rep, nreps;   /* replication `rep` of `nreps` (0 of 0 without replications) */
 } lrun;
 
 /* The route data of one Lua handler, a userdata anchored in the model's state.handlers; its
@@ -212,13 +214,16 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
     }
     lua_State *outer = run->current;
     dk_flow_ctx *outer_ctx = run->ctx;
+    dk_comp_t *outer_caller = run->caller;
     run->current = co;
     run->ctx = ctx;
+    run->caller = h->comp;
     run->called = 0;
     int status = lua_resume(co, run->L, nargs, &nres);
     int called = run->called;
     run->current = outer;
     run->ctx = outer_ctx;
+    run->caller = outer_caller;
     if (status == LUA_YIELD) {
         lua_pop(co, nres);
         if (called)
@@ -312,6 +317,16 @@ static uint64_t check_key(lua_State *L, int idx, const dk_call_t *call)
     }
 }
 
+/* 1 when `from` has a link to `to`. A route's targets are linked when the route is set
+ * (l_component.c), so the links are every call a design draws. */
+static int has_link(const dk_comp_t *from, const dk_comp_t *to)
+{
+    for (size_t i = 0, n = dk_comp_out_count(from); i < n; i++)
+        if (dk_comp_out(from, i) == to)
+            return 1;
+    return 0;
+}
+
 int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname)
 {
     lcomp *c = dk_l_check_comp(L, 1);
@@ -321,12 +336,34 @@ int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname)
                           "%s \"%s\": %s() can only be called inside a running handler "
                           "(see comp:on)",
                           dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c), opname);
+    /* A design means what it draws: a handler calls only along its component's links, so that
+     * check, the drawing and the run agree on who calls whom. */
+    if (run->caller != NULL && !has_link(run->caller, c->c))
+        return luaL_error(L, "calls %s \"%s\" but there is no link %s >> %s",
+                          dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c),
+                          dk_comp_name(run->caller), dk_comp_name(c->c));
     uint64_t key = check_key(L, 2, run->ctx->call);
     dk_actor_t *callee = run->actors[dk_comp_index(c->c)];
     if (callee == NULL)
         return luaL_error(L, "%s \"%s\" has no runtime actor", dk_kind_name(dk_comp_kind(c->c)),
                           dk_comp_name(c->c));
-    dk_sim_call(run->sim, run->ctx->self, run->ctx->call, callee, op, key);
+    if (op == DK__OP_SEND) { /* comp:send: the request's own op, sent without waiting */
+        if (dk_sim_call_async(run->sim, run->ctx->self, run->ctx->call, callee, run->ctx->call->op,
+                              key) != 0)
+            return luaL_error(L, "%s \"%s\": out of memory", dk_kind_name(dk_comp_kind(c->c)),
+                              dk_comp_name(c->c));
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    int waits;
+    if (dk_sim_call_linked(run->sim, run->ctx->self, run->ctx->call, callee, op, key, &waits) ==
+        NULL)
+        return luaL_error(L, "%s \"%s\": out of memory", dk_kind_name(dk_comp_kind(c->c)),
+                          dk_comp_name(c->c));
+    if (!waits) { /* along an asynchronous link: sent, and the handler goes on */
+        lua_pushboolean(L, 1);
+        return 1;
+    }
     run->called = 1;
     return lua_yield(L, 0);
 }
@@ -381,7 +418,8 @@ typedef struct classsum {
     latsum lat;
 } classsum;
 
-static void push_class(lua_State *L, const char *name, const classsum *c, double secs)
+static void push_class(lua_State *L, const char *name, const classsum *c, double secs,
+                       const dk_interval *ci)
 {
     lua_createtable(L, 0, 7);
     lua_pushstring(L, name);
@@ -393,6 +431,7 @@ static void push_class(lua_State *L, const char *name, const classsum *c, double
     if (c->completed + c->failed > 0)
         set_num(L, "availability", (double)c->completed / (double)(c->completed + c->failed));
     push_latency(L, &c->lat);
+    dk_l_set_mean_ci(L, ci); /* batch means (l_confidence.c) */
     lua_setfield(L, -2, "latency");
 }
 
@@ -435,15 +474,18 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
 {
     lsim *ls = (lsim *)lua_touserdata(L, sidx);
     const dk_sim_t *sim = ls->sim;
-    dk_time_t end = dk_sim_end_time(sim);
-    double ns = (double)(end > 0 ? end : until), secs = ns / 1e9;
+    dk_time_t end = dk_sim_end_time(sim), measured = dk_sim_measured_time(sim);
+    /* Rates and utilisations divide by the measured time: the run after its warm-up. */
+    double ns = (double)(measured > 0 ? measured : until - dk_sim_warmup(sim)), secs = ns / 1e9;
 
     lua_createtable(L, 0, 12);
     int r = lua_gettop(L);
     lua_pushstring(L, dk_model_name(m));
     lua_setfield(L, r, "model");
     set_int(L, "seed", ls->seed);
-    set_num(L, "duration", secs);
+    set_num(L, "duration", (double)(end > 0 ? end : until) / 1e9);
+    set_num(L, "warmup", (double)dk_sim_warmup(sim) / 1e9);
+    set_num(L, "measured", secs);
     set_int(L, "events", dk_sim_events(sim));
     set_int(L, "in_flight", dk_sim_in_flight(sim));
 
@@ -508,15 +550,21 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
 
     lua_createtable(L, (int)nc, 0);
     for (uint32_t c = 0; c < nc; c++) {
-        push_class(L, dk_sim_class_name(sim, c), &cs[c], secs);
+        dk_interval ci = dk_sim_mean_interval(sim, c);
+        push_class(L, dk_sim_class_name(sim, c), &cs[c], secs, &ci);
         lua_rawseti(L, -2, (lua_Integer)c + 1);
     }
     lua_setfield(L, r, "classes");
-    push_class(L, "total", total, secs);
+    dk_interval all = dk_sim_mean_interval(sim, DK_ALL_CLASSES);
+    push_class(L, "total", total, secs, &all);
     lua_setfield(L, r, "total");
     lua_pushboolean(L, push_expectations(L, m, sim));
     lua_setfield(L, r, "ok");
     lua_setfield(L, r, "expectations");
+    if (ls->reps != NULL) {
+        dk_l_push_replicas(L, ls->reps);
+        lua_setfield(L, r, "replications");
+    }
     lua_remove(L, csidx);
 }
 
@@ -559,7 +607,7 @@ static int r_json(lua_State *L)
 
     char **out = (char **)dk_l_newbox(L, dk_free);
     int bidx = lua_gettop(L);
-    if (dk_report_json(ls->sim, m, ls->seed, ex, n, out, &err) != DK_OK)
+    if (dk_report_json_with(ls->sim, m, ls->seed, ex, n, ls->reps, out, &err) != DK_OK)
         return dk_l_raise(L, &err);
     lua_pushstring(L, *out);
     dk_l_box_free(L, bidx);
@@ -571,6 +619,8 @@ static int s_close(lua_State *L)
     lsim *ls = (lsim *)luaL_checkudata(L, 1, DK_MT_SIM);
     dk_sim_free(ls->sim);
     ls->sim = NULL;
+    dk_replicas_free(ls->reps);
+    ls->reps = NULL;
     return 0;
 }
 
@@ -587,6 +637,8 @@ static void on_progress(double fraction, void *ud)
 {
     lrun *run = (lrun *)ud;
     lua_State *L = run->L;
+    if (run->nreps > 1) /* the replications share the bar */
+        fraction = ((double)run->rep + fraction) / (double)run->nreps;
     lua_pushvalue(L, run->progress);
     lua_pushnumber(L, fraction);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
@@ -597,19 +649,151 @@ static void on_progress(double fraction, void *ud)
     }
 }
 
-static const char *const run_keys[] = {"duration", "seed", "requests", "progress", NULL};
+static const char *const run_keys[] = {"duration", "seed",         "requests", "progress",
+                                       "warmup",   "replications", "force",    NULL};
 
-/* m:run { duration = "60s", seed = 1, requests = N, progress = fn } -> result */
+/* What every replication of one m:run shares: its options and the stack slots of its tables. */
+typedef struct run_plan {
+    dk_time_t until, warmup;
+    uint64_t requests;
+    int progress, handlers, threads, statuses; /* absolute stack indices; progress 0: none */
+    dk_actor_t **actors;
+    size_t nreps; /* 1 without replications */
+} run_plan;
+
+/*
+ * Builds the model's simulator with `seed` into *slot and runs it: replication `k` of the
+ * plan's. *slot belongs to its owner on the stack (the result's lsim, or a box), which frees it
+ * even when this raises: a build or run that fails raises here, an engine failure with its
+ * status (l_error.c), a handler's error as its own message.
+ */
+static void run_once(lua_State *L, lmodel *lm, const run_plan *p, dk_sim_t **slot, uint64_t seed,
+                     size_t k)
+{
+    dk_error err;
+    dk_error_clear(&err);
+    *slot = dk_model_build_sim(lm->m, seed, &err);
+    if (*slot == NULL) {
+        if (err.status == DK_ENOMEM || err.status == DK_EINTERNAL)
+            dk_l_raise_status(L, err.status, "model \"%s\": %s", dk_model_name(lm->m),
+                              err.message[0] ? err.message : dk_strerror(err.status));
+        dk_l_raise(L, &err);
+        return;
+    }
+    (void)dk_sim_set_warmup(*slot, p->warmup); /* checked by m:run: >= 0, and not yet run */
+    size_t ncomp = dk_model_comp_count(lm->m);
+    for (size_t i = 0; i < ncomp; i++)
+        p->actors[i] = dk_sim_find_actor(*slot, dk_comp_name(dk_model_comp(lm->m, i)));
+    lua_newtable(L); /* a fresh coroutine pool: the last run's may hold cut-off handlers */
+    lua_replace(L, p->threads);
+
+    lrun run;
+    memset(&run, 0, sizeof run);
+    run.L = L;
+    run.sim = *slot;
+    run.threads = p->threads;
+    run.handlers = p->handlers;
+    run.statuses = p->statuses;
+    run.progress = p->progress;
+    run.actors = p->actors;
+    run.rep = k;
+    run.nreps = p->nreps;
+    lm->run = &run;
+    dk_status st = dk_sim_run(*slot, p->until, p->requests, p->progress ? on_progress : NULL, &run);
+    lm->run = NULL;
+    if (st != DK_OK) {
+        const char *msg = dk_sim_error(*slot);
+        if (msg == NULL || msg[0] == '\0')
+            msg = dk_strerror(st);
+        /* A handler's own error stays a string: it carries the handler's position and is the
+         * script's mistake. The engine's failures keep their status (l_error.c). */
+        if (run.failed && st != DK_EINTERNAL && st != DK_ENOMEM) {
+            lua_pushstring(L, msg);
+            lua_error(L);
+        }
+        if (p->nreps > 1)
+            dk_l_raise_status(L, st, "model \"%s\" (replication %zu, seed %llu): %s",
+                              dk_model_name(lm->m), k + 1, (unsigned long long)seed, msg);
+        dk_l_raise_status(L, st, "model \"%s\": %s", dk_model_name(lm->m), msg);
+    }
+}
+
+/* Replications 2..N of the run whose first replication is ls->sim, into ls->reps. */
+static void replicate(lua_State *L, lmodel *lm, const run_plan *p, lsim *ls)
+{
+    dk_status st;
+    dk_error err;
+    if ((ls->reps = dk_replicas_new(&st)) == NULL)
+        dk_l_raise_status(L, DK_ENOMEM, "run: out of memory");
+    if (dk_replicas_add(ls->reps, ls->sim, ls->seed, &err) != DK_OK)
+        dk_l_raise(L, &err);
+    dk_sim_t **box = (dk_sim_t **)dk_l_newbox(L, (dk_l_free_fn)dk_sim_free);
+    int bidx = lua_gettop(L);
+    for (size_t k = 1; k < p->nreps; k++) {
+        uint64_t seed = dk_replica_seed(ls->seed, k);
+        run_once(L, lm, p, box, seed, k);
+        if (dk_replicas_add(ls->reps, *box, seed, &err) != DK_OK)
+            dk_l_raise(L, &err);
+        dk_l_box_free(L, bidx);
+    }
+    lua_pop(L, 1);
+}
+
+/* m:run refuses a design whose check finds errors, as `designkit run` does without --force:
+ * the numbers of a design that does not mean what it draws (a balancer with no backend, a
+ * synchronous cycle) would only mislead. Raises a message listing the errors as m:check words
+ * them; returns when there are none. */
+static void refuse_if_invalid(lua_State *L, const lmodel *lm)
+{
+    dk_status st;
+    dk_findings_t **box = (dk_findings_t **)dk_l_newbox(L, (dk_l_free_fn)dk_findings_free);
+    int bidx = lua_gettop(L);
+    *box = dk_model_validate(lm->m, &st);
+    if (*box == NULL)
+        dk_l_raise_status(L, st, "run: check: %s", dk_strerror(st));
+    size_t nerrors = dk_findings_errors(*box);
+    if (nerrors == 0) {
+        dk_l_box_free(L, bidx);
+        lua_pop(L, 1);
+        return;
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_where(L, 1);
+    luaL_addvalue(&b);
+    lua_pushfstring(L, "run: model \"%s\" has %d check error%s (run it anyway with force = true):",
+                    dk_model_name(lm->m), (int)nerrors, nerrors == 1 ? "" : "s");
+    luaL_addvalue(&b);
+    for (size_t i = 0, n = dk_findings_count(*box); i < n; i++) {
+        const dk_finding *f = dk_findings_at(*box, i);
+        if (f->severity != DK_SEV_ERROR)
+            continue;
+        lua_pushfstring(L, "\n  %s: %s", f->rule, f->message);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    dk_l_box_free(L, bidx);
+    lua_error(L);
+}
+
+/* m:run { duration = "60s", seed = 1, requests = N, progress = fn, warmup = "10s",
+ * replications = N, force = false } -> result */
 int dk_l_model_run(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
-    int64_t until = 60 * DK_SEC;
-    lua_Integer seed = 1, requests = 0;
-    int progress = 0;
+    int64_t until = 60 * DK_SEC, warmup = 0;
+    lua_Integer seed = 1, requests = 0, nreps = 1;
+    int progress = 0, force = 0;
     lua_settop(L, 2);
     if (!lua_isnil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
         dk_l_check_keys(L, 2, "run", run_keys);
+        if (lua_getfield(L, 2, "force") != LUA_TNIL) {
+            if (!lua_isboolean(L, -1))
+                return luaL_error(L, "run: force must be true or false (got %s)",
+                                  luaL_typename(L, -1));
+            force = lua_toboolean(L, -1);
+        }
         if (lua_getfield(L, 2, "duration") != LUA_TNIL) {
             dk_error err;
             if (!dk_l_to_duration(L, -1, &until, &err) || until <= 0) {
@@ -636,14 +820,41 @@ int dk_l_model_run(lua_State *L)
                 return luaL_error(L, "run: progress must be a function");
             progress = lua_gettop(L);
         }
+        if (lua_getfield(L, 2, "warmup") != LUA_TNIL) {
+            dk_error err;
+            if (!dk_l_to_duration(L, -1, &warmup, &err) || warmup < 0) {
+                if (err.status == DK_OK || warmup < 0)
+                    dk_error_set(&err, DK_EINVAL, "must be a duration >= 0");
+                dk_error_prefix(&err, "run: warmup: ");
+                return dk_l_raise(L, &err);
+            }
+            if (warmup >= until) {
+                char w[32], d[32];
+                dk_format_duration(warmup, w, sizeof w);
+                dk_format_duration(until, d, sizeof d);
+                return luaL_error(L, "run: warmup (%s) must be shorter than the duration (%s)", w,
+                                  d);
+            }
+        }
+        if (lua_getfield(L, 2, "replications") != LUA_TNIL) {
+            int ok;
+            nreps = lua_tointegerx(L, -1, &ok);
+            if (!ok || nreps < 1)
+                return luaL_error(L, "run: replications must be a whole number >= 1");
+            if (seed > LUA_MAXINTEGER - (nreps - 1))
+                return luaL_error(L, "run: seed + replications must stay below 2^63");
+        }
     }
     if (lm->run != NULL)
         return luaL_error(L, "run: the model \"%s\" is already running", dk_model_name(lm->m));
+    if (!force)
+        refuse_if_invalid(L, lm);
     luaL_checkstack(L, 24, "run");
 
     lsim *ls = (lsim *)lua_newuserdatauv(L, sizeof *ls, 1);
     int sidx = lua_gettop(L);
     ls->sim = NULL;
+    ls->reps = NULL;
     ls->seed = (uint64_t)seed;
     luaL_setmetatable(L, DK_MT_SIM);
     lua_pushvalue(L, 1);
@@ -664,37 +875,11 @@ int dk_l_model_run(lua_State *L)
     dk_actor_t **actors =
         (dk_actor_t **)lua_newuserdatauv(L, (ncomp ? ncomp : 1) * sizeof *actors, 0);
 
-    dk_error err;
-    dk_error_clear(&err);
-    ls->sim = dk_model_build_sim(lm->m, (uint64_t)seed, &err);
-    if (ls->sim == NULL)
-        return dk_l_raise(L, &err);
-    for (size_t i = 0; i < ncomp; i++)
-        actors[i] = dk_sim_find_actor(ls->sim, dk_comp_name(dk_model_comp(lm->m, i)));
-
-    lrun run;
-    memset(&run, 0, sizeof run);
-    run.L = L;
-    run.sim = ls->sim;
-    run.threads = threads;
-    run.handlers = handlers;
-    run.statuses = statuses;
-    run.progress = progress;
-    run.actors = actors;
-    lm->run = &run;
-    dk_status st =
-        dk_sim_run(ls->sim, until, (uint64_t)requests, progress ? on_progress : NULL, &run);
-    lm->run = NULL;
-    if (st != DK_OK) {
-        const char *msg = dk_sim_error(ls->sim);
-        if (msg == NULL || msg[0] == '\0')
-            msg = dk_strerror(st);
-        if (run.failed) { /* the message carries the handler's own position */
-            lua_pushstring(L, msg);
-            return lua_error(L);
-        }
-        return luaL_error(L, "model \"%s\": %s", dk_model_name(lm->m), msg);
-    }
+    run_plan plan = {until,    warmup, (uint64_t)requests, progress, handlers, threads,
+                     statuses, actors, (size_t)nreps};
+    run_once(L, lm, &plan, &ls->sim, ls->seed, 0);
+    if (nreps > 1)
+        replicate(L, lm, &plan, ls);
 
     push_result(L, sidx, lm->m, until);
     luaL_setmetatable(L, DK_MT_RESULT);
@@ -713,6 +898,7 @@ static const luaL_Reg result_methods[] = {
 
 void dk_l_open_run(lua_State *L)
 {
+    dk_l_open_error(L);
     luaL_newmetatable(L, DK_MT_SIM);
     lua_pushcfunction(L, s_close);
     lua_setfield(L, -2, "__gc");

@@ -15,14 +15,19 @@ struct dk_dist {
     double mean; /* analytic, computed once */
     /* zipf: H(1.5) - 1, H(n + 0.5) and the squeeze bound of Hormann & Derflinger */
     double h_x1, h_n, s_cap;
-    /* empirical: four arrays of n in the same allocation, right after this struct */
+    /* empirical: four arrays of n in the same allocation, right after this struct; mixture
+     * and hyperexponential: weights, prob, parts and alias (values unused) */
     size_t n;
     double *values, *weights, *prob;
     size_t *alias;
+    dk_dist_t **parts; /* owned */
+    unsigned depth;    /* 0 for a plain distribution; a mixture: 1 + its deepest part's */
 };
 
-static const char *const kind_names[] = {"constant",  "uniform", "exponential", "normal",
-                                         "lognormal", "pareto",  "zipf",        "empirical"};
+static const char *const kind_names[] = {
+    "constant", "uniform", "exponential", "normal",  "lognormal",
+    "pareto",   "zipf",    "empirical",   "mixture", "hyperexponential",
+};
 
 #define NKINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -393,6 +398,224 @@ dk_dist_t *dk_dist_empirical(const double *values, const double *weights, size_t
     return d;
 }
 
+/* ---- mixtures and hyperexponentials ------------------------------------------------------ */
+
+/* 1 for the kinds made of weighted parts. */
+static int is_mixed(const dk_dist_t *d)
+{
+    return d->kind == DK_DIST_MIXTURE || d->kind == DK_DIST_HYPEREXP;
+}
+
+/* The sum of `n` weights, each finite and >= 0, the sum positive and finite; -1 with `err`
+ * naming the first bad one (`what`: "weight", "probability") by its 1-based position. */
+static double weights_total(dk_dist_kind kind, const double *w, size_t n, const char *what,
+                            dk_error *err)
+{
+    double total = 0;
+    if (n == 0 || w == NULL) {
+        dk_error_set(err, DK_EINVAL, "%s: needs at least one part", kind_names[kind]);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!(finite(w[i]) && w[i] >= 0)) {
+            dk_error_set(err, DK_EINVAL, "%s: %s #%zu must be a non-negative number (got %g)",
+                         kind_names[kind], what, i + 1, w[i]);
+            return -1;
+        }
+        total += w[i];
+    }
+    if (!(total > 0)) {
+        dk_error_set(err, DK_EINVAL, "%s: %ss must not all be 0", kind_names[kind], what);
+        return -1;
+    }
+    if (!finite(total)) {
+        dk_error_set(err, DK_EINVAL, "%s: %ss must have a finite sum", kind_names[kind], what);
+        return -1;
+    }
+    return total;
+}
+
+/* A distribution of `n` parts with weights `w` (copied) summing to `total`, its alias table
+ * built and its parts NULL for the caller to fill: dk_dist_free is safe at any point of that.
+ * One allocation holds the struct, weights, prob, parts and alias, in that order, so every
+ * array starts aligned (doubles, then pointers, then size_t). */
+static dk_dist_t *new_mixed(dk_dist_kind kind, const double *w, double total, size_t n,
+                            dk_error *err)
+{
+    const size_t per = 2 * sizeof(double) + sizeof(dk_dist_t *) + sizeof(size_t);
+    dk_dist_t *d;
+    size_t *work;
+
+    if (n > (SIZE_MAX - sizeof *d) / per) {
+        dk_error_set(err, DK_ENOMEM, "%s: too many parts (%zu)", kind_names[kind], n);
+        return NULL;
+    }
+    d = dk_calloc(1, sizeof *d + n * per);
+    work = dk_malloc(n * sizeof *work);
+    if (d == NULL || work == NULL) {
+        dk_free(d);
+        dk_free(work);
+        dk_error_set(err, DK_ENOMEM, "%s: out of memory", kind_names[kind]);
+        return NULL;
+    }
+    d->kind = kind;
+    d->n = n;
+    d->weights = (double *)(d + 1);
+    d->prob = d->weights + n;
+    d->parts = (dk_dist_t **)(d->prob + n);
+    d->alias = (size_t *)(d->parts + n);
+    memcpy(d->weights, w, n * sizeof *w);
+    build_alias(d, total, work);
+    dk_free(work);
+    return d;
+}
+
+/* The mean and depth of a mixed distribution whose parts are all there. A part of weight 0
+ * never draws, so its mean (infinite, say) does not count: 0 * inf would be NaN. */
+static void mixed_finish(dk_dist_t *d, double total)
+{
+    d->mean = 0;
+    d->depth = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->weights[i] > 0)
+            d->mean += d->weights[i] / total * d->parts[i]->mean;
+        if (d->parts[i]->depth > d->depth)
+            d->depth = d->parts[i]->depth;
+    }
+    d->depth++;
+}
+
+/* A mixed distribution of kind `kind` with copies of `parts`; NULL on out-of-memory. */
+static dk_dist_t *mixed_copy(dk_dist_kind kind, const double *w, double total,
+                             const dk_dist_t *const *parts, size_t n, dk_error *err)
+{
+    dk_dist_t *d = new_mixed(kind, w, total, n, err);
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if ((d->parts[i] = dk_dist_clone(parts[i])) == NULL) {
+            dk_dist_free(d);
+            dk_error_set(err, DK_ENOMEM, "%s: out of memory", kind_names[kind]);
+            return NULL;
+        }
+    }
+    mixed_finish(d, total);
+    return d;
+}
+
+/*
+ * dk_dist_mixture - part i with probability weights[i] / sum(weights); the parts are copied.
+ * DK_EINVAL names the first bad weight or part by its 1-based position; nesting is bounded by
+ * DK_DIST_MAX_DEPTH so that a draw's recursion is too.
+ */
+dk_dist_t *dk_dist_mixture(const double *weights, const dk_dist_t *const *parts, size_t n,
+                           dk_error *err)
+{
+    double total = weights_total(DK_DIST_MIXTURE, weights, n, "weight", err);
+    if (total < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (parts == NULL || parts[i] == NULL) {
+            dk_error_set(err, DK_EINVAL, "mixture: part #%zu is missing", i + 1);
+            return NULL;
+        }
+        if (parts[i]->depth >= DK_DIST_MAX_DEPTH) {
+            dk_error_set(err, DK_EINVAL, "mixture: part #%zu nests mixtures more than %d deep",
+                         i + 1, DK_DIST_MAX_DEPTH - 1);
+            return NULL;
+        }
+    }
+    return mixed_copy(DK_DIST_MIXTURE, weights, total, parts, n, err);
+}
+
+/*
+ * dk_dist_hyperexp - exponential phases: mean means[i] with probability probs[i]. The phases
+ * are stored as exponential parts, so a draw picks a phase by the alias table and then takes
+ * the exponential's fast path.
+ */
+dk_dist_t *dk_dist_hyperexp(const double *probs, const double *means, size_t n, dk_error *err)
+{
+    double total = weights_total(DK_DIST_HYPEREXP, probs, n, "probability", err);
+    dk_dist_t *d;
+
+    if (total < 0)
+        return NULL;
+    if (fabs(total - 1) > 1e-6) {
+        dk_error_set(err, DK_EINVAL, "hyperexponential: probabilities must sum to 1 (got %.10g)",
+                     total);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (means == NULL || !(finite(means[i]) && means[i] > 0)) {
+            dk_error_set(err, DK_EINVAL,
+                         "hyperexponential: mean #%zu must be a positive number (got %g)", i + 1,
+                         means != NULL ? means[i] : NAN);
+            return NULL;
+        }
+    }
+    if ((d = new_mixed(DK_DIST_HYPEREXP, probs, total, n, err)) == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if ((d->parts[i] = dk_dist_exponential(means[i], NULL)) == NULL) {
+            dk_dist_free(d);
+            dk_error_set(err, DK_ENOMEM, "hyperexponential: out of memory");
+            return NULL;
+        }
+    }
+    mixed_finish(d, total);
+    return d;
+}
+
+/*
+ * dk_dist_h2 - the balanced-means two-phase fit: p1 m1 = p2 m2 = mean / 2 gives the mean, and
+ * E[X^2] = 2 (p1 m1^2 + p2 m2^2) = mean^2 / (2 p1 p2) = (1 + scv) mean^2 gives the variation
+ * because p1 p2 = 1 / (2 (scv + 1)). p2 comes from that product rather than (1 - sqrt(.)) / 2,
+ * which would cancel to nothing for a large scv.
+ */
+dk_dist_t *dk_dist_h2(double mean, double scv, dk_error *err)
+{
+    double p[2], m[2];
+    if (!finite(mean))
+        return bad(err, DK_DIST_HYPEREXP, "mean", "finite", mean);
+    if (!(mean > 0))
+        return bad(err, DK_DIST_HYPEREXP, "mean", "positive", mean);
+    if (!finite(scv))
+        return bad(err, DK_DIST_HYPEREXP, "scv", "finite", scv);
+    if (!(scv >= 1))
+        return bad(err, DK_DIST_HYPEREXP, "scv",
+                   "at least 1 (a hyperexponential varies at "
+                   "least as much as an exponential)",
+                   scv);
+    p[0] = (1 + sqrt((scv - 1) / (scv + 1))) / 2;
+    p[1] = 1 / (2 * (scv + 1) * p[0]);
+    m[0] = mean / (2 * p[0]);
+    m[1] = mean / (2 * p[1]);
+    if (!finite(m[1]))
+        return bad(err, DK_DIST_HYPEREXP, "scv", "smaller for this mean", scv);
+    return dk_dist_hyperexp(p, m, 2, err);
+}
+
+size_t dk_dist_part_count(const dk_dist_t *d)
+{
+    return d != NULL && is_mixed(d) ? d->n : 0;
+}
+
+/*
+ * dk_dist_part_weight - part i's weight as given; 0 out of range or for another kind.
+ */
+double dk_dist_part_weight(const dk_dist_t *d, size_t i)
+{
+    return i < dk_dist_part_count(d) ? d->weights[i] : 0;
+}
+
+/*
+ * dk_dist_part - part i, borrowed; NULL out of range or for another kind.
+ */
+const dk_dist_t *dk_dist_part(const dk_dist_t *d, size_t i)
+{
+    return i < dk_dist_part_count(d) ? d->parts[i] : NULL;
+}
+
 /* ---- common ---------------------------------------------------------------------------- */
 
 /*
@@ -407,6 +630,13 @@ dk_dist_t *dk_dist_clone(const dk_dist_t *d)
         return NULL;
     if (d->kind == DK_DIST_EMPIRICAL)
         return dk_dist_empirical(d->values, d->weights, d->n, NULL);
+    if (is_mixed(d)) { /* the same weights in the same order: the same table and draws */
+        double total = 0;
+        for (size_t i = 0; i < d->n; i++)
+            total += d->weights[i];
+        return mixed_copy(d->kind, d->weights, total, (const dk_dist_t *const *)d->parts, d->n,
+                          NULL);
+    }
     c = dk_malloc(sizeof *c);
     if (c != NULL)
         *c = *d;
@@ -414,10 +644,15 @@ dk_dist_t *dk_dist_clone(const dk_dist_t *d)
 }
 
 /*
- * dk_dist_free - releases `d`; NULL is a no-op.
+ * dk_dist_free - releases `d` and, for a mixture, its parts; NULL is a no-op.
  */
 void dk_dist_free(dk_dist_t *d)
 {
+    if (d == NULL)
+        return;
+    if (is_mixed(d))
+        for (size_t i = 0; i < d->n; i++)
+            dk_dist_free(d->parts[i]);
     dk_free(d);
 }
 
@@ -580,6 +815,13 @@ static NOINLINE double sample_other(const dk_dist_t *d, dk_rng_t *rng)
         size_t i = (size_t)dk_rng_below(rng, d->n);
         return dk_rng_uniform(rng) < d->prob[i] ? d->values[i] : d->values[d->alias[i]];
     }
+    case DK_DIST_MIXTURE:
+    case DK_DIST_HYPEREXP: { /* the part by the alias table, then a draw of it */
+        size_t i = (size_t)dk_rng_below(rng, d->n);
+        if (dk_rng_uniform(rng) >= d->prob[i])
+            i = d->alias[i];
+        return dk_dist_sample(d->parts[i], rng);
+    }
     }
     return 0;
 }
@@ -598,7 +840,8 @@ double dk_dist_sample(const dk_dist_t *d, dk_rng_t *rng)
 
 /*
  * dk_dist_mean - the analytic mean: infinity for Pareto with shape <= 1; for Zipf the exact
- * ratio of generalised harmonic numbers (tail by Euler-Maclaurin for large n). 0 for NULL.
+ * ratio of generalised harmonic numbers (tail by Euler-Maclaurin for large n); for a mixture
+ * the weighted mean of its parts'. 0 for NULL.
  */
 double dk_dist_mean(const dk_dist_t *d)
 {
@@ -641,7 +884,8 @@ dk_status dk_dist_kind_parse(const char *name, dk_dist_kind *kind)
 }
 
 /*
- * dk_dist_params - the constructor parameters in order; the count written (0 for empirical).
+ * dk_dist_params - the constructor parameters in order; the count written (0 for empirical and
+ * mixed kinds).
  */
 size_t dk_dist_params(const dk_dist_t *d, double out[2])
 {
@@ -653,6 +897,8 @@ size_t dk_dist_params(const dk_dist_t *d, double out[2])
         out[0] = d->a;
         return 1;
     case DK_DIST_EMPIRICAL:
+    case DK_DIST_MIXTURE:
+    case DK_DIST_HYPEREXP:
         return 0;
     default:
         out[0] = d->a;
@@ -690,6 +936,14 @@ int dk_dist_equal(const dk_dist_t *a, const dk_dist_t *b)
         return a == b;
     if (a->kind != b->kind)
         return 0;
+    if (is_mixed(a)) {
+        if (a->n != b->n)
+            return 0;
+        for (size_t i = 0; i < a->n; i++)
+            if (a->weights[i] != b->weights[i] || !dk_dist_equal(a->parts[i], b->parts[i]))
+                return 0;
+        return 1;
+    }
     if (a->kind != DK_DIST_EMPIRICAL)
         return a->a == b->a &&
                (a->kind == DK_DIST_CONSTANT || a->kind == DK_DIST_EXPONENTIAL || a->b == b->b);

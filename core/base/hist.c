@@ -487,6 +487,11 @@ dk_status dk_hist_record_batch(const dk_hist_sample *samples, size_t n, size_t *
     return st;
 }
 
+long double dk_hist_sum(const dk_hist_t *h)
+{
+    return h != NULL ? (long double)h->sum : 0;
+}
+
 uint64_t dk_hist_count(const dk_hist_t *h)
 {
     return h != NULL ? h->count : 0;

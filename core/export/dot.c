@@ -54,6 +54,18 @@ static void gv_set(void *obj, const char *name, const char *value)
     agset(obj, (char *)name, (char *)value);
 }
 
+/* Sets an HTML-like label (the text between the outer < >): agset keeps a string's HTML mark
+ * when the string is the graph's own HTML copy, so it is made with agstrdup_html first. */
+static void gv_set_html(void *obj, const char *name, const char *html)
+{
+    Agraph_t *g = agraphof(obj);
+    char *h = agstrdup_html(g, (char *)html);
+    if (h != NULL) {
+        agset(obj, (char *)name, h);
+        agstrfree(g, h);
+    }
+}
+
 /* ---- labels ---- */
 
 /* Appends `s` to `buf` escaped for a Graphviz escString: a backslash would otherwise start an
@@ -75,11 +87,99 @@ static void append(char *buf, size_t size, const char *s)
     snprintf(buf + len, size - len, "%s", s);
 }
 
-/* Utilisation bands: below 0.5 comfortable, to 0.8 busy, to 0.95 close to saturation, beyond
- * it queues grow without bound. */
+/* Appends `s` to `buf` escaped for an HTML-like label. */
+static void append_html(char *buf, size_t size, const char *s)
+{
+    char one[2] = {0, 0};
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            append(buf, size, "&amp;");
+            break;
+        case '<':
+            append(buf, size, "&lt;");
+            break;
+        case '>':
+            append(buf, size, "&gt;");
+            break;
+        case '"':
+            append(buf, size, "&quot;");
+            break;
+        default:
+            one[0] = *s;
+            append(buf, size, one);
+        }
+    }
+}
+
+/* ---- what a run adds: colours, widths and the legend that explains them ----
+ * One table of utilisation bands serves the nodes' fill and the legend, so the two cannot
+ * disagree: below 0.5 comfortable, to 0.8 busy, to 0.95 close to saturation, beyond it queues
+ * grow without bound. */
+static const struct util_band {
+    double below;
+    const char *colour;
+    const char *words; /* HTML */
+} util_bands[] = {
+    {0.5, "#a6d96a", "&lt; 50%"},
+    {0.8, "#ffe066", "50&#8211;80%"},
+    {0.95, "#fdae61", "80&#8211;95%"},
+    {HUGE_VAL, "#f46d43", "&#8805; 95%"},
+};
+#define N_BANDS (sizeof util_bands / sizeof util_bands[0])
+
+/* A component some of whose calls were rejected or failed is outlined in red, thick. */
+#define ERROR_COLOUR "#d7191c"
+#define ERROR_PENWIDTH "3"
+/* A link that carried nothing during the run is drawn grey. */
+#define IDLE_COLOUR "#9e9e9e"
+/* Links are drawn 1 to 1 + WIDTH_RANGE points wide, in proportion to their rate. */
+#define WIDTH_RANGE 3.0
+
 static const char *util_color(double u)
 {
-    return u < 0.5 ? "#a6d96a" : u < 0.8 ? "#ffe066" : u < 0.95 ? "#fdae61" : "#f46d43";
+    size_t i = 0;
+    while (i + 1 < N_BANDS && !(u < util_bands[i].below))
+        i++;
+    return util_bands[i].colour;
+}
+
+/* The after-run graph label: the title, then lines that say what colours and widths mean (and
+ * dashes, when the design has asynchronous links). It is the graph's label, not a node, so it
+ * takes no part in the layout. Every table has one row or one column: Graphviz 2.42 sizes a
+ * table with both through a graph it does not free. */
+static void set_legend(Agraph_t *g, const char *title, int has_async)
+{
+    char html[2048] = "";
+
+    append(html, sizeof html, "<table border=\"0\" cellspacing=\"0\" cellpadding=\"2\">");
+    if (title != NULL && title[0] != '\0') {
+        /* larger, not bold: Graphviz's pango plugin sets bold text through pango's markup
+         * parser, which keeps what it parses */
+        append(html, sizeof html, "<tr><td><font point-size=\"18\">");
+        append_html(html, sizeof html, title);
+        append(html, sizeof html, "</font></td></tr>");
+    }
+    append(html, sizeof html,
+           "<tr><td><table border=\"0\" cellspacing=\"2\" cellpadding=\"2\"><tr>"
+           "<td>utilisation (fill)</td>");
+    for (size_t i = 0; i < N_BANDS; i++) {
+        append(html, sizeof html, "<td bgcolor=\"");
+        append(html, sizeof html, util_bands[i].colour);
+        append(html, sizeof html, "\">");
+        append(html, sizeof html, util_bands[i].words);
+        append(html, sizeof html, "</td>");
+    }
+    append(html, sizeof html,
+           "</tr></table></td></tr>"
+           "<tr><td><font color=\"" ERROR_COLOUR "\">red outline</font>: calls rejected or "
+           "failed (their share on the node)</td></tr>"
+           "<tr><td>links: calls per second &#183; p99 of the callee; wider: busier; "
+           "<font color=\"" IDLE_COLOUR "\">grey</font>: no traffic");
+    if (has_async)
+        append(html, sizeof html, "; dashed: the caller does not wait");
+    append(html, sizeof html, "</td></tr></table>");
+    gv_set_html(g, "label", html);
 }
 
 /* ---- building the graph ---- */
@@ -101,9 +201,10 @@ static Agraph_t *group_graph(const clusters *cl, const dk_group_t *g)
 }
 
 /* A node for `c`, standing for `count` components alike (folded in a summary; `last` names the
- * last of them) whose mean utilisation is `util` (< 0: none). */
+ * last of them) whose mean utilisation is `util` and whose mean share of calls rejected or
+ * failed is `errors` (each < 0: none). */
 static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk_comp_t *last,
-                     double util)
+                     double util, double errors)
 {
     char label[512] = "", detail[128], tmp[64];
     Agnode_t *n = gv_node(where, dk_comp_name(c));
@@ -130,6 +231,13 @@ static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk
         snprintf(tmp, sizeof tmp, "\\nutil %.0f%%", util * 100);
         append(label, sizeof label, tmp);
     }
+    /* Whole percentages, as utilisation's; a share too small to round to 1% still shows. */
+    if (errors > 0 && errors * 100 < 0.5) {
+        append(label, sizeof label, "\\nerrors <1%");
+    } else if (errors > 0) {
+        snprintf(tmp, sizeof tmp, "\\nerrors %.0f%%", errors * 100);
+        append(label, sizeof label, tmp);
+    }
     gv_set(n, "label", label);
     gv_set(n, "shape", kind->shape != NULL ? kind->shape : "box");
     gv_set(n, "id", dk_comp_name(c));
@@ -141,45 +249,62 @@ static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk
     } else if (kind->style != NULL) {
         gv_set(n, "style", kind->style);
     }
+    if (errors > 0) {
+        gv_set(n, "color", ERROR_COLOUR);
+        gv_set(n, "penwidth", ERROR_PENWIDTH);
+    }
 }
 
 /* An edge for link i, drawn between `from` and `to` (the link's ends, or the nodes they are
  * folded into), standing for `count` links whose rates add up to `rate` and whose worst p99 is
- * `p99` (< 0: none). */
+ * `p99` (< 0: none); the busiest edge carries `max_rate`, which sets the widths.
+ * The label starts with what the design says (how many links are folded, the link's latency)
+ * and goes on with what a run measured. Every edge has a label, a blank one when there is
+ * nothing to say: dot gives a labelled edge a node of its own in the ordering of each rank, so
+ * a drawing after a run, whose edges all carry figures, orders nodes and clusters exactly as
+ * the drawing before it only if that drawing's edges are labelled too. (xlabels, placed after
+ * the layout, would keep the layout without that, but Graphviz 2.42 sets them over nodes.) */
 static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_comp_t *from,
-                     const dk_comp_t *to, size_t count, double rate, double p99)
+                     const dk_comp_t *to, size_t count, double rate, double p99, double max_rate)
 {
     const dk_dist_t *latency;
-    char label[128] = "", tmp[64];
+    char label[192] = "", tmp[64];
 
     dk_model_link_at(m, i, NULL, NULL, &latency);
     Agedge_t *e = gv_edge(g, gv_node(g, dk_comp_name(from)), gv_node(g, dk_comp_name(to)));
-    if (rate >= 0 || p99 >= 0) {
-        if (rate >= 0) {
-            dk_format_rate(rate, tmp, sizeof tmp);
-            append(label, sizeof label, tmp);
-        }
-        if (p99 >= 0) {
-            dk_format_duration((int64_t)llround(p99), tmp, sizeof tmp);
-            append(label, sizeof label, label[0] != '\0' ? " \xC2\xB7 p99 " : "p99 ");
-            append(label, sizeof label, tmp);
-        }
-    } else if (latency != NULL) {
-        dk_format_duration((int64_t)llround(dk_dist_mean(latency)), tmp, sizeof tmp);
-        append(label, sizeof label, "~");
+    if (count > 1) {
+        snprintf(tmp, sizeof tmp, "\xC3\x97%zu", count);
         append(label, sizeof label, tmp);
     }
-    if (count > 1) { /* "x2000", before what the links carry */
-        char prefix[40];
-        snprintf(prefix, sizeof prefix, "\xC3\x97%zu%s", count, label[0] ? " \xC2\xB7 " : "");
-        size_t pl = strlen(prefix), ll = strlen(label);
-        if (pl + ll < sizeof label) {
-            memmove(label + pl, label, ll + 1);
-            memcpy(label, prefix, pl);
-        }
+    if (latency != NULL) {
+        dk_format_duration((int64_t)llround(dk_dist_mean(latency)), tmp, sizeof tmp);
+        append(label, sizeof label, label[0] != '\0' ? " \xC2\xB7 ~" : "~");
+        append(label, sizeof label, tmp);
     }
-    if (label[0] != '\0')
-        gv_set(e, "label", label);
+    if (rate >= 0) {
+        dk_format_rate(rate, tmp, sizeof tmp);
+        append(label, sizeof label, label[0] != '\0' ? "\\n" : "");
+        append(label, sizeof label, tmp);
+    }
+    /* A link that carried nothing has no percentile of its own: the callee's p99 came from
+     * other callers. */
+    if (p99 >= 0 && rate != 0) {
+        dk_format_duration((int64_t)llround(p99), tmp, sizeof tmp);
+        const char *lead = rate >= 0 ? " \xC2\xB7 " : label[0] != '\0' ? "\\n" : "";
+        append(label, sizeof label, lead);
+        append(label, sizeof label, "p99 ");
+        append(label, sizeof label, tmp);
+    }
+    gv_set(e, "label", label[0] != '\0' ? label : " ");
+    if (dk_model_link_is_async(m, i)) /* its caller does not wait: a message, an event */
+        gv_set(e, "style", "dashed");
+    if (rate == 0) {
+        gv_set(e, "color", IDLE_COLOUR);
+        gv_set(e, "fontcolor", IDLE_COLOUR);
+    } else if (rate > 0 && max_rate > 0) {
+        snprintf(tmp, sizeof tmp, "%.2f", 1 + WIDTH_RANGE * rate / max_rate);
+        gv_set(e, "penwidth", tmp);
+    }
 }
 
 /* ---- the summary of a large design ----
@@ -197,6 +322,8 @@ typedef struct fold {
     size_t *last;  /* per representative: the last of them */
     double *util;  /* per representative: summed utilisation (then the mean) */
     size_t *nutil; /* ... over how many had one */
+    double *errs;  /* per representative: summed share of calls rejected or failed */
+    size_t *nerrs; /* ... over how many had one */
 } fold;
 
 static void fold_free(fold *f)
@@ -206,6 +333,8 @@ static void fold_free(fold *f)
     dk_free(f->last);
     dk_free(f->util);
     dk_free(f->nutil);
+    dk_free(f->errs);
+    dk_free(f->nerrs);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -314,8 +443,10 @@ static dk_status fold_make(fold *f, const dk_model_t *m, int summary, const dk_d
     f->last = dk_calloc(n + 1, sizeof *f->last);
     f->util = dk_calloc(n + 1, sizeof *f->util);
     f->nutil = dk_calloc(n + 1, sizeof *f->nutil);
+    f->errs = dk_calloc(n + 1, sizeof *f->errs);
+    f->nerrs = dk_calloc(n + 1, sizeof *f->nerrs);
     if (f->rep == NULL || f->count == NULL || f->last == NULL || f->util == NULL ||
-        f->nutil == NULL)
+        f->nutil == NULL || f->errs == NULL || f->nerrs == NULL)
         goto out;
     if (summary) {
         cls = dk_calloc(n + 1, sizeof *cls);
@@ -326,6 +457,7 @@ static dk_status fold_make(fold *f, const dk_model_t *m, int summary, const dk_d
     for (size_t i = 0; i < n; i++) {
         uint64_t r = i;
         double u = ov != NULL && ov->utilisation != NULL ? ov->utilisation[i] : -1;
+        double x = ov != NULL && ov->errors != NULL ? ov->errors[i] : -1;
         if (summary && !dk_map_get(first, cls[i], &r)) {
             r = i;
             if (dk_map_put(first, cls[i], i) != DK_OK)
@@ -337,6 +469,10 @@ static dk_status fold_make(fold *f, const dk_model_t *m, int summary, const dk_d
         if (u >= 0) {
             f->util[r] += u;
             f->nutil[r]++;
+        }
+        if (x >= 0) {
+            f->errs[r] += x;
+            f->nerrs[r]++;
         }
     }
     st = DK_OK;
@@ -365,7 +501,9 @@ static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_m
             continue;
         const dk_comp_t *c = dk_model_comp(m, i);
         double u = f.nutil[i] > 0 ? f.util[i] / (double)f.nutil[i] : -1;
-        add_node(group_graph(cl, dk_comp_group(c)), c, f.count[i], dk_model_comp(m, f.last[i]), u);
+        double x = f.nerrs[i] > 0 ? f.errs[i] / (double)f.nerrs[i] : -1;
+        add_node(group_graph(cl, dk_comp_group(c)), c, f.count[i], dk_model_comp(m, f.last[i]), u,
+                 x);
     }
     /* Links between the same two nodes become one edge: its rate the sum, its p99 the worst. */
     edges = dk_map_new(nl, NULL);
@@ -398,13 +536,17 @@ static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_m
         }
         count[first]++;
     }
+    double max_rate = 0;
+    for (size_t i = 0; i < nl; i++)
+        if (count[i] > 0 && rate[i] > max_rate)
+            max_rate = rate[i];
     for (size_t i = 0; i < nl; i++) {
         dk_comp_t *from, *to;
         if (count[i] == 0)
             continue;
         dk_model_link_at(m, i, &from, &to, NULL);
         add_edge(g, m, i, dk_model_comp(m, f.rep[dk_comp_index(from)]),
-                 dk_model_comp(m, f.rep[dk_comp_index(to)]), count[i], rate[i], p99[i]);
+                 dk_model_comp(m, f.rep[dk_comp_index(to)]), count[i], rate[i], p99[i], max_rate);
     }
     dk_map_free(edges);
     dk_free(rate);
@@ -426,6 +568,13 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
     if (g == NULL)
         return NULL;
     gv_declare(g, AGRAPH, "rankdir", "LR");
+    /* Ranks for the whole graph at once, clusters kept whole. Graphviz 2.42's default ranks each
+     * cluster on its own first; a path that leaves a cluster and comes back into it (lb -> api ->
+     * cache, with lb and cache in a zone and api outside it) then cannot keep its direction, dot
+     * lays one of its edges flat, and a flat edge with a label makes dot (flat.c) grow a rank's
+     * node list with realloc while the clusters still point into the old one: a double free in
+     * gvFreeLayout, exit 134 (issue 6). newrank never lays a cluster's edges flat that way. */
+    gv_declare(g, AGRAPH, "newrank", "true");
     gv_declare(g, AGRAPH, "fontname", FONT);
     gv_declare(g, AGRAPH, "label", "");
     gv_declare(g, AGRAPH, "labelloc", "t");
@@ -437,7 +586,18 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
     gv_declare(g, AGNODE, "label", "\\N");
     gv_declare(g, AGEDGE, "fontname", FONT);
     gv_declare(g, AGEDGE, "label", "");
-    if (title != NULL && title[0] != '\0') {
+    gv_declare(g, AGEDGE, "color", "");
+    gv_declare(g, AGEDGE, "fontcolor", "");
+    gv_declare(g, AGEDGE, "penwidth", "");
+    gv_declare(g, AGEDGE, "style", "");
+    gv_declare(g, AGNODE, "color", "");
+    gv_declare(g, AGNODE, "penwidth", "");
+    if (ov != NULL) {
+        int has_async = 0;
+        for (size_t i = 0; i < dk_model_link_count(m) && !has_async; i++)
+            has_async = dk_model_link_is_async(m, i);
+        set_legend(g, title, has_async);
+    } else if (title != NULL && title[0] != '\0') {
         char label[256] = "";
         append_escaped(label, sizeof label, title);
         gv_set(g, "label", label);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/suggest.h"
 #include "export/json_util.h"
 
 /* Every failure below the top is reported as DK_EINVAL (the document is well formed but says
@@ -164,9 +165,17 @@ static dk_status read_prop(dk_comp_t *c, const char *key, const cJSON *v, dk_err
     const dk_prop_info *info = dk_kind_prop(kind, key);
     char list[256];
 
-    if (info == NULL)
-        return dk_error_set(e, DK_EINVAL, "unknown property \"%s\" (use %s)", key,
+    if (info == NULL) {
+        /* "did you mean", as the model's setters and the Lua glue say it */
+        dk_suggest s;
+        dk_suggest_init(&s, key);
+        for (size_t k = 0; k < kind->nprops; k++)
+            dk_suggest_add(&s, kind->props[k].name);
+        const char *best = dk_suggest_best(&s);
+        return dk_error_set(e, DK_EINVAL, "unknown property \"%.64s\"%s%s%s (use %s)", key,
+                            best ? "; did you mean \"" : "", best ? best : "", best ? "\"?" : "",
                             dk_kind_prop_list(kind, list, sizeof list));
+    }
     switch (info->type) {
     case DK_PROP_ENUM:
         if (!cJSON_IsString(v))
@@ -328,7 +337,7 @@ static dk_status read_routes(dk_model_t *m, const cJSON *arr, dk_error *e)
 
 static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
 {
-    static const char *const keys[] = {"from", "to", "latency", NULL};
+    static const char *const keys[] = {"from", "to", "latency", "async", NULL};
     size_t i = 0;
     const cJSON *jl;
 
@@ -349,6 +358,11 @@ static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
         from = dk_model_find(m, from_name);
         to = dk_model_find(m, to_name);
         jlat = field(jl, "latency");
+        const cJSON *jasync = field(jl, "async");
+        if (jasync != NULL && !cJSON_IsBool(jasync)) {
+            dk_error_set(e, DK_EINVAL, "links[%zu].async: want true or false", i);
+            return as_invalid(e);
+        }
         if (from == NULL || to == NULL)
             dk_error_set(e, DK_EINVAL, "unknown component \"%s\"",
                          from == NULL ? from_name : to_name);
@@ -358,6 +372,8 @@ static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
         else {
             st = dk_model_link(m, from, to, latency, e);
             dk_dist_free(latency); /* the model keeps a clone */
+            if (st == DK_OK && cJSON_IsTrue(jasync))
+                st = dk_model_link_set_async(m, from, to, 1, e);
             if (st == DK_OK) {
                 i++;
                 continue;

@@ -31,6 +31,40 @@ int dk__json_out_of_memory(void)
     return probe == NULL;
 }
 
+/* Appends `x` to array `arr`; 0 on out-of-memory. */
+static int add_number(cJSON *arr, double x)
+{
+    cJSON *jx = cJSON_CreateNumber(x);
+    return jx != NULL && cJSON_AddItemToArray(arr, jx);
+}
+
+/* A mixture's parts: {"weights": [...], "parts": [dist, ...]}; a hyperexponential's phases:
+ * {"probs": [...], "means": [...]}. 0 on out-of-memory. */
+static int add_parts(cJSON *j, const dk_dist_t *d)
+{
+    int hyper = dk_dist_kind_of(d) == DK_DIST_HYPEREXP;
+    cJSON *weights = cJSON_AddArrayToObject(j, hyper ? "probs" : "weights");
+    cJSON *parts = cJSON_AddArrayToObject(j, hyper ? "means" : "parts");
+    if (weights == NULL || parts == NULL)
+        return 0;
+    for (size_t i = 0; i < dk_dist_part_count(d); i++) {
+        const dk_dist_t *part = dk_dist_part(d, i);
+        if (!add_number(weights, dk_dist_part_weight(d, i)))
+            return 0;
+        if (hyper) {
+            if (!add_number(parts, dk_dist_mean(part)))
+                return 0;
+        } else {
+            cJSON *jp = dk__json_from_dist(part);
+            if (jp == NULL || !cJSON_AddItemToArray(parts, jp)) {
+                cJSON_Delete(jp);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 cJSON *dk__json_from_dist(const dk_dist_t *d)
 {
     dk_dist_kind kind = dk_dist_kind_of(d);
@@ -38,7 +72,10 @@ cJSON *dk__json_from_dist(const dk_dist_t *d)
 
     if (j == NULL || cJSON_AddStringToObject(j, "kind", dk_dist_kind_name(kind)) == NULL)
         goto oom;
-    if (kind == DK_DIST_EMPIRICAL) {
+    if (kind == DK_DIST_MIXTURE || kind == DK_DIST_HYPEREXP) {
+        if (!add_parts(j, d))
+            goto oom;
+    } else if (kind == DK_DIST_EMPIRICAL) {
         size_t n = dk_dist_empirical_size(d);
         cJSON *values = cJSON_AddArrayToObject(j, "values");
         cJSON *weights = cJSON_AddArrayToObject(j, "weights");
@@ -135,10 +172,82 @@ static dk_dist_t *from_params(dk_dist_kind kind, const double *p, dk_error *err)
         }
         return dk_dist_zipf((uint64_t)p[0], p[1], err);
     case DK_DIST_EMPIRICAL:
+    case DK_DIST_MIXTURE:
+    case DK_DIST_HYPEREXP:
         break;
     }
     dk_error_set(err, DK_EINTERNAL, "unexpected distribution kind %d", (int)kind);
     return NULL;
+}
+
+/* {"kind": "mixture", "weights": [...], "parts": [dist, ...]}: the parts are read by
+ * dk__json_to_dist, and a bad one's message says which ("parts[1]: exponential: ..."). */
+static dk_dist_t *mixture_from(const cJSON *j, dk_error *err)
+{
+    static const char *const keys[] = {"kind", "weights", "parts", NULL};
+    const cJSON *jparts = cJSON_GetObjectItemCaseSensitive(j, "parts"), *item;
+    double *weights = NULL;
+    dk_dist_t **parts = NULL, *d = NULL;
+    size_t nw = 0, np = 0;
+
+    if (dk__json_check_keys(j, keys, err) != DK_OK ||
+        number_array(cJSON_GetObjectItemCaseSensitive(j, "weights"), "weights", &weights, &nw,
+                     err) != DK_OK)
+        return NULL;
+    if (!cJSON_IsArray(jparts)) {
+        dk_error_set(err, DK_EINVAL, "parts must be an array of distributions (got %s)",
+                     dk__json_type_name(jparts));
+        goto done;
+    }
+    if ((size_t)cJSON_GetArraySize(jparts) != nw) {
+        dk_error_set(err, DK_EINVAL, "mixture: %zu weights for %d parts", nw,
+                     cJSON_GetArraySize(jparts));
+        goto done;
+    }
+    if (nw > 0 && (parts = dk_calloc(nw, sizeof *parts)) == NULL) {
+        dk_error_set(err, DK_ENOMEM, "out of memory");
+        goto done;
+    }
+    cJSON_ArrayForEach(item, jparts)
+    {
+        if ((parts[np] = dk__json_to_dist(item, err)) == NULL) {
+            if (err != NULL && err->status != DK_ENOMEM)
+                dk_error_prefix(err, "parts[%zu]: ", np);
+            goto done;
+        }
+        np++;
+    }
+    d = dk_dist_mixture(weights, (const dk_dist_t *const *)parts, nw, err);
+done:
+    for (size_t i = 0; i < np; i++)
+        dk_dist_free(parts[i]);
+    dk_free(parts);
+    dk_free(weights);
+    return d;
+}
+
+/* {"kind": "hyperexponential", "probs": [...], "means": [...]}. */
+static dk_dist_t *hyperexp_from(const cJSON *j, dk_error *err)
+{
+    static const char *const keys[] = {"kind", "probs", "means", NULL};
+    double *probs = NULL, *means = NULL;
+    size_t np = 0, nm = 0;
+    dk_dist_t *d = NULL;
+
+    if (dk__json_check_keys(j, keys, err) != DK_OK ||
+        number_array(cJSON_GetObjectItemCaseSensitive(j, "probs"), "probs", &probs, &np, err) !=
+            DK_OK ||
+        number_array(cJSON_GetObjectItemCaseSensitive(j, "means"), "means", &means, &nm, err) !=
+            DK_OK)
+        goto done;
+    if (np != nm)
+        dk_error_set(err, DK_EINVAL, "hyperexponential: %zu probs for %zu means", np, nm);
+    else
+        d = dk_dist_hyperexp(probs, means, np, err);
+done:
+    dk_free(probs);
+    dk_free(means);
+    return d;
 }
 
 dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err)
@@ -163,10 +272,14 @@ dk_dist_t *dk__json_to_dist(const cJSON *j, dk_error *err)
     if (dk_dist_kind_parse(jk->valuestring, &kind) != DK_OK) {
         dk_error_set(err, DK_EINVAL,
                      "unknown distribution kind \"%s\" (use constant, uniform, exponential, "
-                     "normal, lognormal, pareto, zipf, empirical)",
+                     "normal, lognormal, pareto, zipf, empirical, mixture, hyperexponential)",
                      jk->valuestring);
         return NULL;
     }
+    if (kind == DK_DIST_MIXTURE)
+        return mixture_from(j, err);
+    if (kind == DK_DIST_HYPEREXP)
+        return hyperexp_from(j, err);
 
     if (kind == DK_DIST_EMPIRICAL) {
         double *values = NULL, *weights = NULL;

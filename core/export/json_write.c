@@ -203,6 +203,8 @@ static cJSON *model_to_json(const dk_model_t *m, textbuf *omitted)
             goto oom;
         if (latency != NULL && !dk__json_attach(o, "latency", dk__json_from_dist(latency)))
             goto oom;
+        if (dk_model_link_is_async(m, i) && cJSON_AddTrueToObject(o, "async") == NULL)
+            goto oom;
     }
     for (size_t i = 0; i < dk_model_expect_count(m); i++) {
         const dk_expect *e = dk_model_expect_at(m, i);

@@ -36,7 +36,8 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
 static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
     dk_cache_config cfg = {
-        .station = {dk__kind_servers(c, REPLICAS, WORKERS), 0, dk_comp_dist(c, TIME)},
+        .station = {.servers = dk__kind_servers(c, REPLICAS, WORKERS),
+                    .service = dk_comp_dist(c, TIME)},
         .capacity = dk_comp_count(c, CAPACITY),
         .policy = dk_comp_text(c, POLICY),
         .ttl = (dk_time_t)dk_comp_number(c, TTL),

@@ -1,11 +1,13 @@
-/* client.c - the client kind: the outside world, sending requests of a mix of classes. */
+/* client.c - the client kind: the outside world, sending requests of a mix of classes, open
+ * (at a rate) or closed (users who think between requests). */
+#include <stdio.h>
 #include <string.h>
 
 #include "designkit/alloc.h"
 #include "designkit/units.h"
 #include "kinds/internal.h"
 
-enum { RATE, ARRIVALS, MIX, KEYS };
+enum { RATE, ARRIVALS, MIX, KEYS, USERS, THINK };
 
 static const char *const arrivals_choices[] = {"poisson", "constant", NULL};
 
@@ -17,11 +19,43 @@ static const dk_prop_info props[] = {
     [MIX] = {"mix", DK_PROP_MIX, 0, 0, NULL, "request classes with their weights", 0, "request", 0},
     [KEYS] = {"keys", DK_PROP_DIST, 0, DK__FOREVER_NS, NULL,
               "the distribution of the keys requested", 1, "1", 0},
+    [USERS] = {"users", DK_PROP_INT, 0, 1e7, NULL,
+               "a closed workload: users who each send, wait for the reply, think, repeat "
+               "(0 = open: requests arrive at rate)",
+               0, "0", 0},
+    [THINK] = {"think", DK_PROP_DIST, 0, DK__FOREVER_NS, NULL,
+               "with users: a user's pause between a reply and its next request", 0, "0s",
+               DK_PROP_F_DURATIONS},
 };
 
 static void detail(const dk_comp_t *c, char *buf, size_t size)
 {
-    dk_format_rate(dk_comp_number(c, RATE), buf, size);
+    uint32_t users = dk_comp_count(c, USERS);
+    if (users > 0)
+        snprintf(buf, size, "%lu user%s", (unsigned long)users, users == 1 ? "" : "s");
+    else
+        dk_format_rate(dk_comp_number(c, RATE), buf, size);
+}
+
+/* Open and closed options do not mix: a rate beside users would be silently ignored. */
+static int check_workload(const dk_comp_t *c, dk_error *err)
+{
+    const char *name = dk_comp_name(c);
+    if (dk_comp_count(c, USERS) > 0) {
+        const char *open = dk_comp_is_set(c, RATE) ? "rate" : "arrivals";
+        if (dk_comp_is_set(c, RATE) || dk_comp_is_set(c, ARRIVALS)) {
+            dk_error_set(err, DK_EINVAL,
+                         "client \"%s\": %s is for open arrivals; with users (a closed "
+                         "workload) the load follows the think time, so leave %s out",
+                         name, open, open);
+            return 0;
+        }
+    } else if (dk_comp_is_set(c, THINK)) {
+        dk_error_set(err, DK_EINVAL,
+                     "client \"%s\": think needs users = N (a closed workload of N users)", name);
+        return 0;
+    }
+    return 1;
 }
 
 /* The mix as one weight per class index of the simulator (the model's classes were registered
@@ -35,6 +69,8 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
     dk_actor_t *a;
     uint32_t idx = 0;
 
+    if (!check_workload(c, err))
+        return NULL;
     if (nmix == 0) {
         if (dk_sim_add_class(sim, "default", &idx) != DK_OK)
             goto oom;
@@ -63,7 +99,10 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
         .mix = mix,
         .mix_len = ncls,
         .keys = dk_comp_dist(c, KEYS),
+        .users = dk_comp_count(c, USERS),
     };
+    if (cfg.users > 0)
+        cfg.think = dk_comp_dist(c, THINK);
     a = dk_sim_add_client(sim, name, &cfg, err);
     dk_free(mix);
     return a;
@@ -76,7 +115,8 @@ const dk_kind_desc dk__kind_client = {
     .kind =
         {
             .name = "client",
-            .doc = "the outside world: sends requests of a mix of classes at a rate",
+            .doc = "the outside world: sends requests of a mix of classes, at a rate or from "
+                   "users who think between requests",
             .props = props,
             .nprops = DK__COUNT_OF(props),
             .traits = DK_TRAIT_ENTRY,

@@ -17,6 +17,33 @@ uint32_t dk__kind_servers(const dk_comp_t *c, int replicas, int workers)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+const char *const dk__dispatch_names[] = {
+#define NAME(id, name) name,
+    DK_LB_ALGORITHMS(NAME)
+#undef NAME
+        DK__DISPATCH_POOLED,
+    NULL};
+
+const char *const dk__mode_names[] = {"threads", DK__MODE_EVENT_LOOP, NULL};
+
+dk_status dk__kind_instances(const dk_comp_t *c, int replicas, int workers, int dispatch,
+                             dk_station_config *cfg, dk_error *err)
+{
+    const char *how = dk_comp_text(c, dispatch);
+    if (strcmp(how, DK__DISPATCH_POOLED) == 0 || dk_comp_count(c, replicas) <= 1) {
+        cfg->servers = dk__kind_servers(c, replicas, workers);
+        cfg->replicas = 1;
+        return DK_OK;
+    }
+    if (dk_lb_algorithm_parse(how, &cfg->dispatch) != DK_OK)
+        return dk_error_set(err, DK_EINVAL, "%s \"%s\": unknown dispatch \"%s\"",
+                            dk_kind_name(dk_comp_kind(c)), dk_comp_name(c), how);
+    uint64_t r = dk_comp_count(c, replicas);
+    cfg->replicas = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+    cfg->servers = dk__kind_servers(c, -1, workers);
+    return DK_OK;
+}
+
 void dk__detail_add(char *buf, size_t size, const char *text)
 {
     size_t len = strlen(buf);
@@ -81,6 +108,13 @@ static dk_status make_flow(dk_sim_t *sim, const dk_comp_t *c, const dk_route *r,
  */
 dk_status dk__kind_wire_routes(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
+    return dk__kind_wire_routes_with(sim, c, dk_station_route, err);
+}
+
+/* dk__kind_wire_routes for an actor that takes its flows through `set` (a queue's). */
+dk_status dk__kind_wire_routes_with(dk_sim_t *sim, const dk_comp_t *c, dk__route_setter set,
+                                    dk_error *err)
+{
     dk_actor_t *self = dk_sim_actor(sim, dk_comp_index(c));
     const char *kind = dk_kind_name(dk_comp_kind(c));
     int has_default = 0;
@@ -97,7 +131,7 @@ dk_status dk__kind_wire_routes(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
             return dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", kind, dk_comp_name(c));
         st = make_flow(sim, c, r, &f, err);
         if (st == DK_OK)
-            st = dk_station_route(self, cls, f, err);
+            st = set(self, cls, f, err);
         if (st != DK_OK)
             return st;
     }
@@ -112,7 +146,7 @@ dk_status dk__kind_wire_routes(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
         st = dk_flow_call_each(t, nout, &f);
         dk_free(t);
         if (st == DK_OK)
-            st = dk_station_route(self, UINT32_MAX, f, err);
+            st = set(self, UINT32_MAX, f, err);
         if (st != DK_OK)
             return dk_error_set(err, st, "%s \"%s\": %s", kind, dk_comp_name(c), dk_strerror(st));
     }

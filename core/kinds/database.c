@@ -1,7 +1,7 @@
 /* database.c - the database kind: the system of record, a primary and its replicas. */
 #include "kinds/internal.h"
 
-enum { REPLICAS, REPLICATION, LAG, WORKERS, TIME, QUEUE };
+enum { REPLICAS, REPLICATION, LAG, WORKERS, TIME, QUEUE, DISPATCH };
 
 static const char *const replication_choices[] = {"none", "async", "sync", NULL};
 
@@ -18,8 +18,11 @@ static const dk_prop_info props[] = {
                  "queries served at once by each replica (0 = no limit)", 16, "16", 0},
     [TIME] = {"time", DK_PROP_DIST, 0, DK__FOREVER_NS, NULL, "time to serve one query", 5e6, "5ms",
               DK_PROP_F_DURATIONS},
-    [QUEUE] = {"queue", DK_PROP_INT, 0, 1e9, NULL, "waiting queries allowed (0 = unbounded)", 0,
-               "0", 0},
+    [QUEUE] = {"queue", DK_PROP_INT, 0, 1e9, NULL,
+               "waiting queries allowed at each instance (0 = unbounded)", 0, "0", 0},
+    [DISPATCH] = {"dispatch", DK_PROP_ENUM, 0, 0, dk__dispatch_names,
+                  "how queries reach the instances: each its own queue, or one pooled queue", 0,
+                  "round_robin", 0},
 };
 
 static void detail(const dk_comp_t *c, char *buf, size_t size)
@@ -31,8 +34,10 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
 
 static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
-    dk_station_config cfg = {dk__kind_servers(c, REPLICAS, WORKERS), dk_comp_count(c, QUEUE),
-                             dk_comp_dist(c, TIME)};
+    dk_station_config cfg = {.queue_limit = dk_comp_count(c, QUEUE),
+                             .service = dk_comp_dist(c, TIME)};
+    if (dk__kind_instances(c, REPLICAS, WORKERS, DISPATCH, &cfg, err) != DK_OK)
+        return NULL;
     return dk_sim_add_station(sim, dk_comp_name(c), "database", &cfg, err);
 }
 

@@ -42,7 +42,7 @@ static int measure(const dk_sim_t *sim, dk_expect_metric id, uint64_t completed,
         return 1;
     case DK_EXPECT_AT_MOST: { /* utilisation: the busiest station */
         int have = 0;
-        dk_time_t end = dk_sim_end_time(sim);
+        dk_time_t end = dk_sim_measured_time(sim);
         for (size_t i = 0; i < dk_sim_actor_count(sim); i++) {
             dk_metrics mx;
             double u;
@@ -75,7 +75,7 @@ dk_status dk_model_evaluate(const dk_model_t *m, const dk_sim_t *sim, dk_verdict
         return dk_error_set(err, DK_EINVAL,
                             "evaluate: a model, its run and room for the verdicts "
                             "are required");
-    secs = (double)dk_sim_end_time(sim) / 1e9;
+    secs = (double)dk_sim_measured_time(sim) / 1e9; /* after the warm-up */
     /* All classes together: their counts added and their latencies merged, once. */
     if (n > 0 && (merged = dk_hist_new(NULL)) == NULL)
         return dk_error_set(err, DK_ENOMEM, "evaluate: out of memory");

@@ -13,6 +13,22 @@
 /* replicas x workers as a server count for a station, saturating; 0 stays 0 (= no limit). */
 uint32_t dk__kind_servers(const dk_comp_t *c, int replicas, int workers);
 
+/* The choices of a kind's `dispatch` option: how calls reach its replicas. The balancing
+ * algorithms (each replica an instance with its own queue and workers) and "pooled" (one queue
+ * in front of every replica's workers: M/M/c). NULL-terminated. */
+extern const char *const dk__dispatch_names[];
+#define DK__DISPATCH_POOLED "pooled"
+
+/* The choices of a service's `mode`: a worker held while its call waits downstream, or not. */
+extern const char *const dk__mode_names[];
+#define DK__MODE_EVENT_LOOP "event_loop"
+
+/* Fills the instances of `cfg` from the options of `c`: `replicas` instances of `workers`
+ * workers each, dispatched by `dispatch` (all three property ids of c's kind). DK_EINVAL with
+ * `err` naming the component for a dispatch no algorithm has. */
+dk_status dk__kind_instances(const dk_comp_t *c, int replicas, int workers, int dispatch,
+                             dk_station_config *cfg, dk_error *err);
+
 /* Appends `text` to the detail line in `buf`, after ", " when something is there already. */
 void dk__detail_add(char *buf, size_t size, const char *text);
 
@@ -24,5 +40,11 @@ void dk__detail_instances(const dk_comp_t *c, char *buf, size_t size, int replic
 /* Turns the routes of `c` into flows of its station actor; with no default route and links,
  * the default is to call each link in order (wire for kinds that serve request classes). */
 dk_status dk__kind_wire_routes(dk_sim_t *sim, const dk_comp_t *c, dk_error *err);
+
+/* How an actor takes a flow for a class (dk_station_route, dk_queue_route). */
+typedef dk_status (*dk__route_setter)(dk_actor_t *actor, uint32_t cls, dk_flow flow, dk_error *err);
+/* dk__kind_wire_routes for an actor whose flows go through `set`. */
+dk_status dk__kind_wire_routes_with(dk_sim_t *sim, const dk_comp_t *c, dk__route_setter set,
+                                    dk_error *err);
 
 #endif

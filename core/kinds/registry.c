@@ -7,7 +7,7 @@
 
 /* The built-in kinds, in the order scripts and references list them. A kind file defines
  * `const dk_kind_desc dk__kind_<name>`; its name here is the one line it needs. */
-#define BUILTIN_KINDS(X) X(client) X(balancer) X(service) X(cache) X(database) X(queue)
+#define BUILTIN_KINDS(X) X(client) X(balancer) X(service) X(cache) X(database) X(queue) X(topic)
 
 #define DECLARE(k) extern const dk_kind_desc dk__kind_##k;
 BUILTIN_KINDS(DECLARE)

@@ -45,6 +45,7 @@ struct dk_comp {
 typedef struct dk__link {
     dk_comp_t *from, *to;
     dk_dist_t *latency; /* owned; NULL: none */
+    int async;          /* calls along it do not wait for their reply */
 } dk__link;
 
 struct dk_model {
@@ -57,7 +58,7 @@ struct dk_model {
     size_t nlinks, caplinks;
     dk_map_t *by_name;        /* hash of a component's name -> index + 1 (collisions chain on) */
     dk_map_t *groups_by_name; /* the same for groups */
-    dk_map_t *link_pairs; /* (from index, to index) -> 1, so a duplicate link is found at once */
+    dk_map_t *link_pairs;     /* (from index, to index) -> link index + 1: a link found at once */
     /* The classes, borrowed from the clients' mixes: rebuilt lazily (on the next read) after
      * a mix changes, so a model of many clients is not rebuilt once per client. */
     const char **classes;

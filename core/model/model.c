@@ -456,13 +456,14 @@ dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_
     if (dk__grow((void **)&m->links, &m->caplinks, m->nlinks + 1, sizeof *m->links) != DK_OK ||
         dk__grow((void **)&from->out, &from->capout, from->nout + 1, sizeof *from->out) != DK_OK ||
         (latency != NULL && (lat = dk_dist_clone(latency)) == NULL) ||
-        dk_map_put(m->link_pairs, pair_key(from, to), 1) != DK_OK) {
+        dk_map_put(m->link_pairs, pair_key(from, to), m->nlinks + 1) != DK_OK) {
         dk_dist_free(lat);
         return dk_error_set(err, DK_ENOMEM, "link %s -> %s: out of memory", from->name, to->name);
     }
     m->links[m->nlinks].from = from;
     m->links[m->nlinks].to = to;
     m->links[m->nlinks].latency = lat;
+    m->links[m->nlinks].async = 0;
     m->nlinks++;
     from->out[from->nout++] = to;
     return DK_OK;
@@ -487,6 +488,31 @@ void dk_model_link_at(const dk_model_t *m, size_t i, dk_comp_t **from, dk_comp_t
         *to = ok ? m->links[i].to : NULL;
     if (latency != NULL)
         *latency = ok ? m->links[i].latency : NULL;
+}
+
+/*
+ * dk_model_link_set_async - marks the link from -> to asynchronous (async != 0) or not.
+ * DK_EINVAL for NULL arguments, DK_ENOTFOUND when `from` does not link to `to`.
+ */
+dk_status dk_model_link_set_async(dk_model_t *m, const dk_comp_t *from, const dk_comp_t *to,
+                                  int async, dk_error *err)
+{
+    uint64_t at;
+    if (m == NULL || from == NULL || to == NULL)
+        return dk_error_set(err, DK_EINVAL, "link: %s missing",
+                            m == NULL      ? "model"
+                            : from == NULL ? "source"
+                                           : "target");
+    if (from->model != m || to->model != m || !dk_map_get(m->link_pairs, pair_key(from, to), &at))
+        return dk_error_set(err, DK_ENOTFOUND, "%s \"%s\" does not link to %s \"%s\"",
+                            dk_kind_name(from->kind), from->name, dk_kind_name(to->kind), to->name);
+    m->links[at - 1].async = async != 0;
+    return DK_OK;
+}
+
+int dk_model_link_is_async(const dk_model_t *m, size_t i)
+{
+    return i < m->nlinks && m->links[i].async;
 }
 
 size_t dk_comp_out_count(const dk_comp_t *c)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/suggest.h"
 #include "designkit/units.h"
 #include "model/internal.h"
 
@@ -100,9 +101,16 @@ static dk_status lookup(const dk_comp_t *c, const char *prop, const dk_prop_info
     if (prop == NULL)
         return fail(c, err, DK_EINVAL, "option name missing");
     i = dk_kind_prop_id(c->kind, prop);
-    if (i < 0)
-        return fail(c, err, DK_ENOTFOUND, "unknown option \"%.64s\" (valid: %s)", prop,
+    if (i < 0) {
+        dk_suggest s; /* "did you mean", as the Lua glue and the CLI say it */
+        dk_suggest_init(&s, prop);
+        for (size_t k = 0; k < c->kind->nprops; k++)
+            dk_suggest_add(&s, c->kind->props[k].name);
+        const char *best = dk_suggest_best(&s);
+        return fail(c, err, DK_ENOTFOUND, "unknown option \"%.64s\"%s%s%s (valid: %s)", prop,
+                    best ? "; did you mean \"" : "", best ? best : "", best ? "\"?" : "",
                     dk_kind_prop_list(c->kind, list, sizeof list));
+    }
     *info = &c->kind->props[i];
     *val = &c->props[i];
     return DK_OK;
@@ -343,7 +351,8 @@ dk_status dk_comp_set_text(dk_comp_t *c, const char *prop, const char *text, dk_
 }
 
 /* Checks the values a distribution can take where they are bounded (constant, uniform,
- * empirical); unbounded ones (exponential, normal, ...) are the simulator's to clamp. */
+ * empirical, and such parts of a mixture); unbounded ones (exponential, normal, ...) are the
+ * simulator's to clamp. */
 static dk_status check_dist(dk_comp_t *c, const dk_prop_info *info, const dk_dist_t *d,
                             dk_error *err)
 {
@@ -363,6 +372,10 @@ static dk_status check_dist(dk_comp_t *c, const dk_prop_info *info, const dk_dis
             dk_dist_empirical_at(d, i, &v, &w);
             st = check_value(c, info, v, err);
         }
+        break;
+    case DK_DIST_MIXTURE: /* a bounded part draws its values as often as its weight says */
+        for (size_t i = 0; i < dk_dist_part_count(d) && st == DK_OK; i++)
+            st = check_dist(c, info, dk_dist_part(d, i), err);
         break;
     default:
         break;

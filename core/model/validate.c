@@ -1,5 +1,6 @@
 /* validate.c - static rules over the model: missing clients and routes, unreachable parts,
- * single points of failure, synchronous call cycles, balancers with one backend. */
+ * single points of failure, synchronous call cycles, balancers with one backend, classes that
+ * no route takes. */
 #include "designkit/model.h"
 
 #include <stdarg.h>
@@ -294,7 +295,8 @@ static int model_has_class(const ctx *x, const char *cls)
            bsearch(&cls, x->classes, x->nclasses, sizeof *x->classes, cmp_name) != NULL;
 }
 
-/* "no-route": a client or balancer with nowhere to send, and routes no request will take. */
+/* "no-route": a client or balancer with nowhere to send, a queue or topic whose messages go
+ * nowhere, and routes no request will take. */
 static void rule_no_route(ctx *x, size_t nclients)
 {
     char hint[256];
@@ -313,6 +315,12 @@ static void rule_no_route(ctx *x, size_t nclients)
             add(x, DK_SEV_ERROR, "no-route", c,
                 "link the balancer to the services it spreads requests over",
                 "balancer \"%s\" has no backend", c->name);
+        /* A queue or topic answers its producers whatever follows it, so a missing consumer
+         * shows nowhere at run time: its messages would just stop there. */
+        if ((x->flags[i] & F_ASYNC) && c->nout == 0 && c->nroutes == 0)
+            add(x, DK_SEV_WARNING, "no-route", c,
+                "link it to the components that handle its messages, or give it a route",
+                "%s \"%s\" passes its messages to nothing", kind_name(c), c->name);
         for (size_t r = 0; nclients > 0 && r < c->nroutes; r++) {
             const char *cls = c->routes[r].cls;
             if (strcmp(cls, "*") != 0 && !model_has_class(x, cls))
@@ -630,16 +638,81 @@ static void rule_sync_cycle(ctx *x)
     }
 }
 
-/* "single-backend": a balancer with one backend balances nothing and adds a hop. */
+/* The instances a component runs as: its replicas, or 1 for a kind without. */
+static double instances(const dk_comp_t *c)
+{
+    return c->kind != NULL && c->kind->replicas_prop >= 0
+               ? dk_comp_number(c, c->kind->replicas_prop)
+               : 1;
+}
+
+/* "single-backend": a balancer with one backend balances nothing and adds a hop. A backend
+ * with replicas is several instances, which the balancer does spread the load over. */
 static void rule_single_backend(ctx *x)
 {
     for (size_t i = 0; i < x->g.n; i++) {
         const dk_comp_t *c = x->m->comps[i];
-        if ((x->flags[i] & F_BALANCER) && c->nout == 1)
+        if ((x->flags[i] & F_BALANCER) && c->nout == 1 && instances(c->out[0]) < 2)
             add(x, DK_SEV_WARNING, "single-backend", c, "add backends, or remove the balancer",
                 "balancer \"%s\" has only one backend (%s \"%s\")", c->name, kind_name(c->out[0]),
                 c->out[0]->name);
     }
+}
+
+/* "unrouted-class": a class a client sends that nothing it links to takes (routing by class,
+ * designkit/model.h: a route or handler for the class, a "*" route, no routes at all, or a
+ * balancer in front of one of those). At run time each such request fails at the client, so
+ * it is an error, once per client and class. The routing is worked out once, in linear time;
+ * then a client with a link that takes every class (the usual design) is done at once, and any
+ * other asks it per class of its mix and link, in O(1) each. */
+static void rule_unrouted_class(ctx *x, size_t nclients)
+{
+    dk_status st;
+    dk_class_routing_t *r;
+
+    if (nclients == 0)
+        return;
+    if ((r = dk_class_routing_new(x->m, &st)) == NULL) {
+        x->status = st;
+        return;
+    }
+    for (size_t i = 0; i < x->g.n; i++) {
+        const dk_comp_t *c = x->m->comps[i];
+        size_t empty = 0; /* balancers it links to that have no backend: "no-route" says so */
+        int takes_all = 0;
+        if (!(x->flags[i] & F_ENTRY) || c->nout == 0) /* sends to nothing: "no-route" too */
+            continue;
+        for (size_t t = 0; t < c->nout; t++) {
+            empty += (x->flags[c->out[t]->index] & F_BALANCER) && c->out[t]->nout == 0;
+            takes_all |= dk_class_routing_takes_all(r, c->out[t]);
+        }
+        if (takes_all)
+            continue;
+        for (size_t p = 0; empty == 0 && p < c->nprops; p++) {
+            const dk__pval *v = &c->props[p];
+            if (c->kind->props[p].type != DK_PROP_MIX)
+                continue;
+            for (size_t j = 0; j < v->mix_n; j++) {
+                size_t k = dk_class_routing_find(r, v->mix_cls[j]), t = 0;
+                char hint[sizeof x->out->items[0].f.hint];
+                if (!(v->mix_w[j] > 0))
+                    continue; /* never sent */
+                while (t < c->nout && !dk_class_routing_takes(r, c->out[t], k))
+                    t++;
+                if (t < c->nout)
+                    continue;
+                snprintf(hint, sizeof hint,
+                         "add a route or handler for \"%s\" (or a \"*\" route) to a service "
+                         "the client reaches, or take the class out of its mix",
+                         v->mix_cls[j]);
+                add(x, DK_SEV_ERROR, "unrouted-class", c, hint,
+                    "client \"%s\" sends class \"%s\", which nothing it sends to has a route "
+                    "for: those requests would fail",
+                    c->name, v->mix_cls[j]);
+            }
+        }
+    }
+    dk_class_routing_free(r);
 }
 
 static int cmp_entry(const void *pa, const void *pb)
@@ -701,6 +774,7 @@ dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
         rule_spof(&x);
         rule_sync_cycle(&x);
         rule_single_backend(&x);
+        rule_unrouted_class(&x, nclients);
     }
     dk_free(x.g.start);
     dk_free(x.g.adj);

@@ -43,7 +43,11 @@ static size_t tree_first(const dk_lb_t *lb, size_t node, size_t lo, size_t span,
 }
 
 /* The names in enum order, NULL-terminated: the one list the kind schemas offer as choices. */
-const char *const dk_lb_algorithm_names[] = {"round_robin", "random", "least_connections", NULL};
+const char *const dk_lb_algorithm_names[] = {
+#define NAME(id, name) name,
+    DK_LB_ALGORITHMS(NAME)
+#undef NAME
+        NULL};
 #define names dk_lb_algorithm_names
 #define NNAMES (sizeof dk_lb_algorithm_names / sizeof dk_lb_algorithm_names[0] - 1)
 

@@ -7,21 +7,53 @@
 /* Timer tag: the service time of ev->ptr (a call) is over. */
 #define TAG_SERVED 1
 
-/* call->value marks where a call is inside the station, for abandon(): the field is the
- * callee's to use, and flows keep their own state in step/frame. */
-#define IN_SERVICE 0.0
-#define IN_FLOW 1.0
+/* call->value says where a call is inside the station, for the station's own paths and for
+ * abandon(): the field is the callee's to use, and flows keep their own state in step/frame.
+ * The low two bits are the state, the rest the replica (lane) that has it. */
+enum {
+    IN_SERVICE = 0, /* a worker serves it (its service time) */
+    IN_FLOW = 1,    /* its flow runs on its worker */
+    WAITING = 2,    /* its flow waits on a reply, holding its worker (counted in stats.waiting) */
+    RELEASED = 3    /* its flow waits on a reply, its worker released (event loop) */
+};
+
+static inline unsigned call_state(const dk_call_t *call)
+{
+    return (unsigned)((uint64_t)call->value & 3);
+}
+
+static inline uint32_t call_lane(const dk_call_t *call)
+{
+    return (uint32_t)((uint64_t)call->value >> 2);
+}
+
+static inline void set_state(dk_call_t *call, uint32_t lane, unsigned state)
+{
+    call->value = (double)(((uint64_t)lane << 2) | state);
+}
+
+/* One replica of a station with several: its workers and its waiting line. Their sums are the
+ * actor's stats.busy and stats.queued, which the integrals and the reports read. */
+typedef struct lane {
+    uint32_t busy, queued;
+    dk_call_t *qhead, *qtail;
+} lane;
 
 /* The calls in service or inside a flow and the calls waiting are counted in the actor's own
  * stats (busy, queued), not in a copy here: one count, read by the station and the reports. The
  * fields the event path reads come first, so a station touched for the first time in a while
  * (one of 10^5 behind a balancer) costs fewer cache misses. */
 typedef struct station {
-    uint32_t servers; /* 0: infinite */
+    uint32_t servers; /* 0: infinite; per lane when there are lanes */
     uint32_t queue_limit;
     const dk_dist_t *service; /* the simulator's shared copy (dk__sim_share_dist) */
-    dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next */
+    dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next (one lane) */
     dk__station_serve_fn serve;
+    uint32_t nlanes;    /* separate replicas; 1: one queue for all the workers */
+    uint8_t event_loop; /* release a worker while its call's flow waits */
+    lane *lanes;        /* nlanes > 1 */
+    dk_lb_t *dispatch;  /* picks a lane; nlanes > 1 */
+    uint64_t released;  /* calls whose flow waits with no worker (event loop) */
     size_t nroutes;
     dk_flow *routes;  /* by class index; ops NULL where no route */
     dk_flow fallback; /* the default route */
@@ -50,13 +82,16 @@ static void station_destroy(void *data)
     free_flow(&s->fallback);
     if (s->ud_free != NULL)
         s->ud_free(s->ud);
+    dk_free(s->lanes);
+    dk_lb_free(s->dispatch);
     dk_free(s->kind);
     dk_free(s);
 }
 
 static uint64_t station_held(const dk_actor_t *self)
 {
-    return (uint64_t)self->stats.busy + self->stats.queued;
+    const station *s = self->data;
+    return (uint64_t)self->stats.busy + self->stats.queued + s->released;
 }
 
 static const dk_flow *route_of(const station *s, uint32_t cls)
@@ -72,39 +107,135 @@ static inline void advance(dk_actor_t *self)
     dk__actor_advance(self, self->sim->now);
 }
 
-/* A worker takes `call`: its service time starts now. */
-static inline void begin_service(dk_actor_t *self, station *s, dk_call_t *call)
+/* Workers held waiting change by `delta`: its integral first (off the common path, so kept
+ * apart from dk__actor_advance's). */
+static void waiting_change(dk_actor_t *self, int delta)
 {
-    call->value = IN_SERVICE;
+    dk_actor_stats *st = &self->stats;
+    dk_time_t now = self->sim->now;
+    st->waiting_area += (double)st->waiting * (double)(now - st->waiting_change);
+    st->waiting_change = now;
+    st->waiting = (uint32_t)((int64_t)st->waiting + delta);
+}
+
+/* A worker of `lane_index` takes `call`: its service time starts now. */
+static inline void begin_service(dk_actor_t *self, station *s, dk_call_t *call, uint32_t lane_index)
+{
+    set_state(call, lane_index, IN_SERVICE);
     dk_time_t t = s->service != NULL ? dk__sample_time(s->service, &self->rng) : 0;
     dk__sim_timer(self->sim, self, t, TAG_SERVED, call);
 }
 
-/* `call` is answered; its worker takes the next waiting call or goes idle. */
-static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st)
+/* Appends `call` to a waiting line. */
+static inline void enqueue(dk_call_t **head, dk_call_t **tail, dk_call_t *call)
 {
-    dk__sim_reply(self->sim, call, st);
-    dk_call_t *next = s->qhead;
+    call->next = NULL;
+    if (*tail != NULL)
+        (*tail)->next = call;
+    else
+        *head = call;
+    *tail = call;
+}
+
+/* Takes the first call of a waiting line (NULL when empty). */
+static inline dk_call_t *dequeue(dk_call_t **head, dk_call_t **tail)
+{
+    dk_call_t *next = *head;
     if (next != NULL) {
-        s->qhead = next->next;
-        if (s->qhead == NULL)
-            s->qtail = NULL;
+        *head = next->next;
+        if (*head == NULL)
+            *tail = NULL;
         next->next = NULL;
-        advance(self);
+    }
+    return next;
+}
+
+/* A worker of lane `i` is free: it takes the lane's next waiting call or goes idle. */
+static DK__NOINLINE void free_lane_worker(dk_actor_t *self, station *s, uint32_t i)
+{
+    lane *l = &s->lanes[i];
+    dk_call_t *next = dequeue(&l->qhead, &l->qtail);
+    advance(self);
+    if (next != NULL) {
+        l->queued--;
         self->stats.queued--;
-        begin_service(self, s, next);
+        begin_service(self, s, next, i);
     } else {
-        advance(self);
+        l->busy--;
         self->stats.busy--;
     }
 }
 
-/* finish() out of line, for the callers off the common path (flows, cache stations): the plain
- * station's path alone carries an inline copy. */
+/* A worker of a station of one lane is free: it takes the next waiting call or goes idle. */
+static inline void free_single_worker(dk_actor_t *self, station *s)
+{
+    dk_call_t *next = dequeue(&s->qhead, &s->qtail);
+    advance(self);
+    if (next != NULL) {
+        self->stats.queued--;
+        begin_service(self, s, next, 0);
+    } else {
+        self->stats.busy--;
+    }
+}
+
+/* The worker that had a call in `lane_index` is free. */
+static inline void free_worker(dk_actor_t *self, station *s, uint32_t lane_index)
+{
+    if (s->nlanes > 1)
+        free_lane_worker(self, s, lane_index);
+    else
+        free_single_worker(self, s);
+}
+
+/* `call` is answered; the worker it held (if any) takes the next waiting call or goes idle,
+ * and with lanes the dispatcher counts one call fewer at its lane. Any call, in any state. */
 static DK__NOINLINE void finish_with(dk_actor_t *self, station *s, dk_call_t *call,
                                      dk_reply_status st)
 {
-    finish(self, s, call, st);
+    unsigned state = call_state(call);
+    uint32_t lane_index = call_lane(call); /* read first: a root call goes back to the pool */
+    dk__sim_reply(self->sim, call, st);
+    if (DK__UNLIKELY(s->nlanes > 1))
+        dk_lb_done(s->dispatch, lane_index);
+    if (DK__UNLIKELY(state >= WAITING)) {
+        if (state == RELEASED) {
+            s->released--;
+            return; /* its worker went back when the flow began to wait */
+        }
+        waiting_change(self, -1);
+    }
+    free_worker(self, s, lane_index);
+}
+
+/* finish_with for the plain station's call at the end of its service time, the common path,
+ * inline. With one lane (`lanes` 0, a constant in each caller) the call holds its worker. */
+static inline void finish(dk_actor_t *self, station *s, dk_call_t *call, dk_reply_status st,
+                          int lanes)
+{
+    if (lanes) {
+        finish_with(self, s, call, st);
+        return;
+    }
+    dk__sim_reply(self->sim, call, st);
+    free_single_worker(self, s);
+}
+
+/* The flow of `call` made sub-calls and waits on them: a thread-per-request station keeps the
+ * worker held (and counts it waiting), an event loop lets it go. Once per wait, at its start. */
+static void flow_waits(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    uint32_t lane_index = call_lane(call);
+    if (call_state(call) != IN_FLOW)
+        return; /* already waiting: a flow that waits again after a reply */
+    if (s->event_loop) {
+        set_state(call, lane_index, RELEASED);
+        s->released++;
+        free_worker(self, s, lane_index);
+    } else {
+        set_state(call, lane_index, WAITING);
+        waiting_change(self, +1);
+    }
 }
 
 static void flow_result(dk_actor_t *self, station *s, const dk_flow *f, dk_call_t *call,
@@ -117,6 +248,8 @@ static void flow_result(dk_actor_t *self, station *s, const dk_flow *f, dk_call_
             dk_sim_abort(self->sim, DK_EINTERNAL,
                          "%s \"%s\": flow \"%s\" waits but made no sub-call", s->kind, self->name,
                          f->ops->name ? f->ops->name : "?");
+        else
+            flow_waits(self, s, call);
     } else {
         finish_with(self, s, call, DK_REPLY_FAILED);
     }
@@ -126,7 +259,7 @@ static void flow_result(dk_actor_t *self, station *s, const dk_flow *f, dk_call_
 static DK__NOINLINE void start_flow(dk_actor_t *self, station *s, const dk_flow *f, dk_call_t *call)
 {
     dk_flow_ctx ctx = {self->sim, self, call, NULL};
-    call->value = IN_FLOW;
+    set_state(call, call_lane(call), IN_FLOW);
     call->step = 0;
     call->frame = NULL;
     flow_result(self, s, f, call, f->ops->step(f->data, &ctx));
@@ -148,7 +281,7 @@ static DK__NOINLINE void step_flow(dk_actor_t *self, station *s, dk_call_t *sub)
 
 /* The service time of `call` is over: a cache answers it, a route runs its flow, and a plain
  * station (the common case, kept free of the others' code) answers OK. */
-static inline void served(dk_actor_t *self, station *s, dk_call_t *call)
+static inline void served(dk_actor_t *self, station *s, dk_call_t *call, int lanes)
 {
     if (s->serve != NULL) {
         finish_with(self, s, call, s->serve(self, s->ud, call));
@@ -159,43 +292,77 @@ static inline void served(dk_actor_t *self, station *s, dk_call_t *call)
         start_flow(self, s, f, call);
         return;
     }
-    finish(self, s, call, DK_REPLY_OK);
+    finish(self, s, call, DK_REPLY_OK, lanes);
 }
 
-/* `call` arrives: a free worker takes it, else it waits, else (queue full) it is rejected. */
-static inline void arrive(dk_actor_t *self, station *s, dk_call_t *call)
+/* `call` arrives at a station of several replicas: the dispatcher picks its lane, where a free
+ * worker takes it, else it waits, else (the lane's queue full) it is rejected. */
+static DK__NOINLINE void arrive_at_lane(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    uint32_t i = (uint32_t)dk_lb_pick(s->dispatch, &self->rng);
+    lane *l = &s->lanes[i];
+    if (s->servers == 0 || l->busy < s->servers) {
+        advance(self);
+        l->busy++;
+        self->stats.busy++;
+        begin_service(self, s, call, i);
+    } else if (s->queue_limit != 0 && l->queued >= s->queue_limit) {
+        dk_lb_done(s->dispatch, i);
+        dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
+    } else {
+        set_state(call, i, IN_SERVICE);
+        enqueue(&l->qhead, &l->qtail, call);
+        advance(self);
+        l->queued++;
+        self->stats.queued++;
+    }
+}
+
+/* `call` arrives: a free worker takes it, else it waits, else (queue full) it is rejected.
+ * `lanes` (a constant in each caller) says whether the station has several. */
+static inline void arrive(dk_actor_t *self, station *s, dk_call_t *call, int lanes)
 {
     dk_actor_stats *st = &self->stats;
-    if (s->servers == 0 || st->busy < s->servers) {
+    if (lanes) {
+        arrive_at_lane(self, s, call);
+    } else if (s->servers == 0 || st->busy < s->servers) {
         advance(self);
         st->busy++;
-        begin_service(self, s, call);
+        begin_service(self, s, call, 0);
     } else if (s->queue_limit != 0 && st->queued >= s->queue_limit) {
         dk_sim_reply(self->sim, call, DK_REPLY_REJECTED);
     } else {
-        call->next = NULL;
-        if (s->qtail != NULL)
-            s->qtail->next = call;
-        else
-            s->qhead = call;
-        s->qtail = call;
+        enqueue(&s->qhead, &s->qtail, call);
         advance(self);
         st->queued++;
     }
 }
 
 /* The handlers the event loop calls per kind of event (dk__actor_handle), a call's and a
- * reply's after the engine's bookkeeping. */
+ * reply's after the engine's bookkeeping. A station of several lanes has handlers of its own,
+ * so that the one-lane path, the common one, carries no test for lanes. */
 static void on_call(dk_actor_t *self, const dk_event *ev)
 {
     dk__call_arrived(self, ev);
-    arrive(self, self->data, ev->call);
+    arrive(self, self->data, ev->call, 0);
+}
+
+static void on_call_lanes(dk_actor_t *self, const dk_event *ev)
+{
+    dk__call_arrived(self, ev);
+    arrive(self, self->data, ev->call, 1);
 }
 
 static void on_timer(dk_actor_t *self, const dk_event *ev)
 {
     if (ev->tag == TAG_SERVED)
-        served(self, self->data, ev->ptr);
+        served(self, self->data, ev->ptr, 0);
+}
+
+static void on_timer_lanes(dk_actor_t *self, const dk_event *ev)
+{
+    if (ev->tag == TAG_SERVED)
+        served(self, self->data, ev->ptr, 1);
 }
 
 static void on_reply(dk_actor_t *self, const dk_event *ev)
@@ -210,11 +377,11 @@ static void station_event(dk_actor_t *self, const dk_event *ev)
     station *s = self->data;
     switch (ev->kind) {
     case DK_EV_CALL:
-        arrive(self, s, ev->call);
+        arrive(self, s, ev->call, s->nlanes > 1);
         break;
     case DK_EV_TIMER:
         if (ev->tag == TAG_SERVED)
-            served(self, s, ev->ptr);
+            served(self, s, ev->ptr, s->nlanes > 1);
         break;
     case DK_EV_REPLY:
         step_flow(self, s, ev->call);
@@ -228,7 +395,7 @@ static void station_event(dk_actor_t *self, const dk_event *ev)
 static void station_abandon(dk_actor_t *self, dk_call_t *call)
 {
     station *s = self->data;
-    if (call->value != IN_FLOW)
+    if (call_state(call) == IN_SERVICE)
         return;
     const dk_flow *f = route_of(s, call->cls);
     if (f != NULL && f->ops->abandon != NULL)
@@ -255,6 +422,23 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     }
     s->servers = cfg->servers;
     s->queue_limit = cfg->queue_limit;
+    s->event_loop = cfg->event_loop != 0;
+    s->nlanes = cfg->replicas > 1 ? cfg->replicas : 1;
+    if (s->nlanes > 1) {
+        dk_lb_algorithm check;
+        if (dk_lb_algorithm_parse(dk_lb_algorithm_name(cfg->dispatch), &check) != DK_OK) {
+            station_destroy(s);
+            dk_error_set(err, DK_EINVAL, "%s \"%s\": unknown dispatch %d", kind, name,
+                         (int)cfg->dispatch);
+            goto fail;
+        }
+        s->lanes = dk_calloc(s->nlanes, sizeof *s->lanes);
+        s->dispatch = dk_lb_new(cfg->dispatch, s->nlanes, err);
+        if (s->lanes == NULL || s->dispatch == NULL) {
+            station_destroy(s);
+            goto oom;
+        }
+    }
     s->serve = serve;
     s->ud = ud;
     s->ud_free = ud_free;
@@ -266,10 +450,12 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     if (a == NULL)
         return NULL; /* add_actor destroyed s, and with it ud */
     a->abandon = station_abandon;
-    dk__actor_handle(a, DK_EV_CALL, on_call);
-    dk__actor_handle(a, DK_EV_TIMER, on_timer);
+    dk__actor_handle(a, DK_EV_CALL, s->nlanes > 1 ? on_call_lanes : on_call);
+    dk__actor_handle(a, DK_EV_TIMER, s->nlanes > 1 ? on_timer_lanes : on_timer);
     dk__actor_handle(a, DK_EV_REPLY, on_reply);
-    a->stats.servers = cfg->servers;
+    a->stats.servers = s->nlanes > 1 && cfg->servers > UINT32_MAX / s->nlanes
+                           ? UINT32_MAX
+                           : cfg->servers * s->nlanes;
     return a;
 oom:
     dk_error_set(err, DK_ENOMEM, "%s \"%s\": out of memory", kind, name);

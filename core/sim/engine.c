@@ -84,6 +84,8 @@ void dk_sim_free(dk_sim_t *sim)
         dk_dist_free(sim->dists[i]);
     dk_free(sim->dists);
     dk_map_free(sim->dist_index);
+    dk_free(sim->batches);
+    dk_free(sim->marks);
     dk_free(sim);
 }
 
@@ -474,6 +476,48 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
     return c;
 }
 
+/*
+ * dk_sim_call_async - a call of `parent`'s class (class 0 without one) that nobody waits for:
+ * it is not pending on `parent`, and its reply is dropped (the call goes back to the pool when
+ * the callee answers). The callee counts it as any other call. Returns 0, or -1 when the pool
+ * cannot grow (the run is then aborted).
+ */
+static dk_call_t *send_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent,
+                             dk_actor_t *callee, uint8_t op, uint64_t key)
+{
+    dk_call_t *c = dk__sim_take_call(sim);
+    if (c == NULL)
+        return NULL;
+    dk__sim_init_sub(sim, c, NULL, op, key);
+    if (parent != NULL)
+        c->cls = parent->cls;
+    dk_sim_send(sim, caller, callee, c);
+    c->caller = NULL; /* sent along the caller's link; answered to no one */
+    return c;
+}
+
+int dk_sim_call_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent,
+                      dk_actor_t *callee, uint8_t op, uint64_t key)
+{
+    return send_async(sim, caller, parent, callee, op, key) != NULL ? 0 : -1;
+}
+
+/*
+ * dk_sim_call_linked - dk_sim_call, or dk_sim_call_async when the link caller -> callee is
+ * asynchronous: what a flow calls. Sets *waits to whether the caller now waits for a reply.
+ * NULL when the pool cannot grow; else the call (which, sent asynchronously, the caller must
+ * not touch again).
+ */
+dk_call_t *dk_sim_call_linked(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent,
+                              dk_actor_t *callee, uint8_t op, uint64_t key, int *waits)
+{
+    const dk__link *l = find_link(caller, callee);
+    *waits = l == NULL || !l->async;
+    if (*waits)
+        return dk_sim_call(sim, caller, parent, callee, op, key);
+    return send_async(sim, caller, parent, callee, op, key);
+}
+
 void dk_sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
 {
     dk__sim_record_e2e(sim, root);
@@ -590,6 +634,31 @@ dk_actor_stats *dk_actor_stats_mut(dk_actor_t *a)
     return &a->stats;
 }
 
+/*
+ * dk_sim_link_set_async - marks the link from -> to asynchronous: dk_sim_call_linked sends along
+ * it without waiting. DK_ENOTFOUND when the two are not linked, DK_ESTATE after the run.
+ */
+dk_status dk_sim_link_set_async(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, int async,
+                                dk_error *err)
+{
+    if (sim == NULL || from == NULL || to == NULL || from->sim != sim || to->sim != sim)
+        return dk_error_set(err, DK_EINVAL, "link: both actors must belong to this simulator");
+    if (sim->ran)
+        return dk_error_set(err, DK_ESTATE, "link: the simulation has already run");
+    dk__link *l = find_link(from, to);
+    if (l == NULL)
+        return dk_error_set(err, DK_ENOTFOUND, "\"%s\" does not link to \"%s\"", from->name,
+                            to->name);
+    l->async = async != 0;
+    return DK_OK;
+}
+
+int dk_sim_link_is_async(const dk_actor_t *from, const dk_actor_t *to)
+{
+    const dk__link *l = find_link(from, to);
+    return l != NULL && l->async;
+}
+
 uint64_t dk_sim_link_calls(const dk_actor_t *from, const dk_actor_t *to)
 {
     const dk__link *l = find_link(from, to);
@@ -656,6 +725,118 @@ uint64_t dk_sim_in_flight(const dk_sim_t *sim)
 const char *dk_sim_error(const dk_sim_t *sim)
 {
     return sim->error;
+}
+
+/* ---- warm-up and batch means ---- */
+
+dk_status dk_sim_set_warmup(dk_sim_t *sim, dk_time_t warmup)
+{
+    if (sim->ran)
+        return DK_ESTATE;
+    if (warmup < 0)
+        return DK_EINVAL;
+    sim->warmup = warmup;
+    return DK_OK;
+}
+
+dk_time_t dk_sim_warmup(const dk_sim_t *sim)
+{
+    return sim->warmup;
+}
+
+dk_time_t dk_sim_measured_time(const dk_sim_t *sim)
+{
+    return sim->end_time > sim->stats_from ? sim->end_time - sim->stats_from : 0;
+}
+
+int dk_sim_class_batch(const dk_sim_t *sim, uint32_t cls, size_t b, double *sum, uint64_t *count)
+{
+    int ok = cls < sim->batch_classes && b < DK_SIM_BATCHES;
+    const dk__batch *x = ok ? &sim->batches[b * sim->batch_classes + cls] : NULL;
+    if (sum != NULL)
+        *sum = ok ? x->sum : 0;
+    if (count != NULL)
+        *count = ok ? x->n : 0;
+    return ok;
+}
+
+/* The end of batch `b` (the last one never ends). */
+static dk_time_t batch_end(const dk_sim_t *sim, size_t b)
+{
+    return b + 1 < DK_SIM_BATCHES ? sim->stats_from + sim->batch_span * (dk_time_t)(b + 1)
+                                  : INT64_MAX;
+}
+
+/* The present batch takes what the class histograms gained since it began. */
+static void close_batch(dk_sim_t *sim)
+{
+    if (sim->batches == NULL)
+        return;
+    dk__sim_flush_records(sim);
+    dk__batch *row = sim->batches + sim->batch_at * sim->batch_classes;
+    for (size_t c = 0; c < sim->batch_classes; c++) {
+        const dk_hist_t *h = sim->classes[c].stats.latency;
+        dk__batch_mark now = {dk_hist_sum(h), dk_hist_count(h)};
+        row[c].sum = (double)(now.sum - sim->marks[c].sum);
+        row[c].n = now.n - sim->marks[c].n;
+        sim->marks[c] = now;
+    }
+}
+
+void dk__sim_next_batch(dk_sim_t *sim)
+{
+    close_batch(sim);
+    while (sim->now >= sim->batch_end)
+        sim->batch_end = batch_end(sim, ++sim->batch_at);
+}
+
+/* The batches cover [from, until] from now on, emptied. */
+static void start_batches(dk_sim_t *sim, dk_time_t from, dk_time_t until)
+{
+    sim->stats_from = from;
+    sim->batch_span = until > from ? (until - from) / DK_SIM_BATCHES : 0;
+    if (sim->batch_span < 1)
+        sim->batch_span = 1;
+    sim->batch_at = 0;
+    sim->batch_end = batch_end(sim, 0);
+    if (sim->batches != NULL)
+        memset(sim->batches, 0, sim->batch_classes * DK_SIM_BATCHES * sizeof *sim->batches);
+    if (sim->marks != NULL) /* the histograms start from nothing here too */
+        memset(sim->marks, 0, sim->batch_classes * sizeof *sim->marks);
+}
+
+/* The end of the warm-up: every statistic starts again from now, as if the run began here with
+ * the calls it holds. An actor's arrivals become the calls it holds (they are answered, or
+ * still held, by the end, so arrivals == completed + rejected + failed + held keeps holding),
+ * and a class's created calls become its root calls still alive. The integrals start from now;
+ * the present counts (busy, queued, waiting) stay, they describe the state, not the past. */
+static void reset_statistics(dk_sim_t *sim, dk_time_t until)
+{
+    dk__sim_flush_records(sim); /* pending latencies belong to the warm-up */
+    for (size_t i = 0; i < sim->nactors; i++) {
+        dk_actor_t *a = sim->actors[i];
+        dk_actor_stats *s = &a->stats;
+        s->arrivals = a->ops->held != NULL ? a->ops->held(a) : 0;
+        s->completed = s->rejected = s->failed = 0;
+        s->hits = s->misses = 0;
+        s->busy_area = s->queue_area = s->waiting_area = 0;
+        s->last_change = s->waiting_change = sim->now;
+        dk_hist_reset(s->latency);
+        for (size_t l = 0; l < a->nout; l++)
+            a->out[l].calls = 0;
+    }
+    for (size_t c = 0; c < sim->nclasses; c++) {
+        dk_class_stats *cs = &sim->classes[c].stats;
+        cs->created = cs->completed = cs->failed = 0;
+        dk_hist_reset(cs->latency);
+    }
+    for (dk__call_chunk *ch = sim->chunks; ch != NULL; ch = ch->next)
+        for (size_t i = 0; i < ch->n; i++) {
+            const dk__call_slot *slot = &ch->slots[i];
+            if (slot->live && slot->root && slot->call.cls < sim->nclasses)
+                sim->classes[slot->call.cls].stats.created++;
+        }
+    start_batches(sim, sim->now, until);
 }
 
 /* ---- the run ---- */
@@ -765,22 +946,56 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
         snprintf(sim->error, sizeof sim->error, "out of memory");
         return DK_ENOMEM;
     }
+    if (sim->warmup > 0 && sim->warmup >= until) {
+        snprintf(sim->error, sizeof sim->error,
+                 "the warm-up (%lld ns) must end before the run does (%lld ns)",
+                 (long long)sim->warmup, (long long)until);
+        return DK_EINVAL;
+    }
+    sim->batch_classes = sim->nclasses;
+    if ((sim->batches = dk_calloc(sim->nclasses * DK_SIM_BATCHES, sizeof *sim->batches)) == NULL ||
+        (sim->marks = dk_calloc(sim->nclasses, sizeof *sim->marks)) == NULL) {
+        snprintf(sim->error, sizeof sim->error, "out of memory");
+        return DK_ENOMEM;
+    }
+    start_batches(sim, 0, until);
     sim->max_roots = max_roots;
     sim->batch_records = sim->nactors >= DK__BATCH_FROM;
     for (size_t i = 0; i < sim->nactors; i++)
         dk__sim_schedule(sim, sim->actors[i], 0, DK_EV_START, NULL, 0, NULL);
 
-    /* Two copies of the loop, so that the one without a progress callback tests for none. */
-    if (progress != NULL)
-        run_events(sim, until, progress, ud);
-    else
-        run_events(sim, until, NULL, NULL);
+    /* The warm-up runs first, to its end exactly; then the statistics start again. */
+    dk_time_t first = sim->warmup > 0 ? sim->warmup : until;
+    for (int leg = 0; leg < 2; leg++) {
+        /* Two copies of the loop, so that the one without a progress callback tests for none. */
+        if (progress != NULL)
+            run_events(sim, first, progress, ud);
+        else
+            run_events(sim, first, NULL, NULL);
+        if (first == until || sim->stop)
+            break;
+        if (dk__evq_size(&sim->q) == 0) {
+            snprintf(sim->error, sizeof sim->error,
+                     "the run ended at %lld ns, before its warm-up (%lld ns) was over: nothing "
+                     "was measured",
+                     (long long)sim->now, (long long)sim->warmup);
+            return DK_EINVAL;
+        }
+        sim->now = first;
+        reset_statistics(sim, until);
+        first = until;
+    }
+    close_batch(sim); /* the last batch ends with the run (and flushes the records) */
     dk__sim_flush_records(sim);
     /* The run "reached" `until` when events remain beyond it; a drained queue ends at the
      * last event. An aborted run ends where it stopped. */
     sim->end_time = (!sim->stop && dk__evq_size(&sim->q) > 0) ? until : sim->now;
-    for (size_t i = 0; i < sim->nactors; i++)
+    for (size_t i = 0; i < sim->nactors; i++) {
+        dk_actor_stats *s = &sim->actors[i]->stats;
         dk__actor_advance(sim->actors[i], sim->end_time);
+        s->waiting_area += (double)s->waiting * (double)(sim->end_time - s->waiting_change);
+        s->waiting_change = sim->end_time;
+    }
     if (sim->stop)
         return sim->status;
     dk_status st = check_conservation(sim);

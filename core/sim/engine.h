@@ -25,6 +25,7 @@ typedef struct dk__link {
     dk_dist_t *latency;
     dk_rng_t rng;
     uint64_t calls;
+    int async; /* calls along it are sent and not waited for (dk_sim_link_set_async) */
 } dk__link;
 
 /* Latencies a simulator holds before recording them as a batch (dk__sim_record), and the
@@ -84,6 +85,21 @@ typedef struct dk__class {
     dk_class_stats stats;
 } dk__class;
 
+/* One batch of a class's end-to-end latencies for the batch-means interval: the answers that
+ * came in one DK_SIM_BATCHES-th of the measured time (dk_sim_class_batch). A batch is the
+ * difference of the class histogram's count and exact sum between its two ends, so an answer
+ * pays nothing for it beyond a comparison of the clock with the batch's end. */
+typedef struct dk__batch {
+    double sum; /* ns */
+    uint64_t n;
+} dk__batch;
+
+/* A class histogram's count and sum where the present batch began. */
+typedef struct dk__batch_mark {
+    long double sum;
+    uint64_t n;
+} dk__batch_mark;
+
 struct dk_sim {
     dk__evq q;
     dk_time_t now;
@@ -121,6 +137,18 @@ struct dk_sim {
     size_t npending;
     dk_hist_sample pending[DK__PENDING_MAX];
     dk_time_t end_time;
+    /* Statistics count from `stats_from` on: 0, or the warm-up time once the run has passed it
+     * (dk_sim_set_warmup). The batches split [stats_from, the run's end] in DK_SIM_BATCHES
+     * spans of `batch_span` ns (the last takes the rest); batches[b * batch_classes + cls],
+     * for the `batch_classes` classes known when the run started. The present batch is
+     * `batch_at`; it ends at `batch_end` and began where `marks` (one per class) say. */
+    dk_time_t warmup;
+    dk_time_t stats_from;
+    dk_time_t batch_span, batch_end;
+    size_t batch_at;
+    dk__batch *batches;
+    dk__batch_mark *marks;
+    size_t batch_classes;
     int ran;
     int stop; /* set by dk_sim_abort: the loop ends after the current event */
     dk_status status;
@@ -197,8 +225,8 @@ void dk__sim_schedule_failed(dk_sim_t *sim, dk_time_t t);
 
 /* Schedules an event for `actor` at now + delay (delay >= 0); aborts the run on out-of-memory.
  * Inline: every event of the run passes through here. */
-static inline void dk__sim_schedule(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay,
-                                    uint32_t kind, dk_call_t *call, uint32_t tag, void *ptr)
+DK__EVQ_INLINE void dk__sim_schedule(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay,
+                                     uint32_t kind, dk_call_t *call, uint32_t tag, void *ptr)
 {
     dk_time_t t = sim->now + delay;
     if (dk__evq_add(&sim->q, t, actor, call, ptr, kind, tag) != DK_OK)
@@ -229,15 +257,15 @@ static inline dk_time_t dk__sample_time(const dk_dist_t *d, dk_rng_t *rng)
 }
 
 /* dk_sim_timer for callers whose delay is known to be >= 0. */
-static inline void dk__sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag,
-                                 void *ptr)
+DK__EVQ_INLINE void dk__sim_timer(dk_sim_t *sim, dk_actor_t *actor, dk_time_t delay, uint32_t tag,
+                                  void *ptr)
 {
     dk__sim_schedule(sim, actor, delay, DK_EV_TIMER, NULL, tag, ptr);
 }
 
 /* dk_sim_send along a link of the caller's already in hand (no search). */
-static inline void dk__sim_send_on(dk_sim_t *sim, dk_actor_t *caller, dk__link *link,
-                                   dk_call_t *call)
+DK__EVQ_INLINE void dk__sim_send_on(dk_sim_t *sim, dk_actor_t *caller, dk__link *link,
+                                    dk_call_t *call)
 {
     dk__call_slot *s = (dk__call_slot *)call;
     call->caller = caller;
@@ -362,6 +390,9 @@ static inline void dk__sim_record(dk_sim_t *sim, dk_hist_t *h, int64_t value)
         dk__sim_flush_records(sim);
 }
 
+/* Closes the present batch and moves on to the one that holds sim->now. */
+void dk__sim_next_batch(dk_sim_t *sim);
+
 /* Counts the answered root call in its class: completed (with its end-to-end latency) or failed.
  */
 static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
@@ -369,6 +400,8 @@ static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
     dk_class_stats *cs = &sim->classes[root->cls].stats;
     if (root->status == DK_REPLY_OK || root->status == DK_REPLY_HIT ||
         root->status == DK_REPLY_MISS) {
+        if (DK__UNLIKELY(sim->now >= sim->batch_end)) /* before: this answer is the next batch's */
+            dk__sim_next_batch(sim);
         cs->completed++;
         dk__sim_record(sim, cs->latency, sim->now - root->born);
     } else {

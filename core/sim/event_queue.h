@@ -78,8 +78,16 @@ static inline void dk__evq_fill(dk_event *e, dk__evq *q, dk_time_t time, dk_acto
     *e = (dk_event){time, q->seq++, actor, call, ptr, kind, tag};
 }
 
-static inline dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
-                                    void *ptr, uint32_t kind, uint32_t tag)
+/* Inline in every caller, always: a file that schedules from several places (a client, open
+ * and closed) otherwise gets one out-of-line copy, and every event of the run pays a call. */
+#if defined(__GNUC__)
+#define DK__EVQ_INLINE static inline __attribute__((always_inline))
+#else
+#define DK__EVQ_INLINE static inline
+#endif
+
+DK__EVQ_INLINE dk_status dk__evq_add(dk__evq *q, dk_time_t time, dk_actor_t *actor, dk_call_t *call,
+                                     void *ptr, uint32_t kind, uint32_t tag)
 {
     if (time == q->now) {
         if (q->ring_len == q->ring_cap && dk__evq_grow_ring(q) != DK_OK)

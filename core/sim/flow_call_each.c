@@ -9,7 +9,8 @@ typedef struct call_each {
 } call_each;
 
 /* call->step is the index of the next target. Calls go one after another, not in parallel, as
- * a handler that calls its dependencies in sequence would; a failed one fails the request. */
+ * a handler that calls its dependencies in sequence would; a failed one fails the request. A
+ * target along an asynchronous link is sent its call and not waited for. */
 static dk_flow_result step(void *data, dk_flow_ctx *ctx)
 {
     call_each *f = data;
@@ -19,14 +20,17 @@ static dk_flow_result step(void *data, dk_flow_ctx *ctx)
         if (st == DK_REPLY_REJECTED || st == DK_REPLY_FAILED)
             return DK_FLOW_FAIL;
     }
-    uint32_t k = ctx->call->step;
-    if (k >= f->n)
-        return DK_FLOW_OK;
-    if (dk_sim_call(ctx->sim, ctx->self, ctx->call, f->targets[k], ctx->call->op, ctx->call->key) ==
-        NULL)
-        return DK_FLOW_FAIL;
-    ctx->call->step = k + 1;
-    return DK_FLOW_WAIT;
+    for (uint32_t k = ctx->call->step; k < f->n; k++) {
+        int waits;
+        if (dk_sim_call_linked(ctx->sim, ctx->self, ctx->call, f->targets[k], ctx->call->op,
+                               ctx->call->key, &waits) == NULL)
+            return DK_FLOW_FAIL;
+        if (waits) {
+            ctx->call->step = k + 1;
+            return DK_FLOW_WAIT;
+        }
+    }
+    return DK_FLOW_OK;
 }
 
 static void destroy(void *data)

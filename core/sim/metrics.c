@@ -29,6 +29,24 @@ static void put(dk_metrics *out, dk_metric m, double v)
     out->defined |= DK_METRIC_BIT(m);
 }
 
+/* A queue's or a subscription's message figures: depth (its mean is the mean queue), age at
+ * dequeue once a consumer took a message, messages handled per second, dropped, and what was
+ * left waiting. */
+static void queue_metrics(const dk_actor_t *a, double secs, dk_metrics *out)
+{
+    const dk_queue_stats *q = dk_queue_stats_of(a);
+    if (q == NULL)
+        return;
+    put(out, DK_METRIC_MAX_DEPTH, (double)q->max_depth);
+    if (dk_hist_count(q->age) > 0) {
+        put(out, DK_METRIC_AGE_MEAN, dk_hist_mean(q->age) / 1e9);
+        put(out, DK_METRIC_AGE_P99, (double)dk_hist_percentile(q->age, 99) / 1e9);
+    }
+    put(out, DK_METRIC_CONSUMED, secs > 0 ? (double)q->consumed / secs : 0.0);
+    put(out, DK_METRIC_DROPPED, (double)q->dropped);
+    put(out, DK_METRIC_BACKLOG, (double)dk_actor_get_stats(a)->queued);
+}
+
 /*
  * dk_actor_metrics - throughput and mean queue are defined for every actor (0 over an empty
  * run); utilisation only for stations (servers > 0) over a run that took time; the hit ratio
@@ -48,12 +66,17 @@ void dk_actor_metrics(const dk_actor_t *a, dk_time_t duration, dk_metrics *out)
     out->defined = 0;
     put(out, DK_METRIC_THROUGHPUT, secs > 0 ? (double)s->completed / secs : 0.0);
     put(out, DK_METRIC_MEAN_QUEUE, ns > 0 ? s->queue_area / ns : 0.0);
-    if (s->servers > 0 && ns > 0)
-        put(out, DK_METRIC_UTILISATION, s->busy_area / ((double)s->servers * ns));
+    if (s->servers > 0 && ns > 0) {
+        /* busy counts the workers held waiting too (a thread per request): apart here */
+        double capacity = (double)s->servers * ns;
+        put(out, DK_METRIC_UTILISATION, (s->busy_area - s->waiting_area) / capacity);
+        put(out, DK_METRIC_HELD, s->waiting_area / capacity);
+    }
     if (lookups > 0)
         put(out, DK_METRIC_HIT_RATIO, (double)s->hits / (double)lookups);
     if (answered > 0)
         put(out, DK_METRIC_REJECTION_RATE, (double)s->rejected / (double)answered);
+    queue_metrics(a, secs, out);
 }
 
 int dk_metrics_get(const dk_metrics *mx, dk_metric m, double *value)

@@ -11,6 +11,7 @@ check "and has no traceback" test "$(printf '%s' "$ERR" | grep -c traceback)" -e
 expect_fail "a handler error names the component" 2 'api' run handler_error.lua --for 2s
 check "and the request class" err_has "upload"
 check "and the script's message" err_has "disk full"
+expect_fail "a handler's call along no link names the missing link" 2 'handler_unlinked.lua:11: service "api" handler for "save": calls database "db" but there is no link api >> db' run handler_unlinked.lua --for 2s
 
 expect_fail "an unknown component kind" 2 "teleporter" run badkind.lua
 check "names the line" err_has "badkind.lua:4:"
@@ -48,6 +49,51 @@ expect_fail "a flag that takes no value" 2 "takes no value" run simple.lua --qui
 expect_fail "an unwritable --json path" 2 "cannot write" run simple.lua --for 1s --json "$TMP/none/r.json"
 check "leaves no partial file" test ! -e "$TMP/none"
 expect_fail "a --json path that is a folder" 2 "folder" run simple.lua --for 1s --json "$TMP"
+
+# The common slips: each message says what to write instead.
+expect_fail "a link written as a statement" 2 "link_statement.lua:6: syntax error near '>>'" run link_statement.lua
+check "hints at the statement form, quoting the line" err_has "write m:links { users >> api } or _ = users >> api"
+expect_fail "a link to a nil name says it is the right operand" 2 'link_nil.lua:6: link client "users" >> nil: the right operand is nil' run link_nil.lua
+expect_fail "a link from a nil name says it is the left operand" 2 'link_nil_left.lua:5: link nil >> service "api": the left operand is nil' run link_nil_left.lua
+expect_fail "a misspelt option key suggests the nearest" 2 'service "api": unknown option "workrs"; did you mean "workers"?' run misspelt_key.lua
+check "names the line" err_has "misspelt_key.lua:4:"
+check "and still lists the valid keys" err_has "(valid: replicas, workers"
+expect_fail "a misspelt property in model JSON suggests the nearest" 2 'unknown property "workrs"; did you mean "workers"?' run misspelt_key.json
+check "names the file and the component" err_has 'misspelt_key.json: components[1] (service "api")'
+check "and still lists the valid properties" err_has "(use replicas, workers"
+dk check badkey.lua
+check "a key near nothing suggests nothing" test "$RC" -eq 2 -a -z "$(printf '%s' "$ERR" | grep 'did you mean')"
+expect_fail "a misspelt flag suggests the nearest" 2 "run: unknown option --fro; did you mean --for?" run simple.lua --fro 1s
+expect_fail "a misspelt global flag" 2 "unknown option --vresion; did you mean --version?" --vresion
+expect_fail "a misspelt command" 2 "unknown command 'rnu'; did you mean 'run'?" rnu simple.lua
+dk run simple.lua --frobnicate
+check "a flag near nothing suggests nothing" test "$RC" -eq 2 -a -z "$(printf '%s' "$ERR" | grep 'did you mean')"
+dk run group_no_options.lua --for 1s --quiet
+check "a group without its option table runs" rc_is 0
+dk export group_no_options.lua -o "$TMP/group.json"
+check "as a plain group holding its components" /usr/bin/python3 -c "
+import json, sys
+m = json.load(open(sys.argv[1]))
+groups = {g['name']: g['kind'] for g in m['groups']}
+api = [c for c in m['components'] if c['name'] == 'api'][0]
+sys.exit(0 if groups == {'eu': 'group'} and api.get('group') == 'eu' else 1)" "$TMP/group.json"
+
+# An engine failure is not the script's fault: exit 3, and the message says what broke.
+DESIGNKIT_MAX_MEMORY=8MiB dk run flood.lua --for 1h
+check "memory running out in the engine exits 3" rc_is 3
+check "names the model and the failure" err_has 'designkit: model "flood": out of memory'
+check "and the limit that was reached" err_has "(DESIGNKIT_MAX_MEMORY is 8MiB)"
+check "with no traceback" test "$(printf '%s' "$ERR" | grep -c traceback)" -eq 0
+DESIGNKIT_MAX_MEMORY=8MiB dk engine_error.lua
+check "the engine's error is an object with its status" test "$RC" -eq 0 -a -n "$(printf '%s' "$OUT" | grep '^status nomem: ')"
+DESIGNKIT_MAX_MEMORY=8MiB dk engine_error.lua raise
+check "raised uncaught from a plain script, it exits 3" rc_is 3
+check "with its message" err_has 'engine_error.lua:10: model "flood": out of memory'
+expect_fail "a script's own error still exits 2" 2 "syntax.lua:5:" syntax.lua
+DESIGNKIT_MAX_MEMORY=lots dk run simple.lua
+check "a malformed DESIGNKIT_MAX_MEMORY is bad input" test "$RC" -eq 2 -a -n "$(printf '%s' "$ERR" | grep 'DESIGNKIT_MAX_MEMORY: invalid size')"
+DESIGNKIT_MAX_MEMORY=64MiB dk run simple.lua --for 2s --quiet
+check "a limit the design fits in changes nothing" rc_is 0
 
 dk run --help
 check "run --help exits 0 even with nothing else" rc_is 0

@@ -21,6 +21,9 @@ check "help for an unknown command exits 2" rc_is 2
 dk run --help
 check "run --help names every flag" test -n "$(printf '%s' "$OUT" | grep -e --for)" -a -n "$(printf '%s' "$OUT" | grep -e --seed)" -a -n "$(printf '%s' "$OUT" | grep -e --json)"
 
+dk export --help
+check "export --help does not promise faults, which do not exist yet" test "$RC" -eq 0 -a -z "$(printf '%s' "$OUT" | grep -i fault)"
+
 dk --version
 check "--version exits 0" rc_is 0
 check "--version prints the version" out_matches "^designkit [0-9]+\.[0-9]+\.[0-9]+"

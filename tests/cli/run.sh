@@ -5,7 +5,7 @@ set -u
 dk run "$FIX/simple.lua" --for 10s
 check "run exits 0 when every expectation holds" rc_is 0
 check "report names the model, time and seed" out_has "simple: 10s simulated, seed 1"
-check "report has the component table" out_matches "component +kind +arrivals +throughput +util +queue +hits +p50 +p99"
+check "report has the component table" out_matches "component +kind +arrivals +throughput +util +held +queue +hits +p50 +p99"
 check "report lists each component" out_matches "^api +service"
 check "report lists the cache with a hit ratio" out_matches "cache +cache .*%"
 check "report has the end-to-end table" out_matches "end to end +count +throughput +avail +mean +p50 +p90 +p99 +p99.9"

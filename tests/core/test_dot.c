@@ -138,7 +138,7 @@ START_TEST(overlay_colours_and_labels)
     const double util[] = {-1, 0.2, 0.73, 0.9, 0.99, -1};
     const double rate[] = {1200, -1, -1, -1, -1};
     const double p99[] = {3.1e6, -1, -1, -1, -1};
-    dk_draw_overlay ov = {util, rate, p99};
+    dk_draw_overlay ov = {util, rate, p99, NULL};
     size_t len;
     char *dot = render(m, &ov, DK_DRAW_DOT, &len);
     ck_assert_ptr_nonnull(strstr(dot, "util 73%"));

@@ -405,8 +405,13 @@ START_TEST(unknown_keys_and_properties_list_the_valid_ones)
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\","
                       "\"properties\":{\"replica\":2}}]}",
                  DK_EINVAL,
-                 "design.json: components[0] (service \"api\"): unknown property \"replica\" (use "
-                 "replicas, workers, time, queue)");
+                 "design.json: components[0] (service \"api\"): unknown property \"replica\"; did "
+                 "you mean \"replicas\"? (use replicas, workers, time, queue, dispatch, mode)");
+    expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\","
+                      "\"properties\":{\"zzzzzz\":2}}]}",
+                 DK_EINVAL,
+                 "design.json: components[0] (service \"api\"): unknown property \"zzzzzz\" (use "
+                 "replicas, workers, time, queue, dispatch, mode)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\",\"name\":\"b\"}]}",
                  DK_EINVAL, "design.json: components[0] (service \"api\"): duplicate key \"name\"");
 }
@@ -420,7 +425,7 @@ START_TEST(bad_component_shapes)
                  "design.json: components[0]: \"name\" must be a string (got nothing)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cahce\"}]}", DK_EINVAL,
                  "design.json: components[0] (\"x\"): unknown component kind \"cahce\" (use "
-                 "client, balancer, service, cache, database, queue)");
+                 "client, balancer, service, cache, database, queue, topic)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"group\":\"g\"}]}",
                  DK_EINVAL, "design.json: components[0] (cache \"x\"): unknown group \"g\"");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\"},"
@@ -440,7 +445,7 @@ START_TEST(bad_distributions)
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): time: unknown distribution kind "
                  "\"gamma\" (use constant, uniform, exponential, normal, lognormal, pareto, zipf, "
-                 "empirical)");
+                 "empirical, mixture, hyperexponential)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\",\"properties\":"
                       "{\"time\":{\"kind\":\"exponential\",\"params\":[1, 2]}}}]}",
                  DK_EINVAL,

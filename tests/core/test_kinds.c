@@ -12,8 +12,8 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The built-in kinds in registry order: what messages, docs and the bindings list. */
-static const char *const builtin[] = {"client", "balancer", "service",
-                                      "cache",  "database", "queue"};
+static const char *const builtin[] = {"client",   "balancer", "service", "cache",
+                                      "database", "queue",    "topic"};
 
 static dk_error err;
 
@@ -73,7 +73,7 @@ START_TEST(find_unknown_lists_every_kind)
     ck_assert_ptr_null(dk_kinds_find("cahce", &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
     ck_assert_str_eq(err.message, "unknown component kind \"cahce\" (use client, balancer, "
-                                  "service, cache, database, queue)");
+                                  "service, cache, database, queue, topic)");
     dk_error_clear(&err);
     ck_assert_ptr_null(dk_kinds_find(NULL, &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
@@ -325,7 +325,7 @@ START_TEST(prop_list_matches_schema)
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, sizeof buf),
                      "capacity, policy, ttl, time, replicas, workers");
     ck_assert_str_eq(dk_kind_prop_list(K_SERVICE, buf, sizeof buf),
-                     "replicas, workers, time, queue");
+                     "replicas, workers, time, queue, dispatch, mode");
     /* cut to fit, always terminated */
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 5), "capa");
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 12), "capacity, p");
@@ -474,7 +474,7 @@ START_TEST(register_adds_after_the_builtins)
     ck_assert_ptr_eq(dk_kinds_desc(&gizmo.kind), &gizmo);
     ck_assert_ptr_null(dk_kinds_find("gadget", &err));
     ck_assert_str_eq(err.message, "unknown component kind \"gadget\" (use client, balancer, "
-                                  "service, cache, database, queue, gizmo)");
+                                  "service, cache, database, queue, topic, gizmo)");
     ck_assert_int_eq(dk_kinds_register(&gizmo, &err), DK_EEXIST);
     ck_assert_int_eq(dk_kinds_register(&gizmo2, &err), DK_EEXIST);
     ck_assert_str_eq(err.message, "register kind: \"gizmo\" is a kind already");

@@ -38,7 +38,8 @@ static void widget_detail(const dk_comp_t *c, char *buf, size_t size)
 
 static dk_actor_t *widget_build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
-    dk_station_config cfg = {dk_comp_count(c, SERVERS), 0, dk_comp_dist(c, TIME)};
+    dk_station_config cfg = {.servers = dk_comp_count(c, SERVERS),
+                             .service = dk_comp_dist(c, TIME)};
     return dk_sim_add_station(sim, dk_comp_name(c), "widget", &cfg, err);
 }
 
@@ -142,13 +143,13 @@ static dk_comp_t *add(dk_model_t *m, const dk_kind *kind, const char *name)
 
 START_TEST(widget_is_registered)
 {
-    ck_assert_uint_eq(dk_kinds_count(), 7);
-    ck_assert_ptr_eq(dk_kinds_at(6), &widget);
+    ck_assert_uint_eq(dk_kinds_count(), 8);
+    ck_assert_ptr_eq(dk_kinds_at(7), &widget);
     ck_assert_ptr_eq(dk_kinds_find("widget", &err), &widget.kind);
     ck_assert_ptr_eq(dk_kinds_desc(&widget.kind), &widget);
     ck_assert_ptr_null(dk_kinds_find("gadget", &err));
     ck_assert_str_eq(err.message, "unknown component kind \"gadget\" (use client, balancer, "
-                                  "service, cache, database, queue, widget)");
+                                  "service, cache, database, queue, topic, widget)");
     ck_assert_int_eq(dk_kinds_register(&widget, &err), DK_EEXIST);
 }
 END_TEST
@@ -282,11 +283,11 @@ START_TEST(json_bad_values_are_named)
                       "(got -5)");
     expect_json_error(HEAD "\"components\":[{\"name\":\"w\",\"kind\":\"widget\","
                            "\"properties\":{\"server\":2}}]}",
-                      "x.json: components[0] (widget \"w\"): unknown property \"server\" (use "
-                      "servers, time)");
+                      "x.json: components[0] (widget \"w\"): unknown property \"server\"; did you "
+                      "mean \"servers\"? (use servers, time)");
     expect_json_error(HEAD "\"components\":[{\"name\":\"w\",\"kind\":\"widgte\"}]}",
                       "x.json: components[0] (\"w\"): unknown component kind \"widgte\" (use "
-                      "client, balancer, service, cache, database, queue, widget)");
+                      "client, balancer, service, cache, database, queue, topic, widget)");
 }
 END_TEST
 

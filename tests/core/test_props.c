@@ -207,14 +207,15 @@ END_TEST
 START_TEST(unknown_property)
 {
     ck_fails(dk_comp_set_number(redis, "capactiy", 5, &err), DK_ENOTFOUND,
-             "cache \"redis\": unknown option \"capactiy\" (valid: capacity, policy, ttl, time, "
+             "cache \"redis\": unknown option \"capactiy\"; did you mean \"capacity\"? (valid: "
+             "capacity, policy, ttl, time, "
              "replicas, workers)");
     ck_fails(dk_comp_set_text(api, "capacity", "5", &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"capacity\" (valid: replicas, workers, time, "
-             "queue)");
+             "queue, dispatch, mode)");
     ck_fails(dk_comp_set_dist(api, "latency", dk_dist_constant(1, NULL), &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"latency\" (valid: replicas, workers, time, "
-             "queue)");
+             "queue, dispatch, mode)");
     ck_fails(dk_comp_set_number(api, NULL, 5, &err), DK_EINVAL,
              "service \"api\": option name missing");
     ck_fails(dk_comp_set_number(NULL, "x", 5, &err), DK_EINVAL, "no component given");

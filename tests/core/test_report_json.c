@@ -152,7 +152,7 @@ START_TEST(components_match_actor_stats)
         ck_assert_double_eq_tol(num(c, "throughput"), (double)s->completed / 5.0, 1e-9);
         ck_assert_double_eq_tol(num(c, "mean_queue"), s->queue_area / end, 1e-12);
         if (s->servers > 0) {
-            double u = s->busy_area / ((double)s->servers * end);
+            double u = (s->busy_area - s->waiting_area) / ((double)s->servers * end);
             ck_assert_double_eq_tol(num(c, "utilisation"), u, 1e-12);
             ck_assert(u > 0 && u < 1);
             saw_utilisation++;

@@ -424,7 +424,6 @@ START_TEST(single_backend_warns)
     dk_comp_t *u = add("client", "users"), *lb = add("balancer", "lb");
     dk_comp_t *a = add("service", "api");
     replicas(lb, 2);
-    replicas(a, 2);
     wire(u, lb);
     wire(lb, a);
     validate();
@@ -432,6 +431,15 @@ START_TEST(single_backend_warns)
     ck_assert_ptr_nonnull(x);
     ck_assert_int_eq(x->severity, DK_SEV_WARNING);
     ck_assert_str_eq(x->message, "balancer \"lb\" has only one backend (service \"api\")");
+    /* One backend of two replicas is two instances, which the balancer spreads over. */
+    replicas(a, 2);
+    validate();
+    ck_assert_uint_eq(count_rule("single-backend"), 0);
+    ck_assert_uint_eq(dk_findings_count(f), 0);
+    replicas(a, 1);
+    validate();
+    ck_assert_ptr_nonnull(find("single-backend", "lb"));
+    replicas(a, 2);
     wire(lb, add("service", "api2"));
     replicas(dk_model_find(m, "api2"), 2);
     validate();

@@ -7,7 +7,7 @@ local function design(handler)
   local api = m:service "api" { workers = 8, time = dk.exp "1ms" }
   local cache = m:cache "cache" { capacity = 100 }
   local db = m:database "db" { time = dk.constant "4ms", workers = 64 }
-  _ = c >> api
+  _ = c >> api >> { cache, db } -- a handler calls only along its service's links
   api:on("w", function(req) return handler(req, cache, db) end)
   return m
 end

@@ -4,7 +4,7 @@ local dk = require "designkit"
 
 describe("the kind registry from Lua", function()
   it("lists the built-in kinds in registry order", function()
-    expect(dk.kinds):to_equal({ "client", "balancer", "service", "cache", "database", "queue" })
+    expect(dk.kinds):to_equal({ "client", "balancer", "service", "cache", "database", "queue", "topic" })
   end)
 
   it("gives every kind a constructor on models and groups", function()
@@ -36,7 +36,7 @@ describe("the kind registry from Lua", function()
     local ok, err = pcall(dk.kind_info, "cahce")
     expect(ok):to_be(false)
     expect(tostring(err):find("unknown component kind \"cahce\" (use client, balancer, service, "
-                              .. "cache, database, queue)", 1, true) ~= nil):to_be(true)
+                              .. "cache, database, queue, topic)", 1, true) ~= nil):to_be(true)
     ok, err = pcall(dk.kind_info, 42)
     expect(ok):to_be(false)
     ok, err = pcall(dk.properties)
@@ -49,7 +49,7 @@ describe("the kind registry from Lua", function()
     local ok, err = pcall(function() m:widget "w" {} end)
     expect(ok):to_be(false)
     expect(tostring(err):find('a model has no method "widget" (component kinds: client, '
-                              .. 'balancer, service, cache, database, queue)', 1, true) ~= nil)
+                              .. 'balancer, service, cache, database, queue, topic)', 1, true) ~= nil)
       :to_be(true)
   end)
 

@@ -30,7 +30,8 @@ static void gadget_detail(const dk_comp_t *c, char *buf, size_t size)
 
 static dk_actor_t *gadget_build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
-    dk_station_config cfg = {dk_comp_count(c, SERVERS), 0, dk_comp_dist(c, TIME)};
+    dk_station_config cfg = {.servers = dk_comp_count(c, SERVERS),
+                             .service = dk_comp_dist(c, TIME)};
     return dk_sim_add_station(sim, dk_comp_name(c), "gadget", &cfg, err);
 }
 

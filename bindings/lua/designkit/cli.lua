@@ -1,9 +1,11 @@
 -- designkit.cli - the `designkit` command: subcommands, their arguments, help texts, exit codes.
 --
 -- main(argv) returns an exit code or raises {code = N, message = "..."} for an expected failure
--- (the host prints "designkit: message" and exits with N). Any other error is a bug and the host
--- reports it with a traceback as exit 3. Exit codes: 0 success; 1 the design ran but failed its
--- checks, expectations or specs; 2 bad input; 3 internal error.
+-- (the host prints "designkit: message" and exits with N). An error object from the module
+-- (l_error.c: {status = "nomem", message = ...}) is mapped by its status. Any other error is a
+-- bug and the host reports it with a traceback as exit 3. Exit codes: 0 success; 1 the design
+-- ran but failed its checks, expectations or specs; 2 bad input; 3 internal error (the
+-- simulator failed, or a bug).
 
 local host = require "designkit.host"
 
@@ -47,6 +49,45 @@ local function error_text(e)
   end
   local ok, s = pcall(tostring, e)
   return ok and s or "(an error object that cannot be printed)"
+end
+
+-- Raises what a failed script, run or export stands for. A script's own error is bad input
+-- (exit 2). An error object carries the status of the engine's failure (l_error.c): the host
+-- maps it, so that a broken simulator or memory running out exits 3 and a script's mistake 2.
+local function fail_with(e)
+  if type(e) == "table" and type(e.status) == "string" and e.code == nil then
+    local message = error_text(e)
+    if e.status == "internal" then
+      message = message .. " (an internal error in designkit: please report it)"
+    elseif e.status == "nomem" and host.memory_limit() then
+      message = message .. (" (DESIGNKIT_MAX_MEMORY is %s)"):format(host.memory_limit())
+    end
+    raise(host.exit_code(e.status), "%s", message)
+  end
+  raise(EXIT_BAD_INPUT, "%s", error_text(e))
+end
+
+-- The line of a file, for hints that quote the script; nil when it cannot be read.
+local function source_line(path, n)
+  local f = io_open(path, "r")
+  if f == nil then
+    return nil
+  end
+  local i, text = 0, nil
+  for line in f:lines() do
+    i = i + 1
+    if i == n then
+      text = line
+      break
+    end
+  end
+  f:close()
+  return text
+end
+
+-- loadfile's message, with the hint for a slip Lua's parser reports poorly (dsl.lua).
+local function load_error(err)
+  return require("designkit")._explain_load_error(err, source_line)
 end
 
 local function out(...)
@@ -126,6 +167,14 @@ local function option_key(o)
   return o.key or o[1]:gsub("^%-+", ""):gsub("%-", "_")
 end
 
+-- "; did you mean --for?" (each name within `quote`, if given) when one of `names` is near `word` (host.suggest: the same rule as
+-- the module's option keys), else "".
+local function did_you_mean(word, names, quote)
+  local best = host.suggest(word, names)
+  quote = quote or ""
+  return best and ("; did you mean %s%s%s?"):format(quote, best, quote) or ""
+end
+
 -- Returns the options as a table keyed by name and the positional arguments, or {help=true}.
 local function parse(cmd, spec, argv, first)
   local opts, pos = {}, {}
@@ -148,7 +197,12 @@ local function parse(cmd, spec, argv, first)
       flag = flag or a
       local o = find_option(spec, flag)
       if o == nil then
-        usage_error(cmd, "unknown option %s", flag)
+        local flags = {}
+        for _, known in ipairs(spec.options) do
+          flags[#flags + 1] = known[1]
+          flags[#flags + 1] = known.alias
+        end
+        usage_error(cmd, "unknown option %s%s", flag, did_you_mean(flag, flags))
       end
       if o[2] then
         local v = inline
@@ -249,14 +303,14 @@ local function load_design(path, opts, outdir)
   end
   local chunk, err = loadfile(path, "t")
   if chunk == nil then
-    raise(EXIT_BAD_INPUT, "%s", err)
+    raise(EXIT_BAD_INPUT, "%s", load_error(err))
   end
   if not opts.unsafe then
     confine(outdir)
   end
   local ok, m = pcall(chunk, path)
   if not ok then
-    raise(EXIT_BAD_INPUT, "%s", error_text(m))
+    fail_with(m)
   end
   if not is_model(m) then
     raise(EXIT_BAD_INPUT, "%s: the script must return a model (got %s)", path, describe_value(m))
@@ -298,10 +352,85 @@ local function progress_bar()
   return draw, finish
 end
 
--- Runs the model; a Lua handler's error or a bad option is the design's fault: exit 2.
+---------------------------------------------------------------------------------------------
+-- Findings: what `check` prints, and what `run` prints when it refuses a design
+
+local function pad(s, n)
+  return s .. (" "):rep(n - #s)
+end
+
+-- m:check() and its counts of errors and warnings; a failing checker exits as fail_with says.
+local function check_model(m)
+  local ok, findings = pcall(m.check, m)
+  if not ok then
+    fail_with(findings)
+  end
+  local errors, warnings = 0, 0
+  for _, f in ipairs(findings) do
+    if f.severity == "error" then
+      errors = errors + 1
+    elseif f.severity == "warning" then
+      warnings = warnings + 1
+    end
+  end
+  return findings, errors, warnings
+end
+
+-- Writes each finding as SEVERITY  RULE  COMPONENT  MESSAGE (and its hint), then the counts,
+-- through `write`: stdout for check, stderr for a refused run.
+local function print_findings(write, findings, errors, warnings, color)
+  local w = { 0, 0, 0 }
+  for _, f in ipairs(findings) do
+    w[1] = math.max(w[1], #tostring(f.severity))
+    w[2] = math.max(w[2], #tostring(f.rule))
+    w[3] = math.max(w[3], #tostring(f.component or "-"))
+  end
+  for _, f in ipairs(findings) do
+    local sev = pad(tostring(f.severity), w[1])
+    if color then
+      sev = (f.severity == "error" and "\27[31m" or "\27[33m") .. sev .. "\27[0m"
+    end
+    write(sev, "  ", pad(tostring(f.rule), w[2]), "  ", pad(tostring(f.component or "-"), w[3]),
+          "  ", tostring(f.message), "\n")
+    if f.hint and f.hint ~= "" then
+      write("  hint: ", f.hint, "\n")
+    end
+  end
+  if #findings == 0 then
+    write("no findings\n")
+  else
+    write(("%d error%s, %d warning%s\n"):format(errors, errors == 1 and "" or "s", warnings,
+                                                warnings == 1 and "" or "s"))
+  end
+end
+
+-- A design that check finds errors in is not run unless --force: a balancer with no backend or
+-- a synchronous cycle gives numbers nobody should trust. The findings go to stderr as check
+-- prints them, and the command exits 1 before anything is simulated or written.
+local function refuse_if_broken(m, opts, cmd)
+  if opts.force then
+    return
+  end
+  local findings, errors, warnings = check_model(m)
+  if errors == 0 then
+    return
+  end
+  print_findings(function(...)
+    io_stderr:write(...)
+  end, findings, errors, warnings, use_color(2))
+  raise(EXIT_FAILED, "%s: check found %d error%s (above); fix %s, or run anyway with --force",
+        cmd, errors, errors == 1 and "" or "s", errors == 1 and "it" or "them")
+end
+
+-- Runs the model, unless check finds errors in it (refuse_if_broken); a Lua handler's error or
+-- a bad option is the design's fault: exit 2; the simulator's own failure exits 3 (fail_with).
 local function run_model(m, opts, cmd)
-  local args = { duration = opts["for"] or DEFAULT_DURATION, seed = opts.seed or DEFAULT_SEED,
-                 requests = opts.requests }
+  refuse_if_broken(m, opts, cmd)
+  -- force: m:run would check the design again; it has been checked, or --force said not to.
+  local args = { force = true, duration = opts["for"] or DEFAULT_DURATION,
+                 seed = opts.seed or DEFAULT_SEED,
+                 requests = opts.requests, warmup = opts.warmup,
+                 replications = opts.replications }
   local finish
   if not opts.quiet and host.isatty(2) then
     args.progress, finish = progress_bar()
@@ -311,7 +440,7 @@ local function run_model(m, opts, cmd)
     finish()
   end
   if not ok then
-    raise(EXIT_BAD_INPUT, "%s", error_text(result))
+    fail_with(result)
   end
   if result == nil then
     raise(EXIT_BAD_INPUT, "%s: %s", cmd, err or "the run failed")
@@ -341,6 +470,27 @@ local function read_run_options(cmd, opts)
   if opts.requests then
     opts.requests = check_integer(cmd, "--requests", opts.requests, 1, "a whole number > 0")
   end
+  if opts.warmup then
+    local ns, err = host.parse_duration(opts.warmup)
+    if opts.warmup:match("^%s*0+%s*$") then
+      ns, opts.warmup = 0, "0s" -- no warm-up needs no unit
+    end
+    if ns == nil then
+      usage_error(cmd, "--warmup: %s", err)
+    end
+    if ns < 0 then
+      usage_error(cmd, "--warmup must be a duration >= 0 (got %s)", opts.warmup)
+    end
+    local run_ns = host.parse_duration(opts["for"] or DEFAULT_DURATION)
+    if ns >= run_ns then
+      usage_error(cmd, "--warmup (%s) must be shorter than the run (--for %s)", opts.warmup,
+                  opts["for"] or DEFAULT_DURATION)
+    end
+  end
+  if opts.replications then
+    opts.replications = check_integer(cmd, "--replications", opts.replications, 1,
+                                      "a whole number >= 1")
+  end
 end
 
 ---------------------------------------------------------------------------------------------
@@ -365,11 +515,16 @@ the same report, byte for byte. A progress bar shows on stderr when it is a term
     { "--for", "DURATION", "simulated time to run, e.g. 90s, 5m, 1h (default 60s)" },
     { "--seed", "N", "seed of every random draw (default 1)" },
     { "--requests", "N", "stop once N requests have been created" },
+    { "--warmup", "DURATION", "leave the first DURATION out of every statistic (default 0)" },
+    { "--replications", "N",
+      "run N times (seeds SEED..SEED+N-1): means with 95% intervals across the runs" },
     { "--json", "FILE", "also write the result as JSON to FILE; - prints it instead of the report" },
     { "--quiet", nil, "no report and no progress bar: only errors and the exit code" },
+    { "--force", nil, "run even when check finds errors (without it they are printed, not run)" },
     UNSAFE, HELP,
   },
-  exits = "0 ran and every expectation held; 1 an expectation failed; 2 bad input",
+  exits = "0 ran and every expectation held; 1 an expectation failed, or check found errors " ..
+      "and the design was not run (see --force); 2 bad input",
 }
 
 function commands.run.main(opts, pos)
@@ -411,59 +566,26 @@ Applies the validation rules to the design without running it and prints each fi
     hint: what to do about it]],
   options = {
     { "--json", nil, "print the findings as a JSON array instead" },
+    { "--strict", nil, "warnings fail too (exit 1), not only errors" },
     UNSAFE, HELP,
   },
-  exits = "0 no error (warnings allowed); 1 at least one error; 2 bad input",
+  exits = "0 no error (warnings allowed unless --strict); 1 at least one error, or with " ..
+      "--strict a warning; 2 bad input",
 }
-
-local function pad(s, n)
-  return s .. (" "):rep(n - #s)
-end
 
 function commands.check.main(opts, pos)
   local path = one_design("check", pos)
   local m = load_design(path, opts, DEFAULT_OUTDIR)
-  local ok, findings = pcall(m.check, m)
-  if not ok then
-    raise(EXIT_BAD_INPUT, "%s", error_text(findings))
-  end
-  local errors, warnings = 0, 0
-  for _, f in ipairs(findings) do
-    if f.severity == "error" then
-      errors = errors + 1
-    elseif f.severity == "warning" then
-      warnings = warnings + 1
-    end
-  end
+  local findings, errors, warnings = check_model(m)
   if opts.json then
     out(require("designkit").json.encode(findings), "\n")
   else
-    local color = use_color(1)
-    local w = { 0, 0, 0 }
-    for _, f in ipairs(findings) do
-      w[1] = math.max(w[1], #tostring(f.severity))
-      w[2] = math.max(w[2], #tostring(f.rule))
-      w[3] = math.max(w[3], #tostring(f.component or "-"))
-    end
-    for _, f in ipairs(findings) do
-      local sev = pad(tostring(f.severity), w[1])
-      if color then
-        sev = (f.severity == "error" and "\27[31m" or "\27[33m") .. sev .. "\27[0m"
-      end
-      out(sev, "  ", pad(tostring(f.rule), w[2]), "  ", pad(tostring(f.component or "-"), w[3]),
-          "  ", tostring(f.message), "\n")
-      if f.hint and f.hint ~= "" then
-        out("  hint: ", f.hint, "\n")
-      end
-    end
-    if #findings == 0 then
-      out("no findings\n")
-    else
-      out(("%d error%s, %d warning%s\n"):format(errors, errors == 1 and "" or "s", warnings,
-                                                 warnings == 1 and "" or "s"))
-    end
+    print_findings(out, findings, errors, warnings, use_color(1))
   end
-  return errors > 0 and EXIT_FAILED or EXIT_OK
+  if errors > 0 or (opts.strict and warnings > 0) then
+    return EXIT_FAILED
+  end
+  return EXIT_OK
 end
 
 local DRAW_FORMATS = { svg = true, png = true, pdf = true, dot = true }
@@ -481,9 +603,11 @@ first and the drawing is coloured by what happened (utilisation, errors).]],
     { "--after-run", nil, "simulate first and colour the drawing with the results" },
     { "--for", "DURATION", "with --after-run: simulated time (default 60s)" },
     { "--seed", "N", "with --after-run: seed (default 1)" },
+    { "--force", nil, "with --after-run: run even when check finds errors" },
     UNSAFE, HELP,
   },
-  exits = "0 drawn; 2 bad input (bad extension, unwritable path: no partial file is left)",
+  exits = "0 drawn; 1 with --after-run, check found errors and nothing was drawn (see " ..
+      "--force); 2 bad input (bad extension, unwritable path: no partial file is left)",
 }
 
 function commands.draw.main(opts, pos)
@@ -504,7 +628,7 @@ function commands.draw.main(opts, pos)
   end
   local ok, done, err = pcall(m.draw, m, output, draw_opts)
   if not ok then
-    raise(EXIT_BAD_INPUT, "%s", error_text(done))
+    fail_with(done)
   end
   if not done then
     raise(EXIT_BAD_INPUT, "%s", err or ("cannot draw " .. output))
@@ -516,7 +640,7 @@ commands.export = {
   summary = "write a design as JSON (run, check and draw read it back)",
   usage = "designkit export DESIGN.lua -o OUT.json [options]",
   about = [[
-Writes the model as JSON: components, links, groups, workload, faults, expectations. Handlers
+Writes the model as JSON: components, links, groups, workload, expectations. Handlers
 written in Lua cannot be carried over; each one left out is named in a warning on stderr.]],
   options = {
     { "-o", "OUT", "the JSON file to write", key = "output", alias = "--output" },
@@ -555,7 +679,7 @@ function commands.export.main(opts, pos)
   local m = load_design(path, opts, dirname(output))
   local ok, done, omitted = pcall(m.export, m, output)
   if not ok then
-    raise(EXIT_BAD_INPUT, "%s", error_text(done))
+    fail_with(done)
   end
   if not done then
     raise(EXIT_BAD_INPUT, "%s", omitted or ("cannot write " .. output))
@@ -674,8 +798,10 @@ local function main_help()
     "",
     "exit codes: 0 success; 1 failed validation, expectations or specs; 2 bad input",
     "            (script error, bad argument, unreadable file, malformed JSON); 3 internal error",
+    "            (the simulator failed: out of memory, broken bookkeeping)",
     "",
-    "Run 'designkit COMMAND --help' for a command's options. NO_COLOR=1 turns colours off.",
+    "Run 'designkit COMMAND --help' for a command's options. NO_COLOR=1 turns colours off;",
+    "DESIGNKIT_MAX_MEMORY=512MiB caps the memory a run may use.",
   } do
     lines[#lines + 1] = l
   end
@@ -703,7 +829,7 @@ local function run_script(argv, i, unsafe)
   local path = argv[i]
   local chunk, err = loadfile(path, "t")
   if chunk == nil then
-    raise(EXIT_BAD_INPUT, "%s", err)
+    raise(EXIT_BAD_INPUT, "%s", load_error(err))
   end
   local arg = {}
   for k = 0, #argv do
@@ -715,7 +841,7 @@ local function run_script(argv, i, unsafe)
   end
   local results = table.pack(pcall(chunk, table.unpack(argv, i + 1)))
   if not results[1] then
-    raise(EXIT_BAD_INPUT, "%s", error_text(results[2]))
+    fail_with(results[2])
   end
   -- A script may return an exit code, since os.exit is not in the sandbox.
   local code = math.type(results[2]) == "integer" and results[2] or EXIT_OK
@@ -737,7 +863,8 @@ function cli.main(argv)
     elseif a == "--unsafe" then
       unsafe = true
     elseif a:sub(1, 1) == "-" then
-      usage_error(nil, "unknown option %s", a)
+      usage_error(nil, "unknown option %s%s", a,
+                  did_you_mean(a, { "--unsafe", "--version", "--help", "-h" }))
     else
       break
     end
@@ -762,7 +889,12 @@ function cli.main(argv)
         return mod.command(table.move(argv, i + 1, #argv, 1, {}), { unsafe = unsafe })
       end
     end
-    usage_error(nil, "unknown command '%s'", name)
+    local names = table.move(order, 1, #order, 1, {})
+    for key in pairs(package.preload) do
+      names[#names + 1] = key:match("^designkit%.(%l+)$") -- commands in their own module
+    end
+    table.sort(names)
+    usage_error(nil, "unknown command '%s'%s", name, did_you_mean(name, names, "'"))
   end
   local opts, pos = parse(name, c, argv, i + 1)
   if opts.help then

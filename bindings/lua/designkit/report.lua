@@ -2,7 +2,9 @@
 -- end to end, then the expectations with PASS or FAIL. Pure Lua, so stock lua5.4 can use it.
 --
 -- report.format(result [, {color = boolean}]) -> text. Deterministic: the same result gives the
--- same bytes (no clock, no locale: numbers are formatted with string.format only).
+-- same bytes (no clock, no locale: numbers are formatted with string.format only). A figure the
+-- JSON report writes as null (no utilisation for a client, no latency where nothing was
+-- recorded, no availability where nothing was answered) prints as "-".
 
 local report = {}
 
@@ -23,6 +25,23 @@ local function sig(x)
 end
 
 -- Seconds as "250us", "2.5ms", "1.25s", "2.5m", "3h".
+-- The unit report.duration writes `s` seconds in: its size in seconds and its name.
+local function duration_unit(s)
+  local a = math.abs(s)
+  if a >= 7200 then
+    return 3600, "h"
+  elseif a >= 120 then
+    return 60, "m"
+  elseif a >= 1 then
+    return 1, "s"
+  elseif a >= 1e-3 then
+    return 1e-3, "ms"
+  elseif a >= 1e-6 then
+    return 1e-6, "us"
+  end
+  return 1e-9, "ns"
+end
+
 function report.duration(s)
   if not is_number(s) then
     return "-"
@@ -30,48 +49,78 @@ function report.duration(s)
   if s == 0 then
     return "0"
   end
-  local a = math.abs(s)
-  local value, unit
-  if a >= 7200 then
-    value, unit = s / 3600, "h"
-  elseif a >= 120 then
-    value, unit = s / 60, "m"
-  elseif a >= 1 then
-    value, unit = s, "s"
-  elseif a >= 1e-3 then
-    value, unit = s * 1e3, "ms"
-  elseif a >= 1e-6 then
-    value, unit = s * 1e6, "us"
-  else
-    value, unit = s * 1e9, "ns"
-  end
-  return sig(value) .. unit
+  local size, unit = duration_unit(s)
+  return sig(s / size) .. unit
 end
 
 -- Per second: "950/s", "12.5k/s", "3.2M/s".
+-- The unit report.rate writes `r` per second in.
+local function rate_unit(r)
+  if r >= 1e6 then
+    return 1e6, "M/s"
+  elseif r >= 1e4 then
+    return 1e3, "k/s"
+  end
+  return 1, "/s"
+end
+
 function report.rate(r)
   if not is_number(r) then
     return "-"
   end
-  if r >= 1e6 then
-    return sig(r / 1e6) .. "M/s"
-  elseif r >= 1e4 then
-    return sig(r / 1e3) .. "k/s"
-  end
-  return sig(r) .. "/s"
+  local size, unit = rate_unit(r)
+  return sig(r / size) .. unit
 end
 
--- A fraction as a percentage, with enough digits to tell 99.9% from 99.99%.
+-- A half-width: two significant digits (its own error is larger than that), never an exponent.
+local function sig2(x)
+  if x >= 100 then
+    return ("%.0f"):format(x)
+  end
+  local s = ("%.2g"):format(x)
+  if s:find("e") then
+    s = ("%.4f"):format(x)
+  end
+  return s
+end
+
+-- An estimate with its 95% half-width in the unit of the estimate: "1.95ms ± 0.061",
+-- "492.7/s ± 4.1", "48.99% ± 0.52". Without a half-width (fewer than two batches or runs to
+-- measure the spread), the estimate alone. `kind` is "duration", "rate" or "percent".
+function report.interval(kind, value, half)
+  local text = report[kind](value)
+  if not is_number(value) or not is_number(half) then
+    return text
+  end
+  local size = 0.01
+  if kind == "duration" then
+    size = value ~= 0 and duration_unit(value) or 1e-9
+  elseif kind == "rate" then
+    size = rate_unit(value)
+  end
+  return text .. " ± " .. sig2(half / size)
+end
+
+-- The one precision of every percentage in the report: two decimals, enough to tell 99.9% from
+-- 99.99%, in every column alike.
+local PERCENT_DIGITS = 2
+
+-- A fraction as a percentage: "5.60%", "99.95%", "100.00%". Rounding never reaches a bound the
+-- value did not: 0.99999 is "99.99%", not "100.00%" (an availability that lost calls), and
+-- 0.00001 is "0.01%", not "0.00%" (a failure rate that failed some).
 function report.percent(f)
   if not is_number(f) then
     return "-"
   end
   local p = f * 100
-  if p >= 99 and p < 100 then
-    local s = ("%.3f"):format(p):gsub("0+$", ""):gsub("%.$", "")
-    return s .. "%"
+  local s = ("%." .. PERCENT_DIGITS .. "f"):format(p)
+  local step = 10 ^ -PERCENT_DIGITS
+  if p < 100 and tonumber(s) >= 100 then
+    s = ("%." .. PERCENT_DIGITS .. "f"):format(100 - step)
+  elseif p > 0 and tonumber(s) <= 0 then
+    s = ("%." .. PERCENT_DIGITS .. "f"):format(step)
   end
-  return ("%.1f%%"):format(p)
+  return s .. "%"
 end
 
 local function count(n)
@@ -93,18 +142,18 @@ end
 local function tabulate(headers, rows, left)
   local widths = {}
   for c, h in ipairs(headers) do
-    widths[c] = #h
+    widths[c] = utf8.len(h) or #h
   end
   for _, row in ipairs(rows) do
     for c, cell in ipairs(row) do
-      widths[c] = math.max(widths[c] or 0, #cell)
+      widths[c] = math.max(widths[c] or 0, utf8.len(cell) or #cell)
     end
   end
   local lines = {}
   local function line(cells)
     local parts = {}
     for c, cell in ipairs(cells) do
-      local gap = (" "):rep(widths[c] - #cell)
+      local gap = (" "):rep(widths[c] - (utf8.len(cell) or #cell)) -- "±" is one column
       parts[c] = c <= left and (cell .. gap) or (gap .. cell)
     end
     lines[#lines + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
@@ -116,8 +165,13 @@ local function tabulate(headers, rows, left)
   return table.concat(lines, "\n") .. "\n"
 end
 
+-- A latency figure, "-" where nothing was recorded (the JSON report has null there: a 0 would
+-- read as a very fast component).
 local function latency(l, key)
-  return report.duration(type(l) == "table" and l[key] or nil)
+  if type(l) ~= "table" or (is_number(l.count) and l.count == 0) then
+    return "-"
+  end
+  return report.duration(l[key])
 end
 
 -- Whether components of `kind` are entry points (clients): the registry says, through
@@ -138,21 +192,52 @@ local function components_table(result)
     local l = not entry[c.kind] and c.latency or nil
     rows[#rows + 1] = {
       tostring(c.name), tostring(c.kind or "-"), count(c.arrivals), report.rate(c.throughput),
-      report.percent(c.utilisation), fixed(c.mean_queue, 2), report.percent(c.hit_ratio),
-      latency(l, "p50"), latency(l, "p99"),
+      report.percent(c.utilisation), report.percent(c.held), fixed(c.mean_queue, 2),
+      report.percent(c.hit_ratio), latency(l, "p50"), latency(l, "p99"), count(c.rejected),
+      count(c.failed),
     }
   end
   if #rows == 0 then
     return ""
   end
-  return tabulate({ "component", "kind", "arrivals", "throughput", "util", "queue", "hits",
-                    "p50", "p99" }, rows, 2)
+  return tabulate({ "component", "kind", "arrivals", "throughput", "util", "held", "queue",
+                    "hits", "p50", "p99", "rejected", "failed" }, rows, 2)
+end
+
+-- The mean latency with the half-width of its batch-means interval when the run has one.
+local function mean_latency(l)
+  local text = latency(l, "mean")
+  local ci = type(l) == "table" and l.mean_ci95
+  if text == "-" or type(ci) ~= "table" or not is_number(ci[1]) or not is_number(ci[2]) then
+    return text
+  end
+  return report.interval("duration", l.mean, (ci[2] - ci[1]) / 2)
+end
+
+-- Queues and topic subscriptions (the components whose result has message figures): how fast
+-- messages are handled, how many wait (the mean, the most at once, at the end) and how long.
+local function messages_table(result)
+  local rows = {}
+  for _, c in ipairs(result.components or {}) do
+    if c.max_depth ~= nil then
+      rows[#rows + 1] = {
+        tostring(c.name), tostring(c.kind or "-"), report.rate(c.consumed),
+        fixed(c.mean_queue, 2), count(c.max_depth), count(c.backlog), report.duration(c.age_mean),
+        report.duration(c.age_p99), count(c.dropped), report.percent(c.utilisation),
+      }
+    end
+  end
+  if #rows == 0 then
+    return ""
+  end
+  return tabulate({ "messages", "kind", "consumed", "depth", "max", "backlog", "age mean",
+                    "age p99", "dropped", "consumers" }, rows, 2)
 end
 
 local function class_row(name, c)
   return {
     name, count(c.completed or c.created), report.rate(c.throughput),
-    report.percent(c.availability), latency(c.latency, "mean"), latency(c.latency, "p50"),
+    report.percent(c.availability), mean_latency(c.latency), latency(c.latency, "p50"),
     latency(c.latency, "p90"), latency(c.latency, "p99"), latency(c.latency, "p999"),
   }
 end
@@ -170,6 +255,50 @@ local function classes_table(result)
   end
   return tabulate({ "end to end", "count", "throughput", "avail", "mean", "p50", "p90", "p99",
                     "p99.9" }, rows, 1)
+end
+
+-- An estimate across replications ({mean, half, ...} or nil) as "mean ± half".
+local function estimate(kind, e)
+  if type(e) ~= "table" then
+    return "-"
+  end
+  return report.interval(kind, e.mean, e.half)
+end
+
+-- What the replications found: each figure's mean across them and its 95% half-width.
+local function replications_block(result)
+  local reps = result.replications
+  if type(reps) ~= "table" or type(reps.classes) ~= "table" then
+    return ""
+  end
+  local seeds = reps.seeds or {}
+  local range = #seeds > 0 and ("seeds %s..%s"):format(tostring(seeds[1]), tostring(seeds[#seeds]))
+                    or "seeds -"
+  local lines = { ("over %s replications (%s): mean ± 95%% half-width\n"):format(
+      count(reps.count), range) }
+  local rows = {}
+  local function class_rows(name, c)
+    rows[#rows + 1] = { name, estimate("rate", c.throughput), estimate("duration", c.mean),
+                        estimate("duration", c.p50), estimate("duration", c.p99) }
+  end
+  for _, c in ipairs(reps.classes) do
+    class_rows(tostring(c.name), c)
+  end
+  if type(reps.total) == "table" and #rows ~= 1 then
+    class_rows("(all)", reps.total)
+  end
+  if #rows > 0 then
+    lines[#lines + 1] = tabulate({ "end to end", "throughput", "mean", "p50", "p99" }, rows, 1)
+  end
+  rows = {}
+  for _, c in ipairs(reps.components or {}) do
+    rows[#rows + 1] = { tostring(c.name), estimate("rate", c.throughput),
+                        estimate("percent", c.utilisation) }
+  end
+  if #rows > 0 then
+    lines[#lines + 1] = "\n" .. tabulate({ "component", "throughput", "util" }, rows, 1)
+  end
+  return table.concat(lines)
 end
 
 -- How a measured value of `metric` reads: latencies as durations, ratios as percentages.
@@ -190,22 +319,32 @@ local function metric_value(metric, v)
   return sig(v)
 end
 
--- The run words its expectations itself ("resolve p99 12ms <= 50ms"); a result read from
--- elsewhere may not, so build the same shape from the fields.
+-- The run words its expectations itself ("resolve p99 12ms <= 50ms", "availability: no data
+-- (>= 99.9%)"). The figures are written again here from the fields, so that a percentage reads
+-- with the report's one precision; the run's words give the relation (which way the metric
+-- must go is the run's to say). A result read from elsewhere may have no words: then the
+-- relation comes from the metric's name.
 local function expectation_text(e)
-  if type(e.text) == "string" and e.text ~= "" then
-    return e.text
-  end
   local metric = tostring(e.metric)
-  local at_most = metric:match("^p%d") or metric == "mean" or metric == "utilisation"
-  local relation
-  if at_most then
-    relation = e.ok and "<=" or ">"
-  else
-    relation = e.ok and ">=" or "<"
+  local class = e.class and (tostring(e.class) .. " ") or ""
+  local text = type(e.text) == "string" and e.text or ""
+  if text:find(": no data", 1, true) then
+    local relation = text:match("%((%S+) ") or ">="
+    return ("%s%s: no data (%s %s)"):format(class, metric, relation, metric_value(metric, e.limit))
   end
-  return ("%s%s %s %s %s"):format(e.class and (tostring(e.class) .. " ") or "", metric,
-                                  metric_value(metric, e.value), relation,
+  if type(e.value) ~= "number" and text ~= "" then
+    return text
+  end
+  local relation = text:match(" ([<>]=?) [^<>]*$")
+  if relation == nil then
+    local at_most = metric:match("^p%d") or metric == "mean" or metric == "utilisation"
+    if at_most then
+      relation = e.ok and "<=" or ">"
+    else
+      relation = e.ok and ">=" or "<"
+    end
+  end
+  return ("%s%s %s %s %s"):format(class, metric, metric_value(metric, e.value), relation,
                                   metric_value(metric, e.limit))
 end
 
@@ -231,12 +370,17 @@ end
 function report.format(result, opts)
   local color = opts and opts.color
   local parts = {}
-  local head = ("%s: %s simulated, seed %s, %s events"):format(tostring(result.model or "model"),
-                                                                report.duration(result.duration),
-                                                                tostring(result.seed),
+  local simulated = report.duration(result.duration) .. " simulated"
+  if is_number(result.warmup) and result.warmup > 0 then
+    simulated = ("%s (the first %s warm-up, not counted)"):format(simulated,
+                                                                 report.duration(result.warmup))
+  end
+  local head = ("%s: %s, seed %s, %s events"):format(tostring(result.model or "model"),
+                                                                simulated, tostring(result.seed),
                                                                 count(result.events))
   parts[#parts + 1] = (color and ("\27[1m" .. head .. "\27[0m") or head) .. "\n"
-  for _, block in ipairs { components_table(result), classes_table(result) } do
+  for _, block in ipairs { components_table(result), messages_table(result), classes_table(result),
+                          replications_block(result) } do
     if block ~= "" then
       parts[#parts + 1] = "\n" .. block
     end

@@ -86,6 +86,11 @@ function dk.uniform(lo, hi) end
 ---@return designkit.Dist
 function dk.exp(mean) end
 
+---The same as `dk.exp`, by the kind's full name.
+---@param mean designkit.Duration|number
+---@return designkit.Dist
+function dk.exponential(mean) end
+
 ---@param mean designkit.Duration|number
 ---@param sd designkit.Duration|number
 ---@return designkit.Dist
@@ -113,6 +118,26 @@ function dk.zipf(n, s) end
 ---@param weights? number[]
 ---@return designkit.Dist
 function dk.empirical(values, weights) end
+
+---A part of `dk.mixture`: `{weight, dist}` or `{weight = w, dist = d}`; `dist` may also be a
+---number or a duration (a constant).
+---@alias designkit.MixturePart {[1]: number, [2]: designkit.Dist|designkit.Duration|number}|{weight: number, dist: designkit.Dist|designkit.Duration|number}
+
+---Part i with probability weight_i / sum of the weights:
+---`dk.mixture { {0.9, dk.exp "1ms"}, {0.1, "50ms"} }`. Durations if any part is.
+---@param parts designkit.MixturePart[]
+---@return designkit.Dist
+function dk.mixture(parts) end
+
+---A phase of `dk.hyperexp`: `{p, mean}`, `{p = p, mean = m}` or `{p = p, rate = r}`.
+---@alias designkit.Phase {[1]: number, [2]: designkit.Duration|number}|{p: number, mean?: designkit.Duration|number, rate?: designkit.Rate}
+
+---Hyperexponential: an exponential whose mean is drawn from the phases, probabilities summing
+---to 1 (`dk.hyperexp { {0.9, "1ms"}, {0.1, "20ms"} }`); or the balanced two-phase fit of a mean
+---and a squared coefficient of variation >= 1 (`dk.hyperexp { mean = "10ms", scv = 4 }`).
+---@param phases designkit.Phase[]|{mean: designkit.Duration|number, scv: number}
+---@return designkit.Dist
+function dk.hyperexp(phases) end
 
 -- ---- the model ----
 
@@ -145,11 +170,21 @@ function dk.kind_info(kind) end
 ---@class designkit.Model
 local Model = {}
 
+---A group. `m:group "eu"` left without its option table is made, of kind "group", when it is
+---first used; calling it once with a table right after the name sets its options.
 ---@class designkit.Group
 ---@field name string
 ---@field kind string "region", "zone", "cluster" or "group"
 ---@field parent designkit.Group?
+---@overload fun(opts: {kind?: string}): designkit.Group
 local Group = {}
+
+---What m:run raises when the simulator itself fails (its bookkeeping broke, or memory ran out),
+---as opposed to a script's own error, which stays a string. The designkit command exits 3 for
+---"internal" and "nomem".
+---@class designkit.Error
+---@field status "internal"|"nomem"|"inval"|"state"|string the dk_status, named
+---@field message string "file:line: model \"x\": what failed"; tostring(err) gives it
 
 ---A component. Read and set properties as fields (`api.replicas = 4`); calling it with a table
 ---sets several (`api { workers = 8 }`). `a >> b` links a to b and returns b; either side may be
@@ -180,14 +215,16 @@ function dk.model(name) end
 -- The kinds, their options and m:<kind>, written from the registry by `make docs`
 -- (designkit.reference); tests/lua/annotations_spec.lua checks they are current.
 -- generated: kinds
----@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"
+---@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"|"topic"
 
----Options of `m:client`: the outside world: sends requests of a mix of classes at a rate.
+---Options of `m:client`: the outside world: sends requests of a mix of classes, at a rate or from users who think between requests.
 ---@class designkit.ClientOptions
 ---@field rate? designkit.Rate requests sent per second (default 100/s)
 ---@field arrivals? "poisson"|"constant" how requests are spaced: poisson (random) or constant (default poisson)
 ---@field mix? table<string, number> request classes with their weights (default request)
 ---@field keys? designkit.Dist|designkit.Duration|number the distribution of the keys requested (default 1)
+---@field users? integer a closed workload: users who each send, wait for the reply, think, repeat (0 = open: requests arrive at rate) (default 0)
+---@field think? designkit.Dist|designkit.Duration|number with users: a user's pause between a reply and its next request (default 0s)
 
 ---Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm.
 ---@class designkit.BalancerOptions
@@ -199,7 +236,9 @@ function dk.model(name) end
 ---@field replicas? integer service instances (default 1)
 ---@field workers? integer requests served at once by each replica (default 1)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one request (default 1ms)
----@field queue? integer waiting requests allowed (0 = unbounded) (default 0)
+---@field queue? integer waiting requests allowed at each replica (0 = unbounded) (default 0)
+---@field dispatch? "round_robin"|"random"|"least_connections"|"pooled" how requests reach the replicas: each its own queue, or one pooled queue (default round_robin)
+---@field mode? "threads"|"event_loop" threads: a worker stays held while its request waits on a downstream reply; event_loop: it is released and takes the next request (default threads)
 
 ---Options of `m:cache`: a bounded key store with an eviction policy and optional expiry.
 ---@class designkit.CacheOptions
@@ -217,13 +256,24 @@ function dk.model(name) end
 ---@field lag? designkit.Dist|designkit.Duration|number replication delay of an async replica (not simulated yet) (default 0s)
 ---@field workers? integer queries served at once by each replica (0 = no limit) (default 16)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one query (default 5ms)
----@field queue? integer waiting queries allowed (0 = unbounded) (default 0)
+---@field queue? integer waiting queries allowed at each instance (0 = unbounded) (default 0)
+---@field dispatch? "round_robin"|"random"|"least_connections"|"pooled" how queries reach the instances: each its own queue, or one pooled queue (default round_robin)
 
----Options of `m:queue`: holds messages for its consumers; a call into it does not wait beyond it.
+---Options of `m:queue`: holds messages for its consumers: a producer waits for the enqueue only.
 ---@class designkit.QueueOptions
----@field capacity? integer messages held (0 = unbounded) (default 0)
+---@field capacity? integer messages waiting at most (0 = unbounded) (default 0)
 ---@field consumers? integer messages handled at once (default 1)
----@field time? designkit.Dist|designkit.Duration|number time to handle one message (default 1ms)
+---@field time? designkit.Dist|designkit.Duration|number a consumer's time with one message, before its route runs (default 1ms)
+---@field enqueue? designkit.Dist|designkit.Duration|number time before a producer's call is answered (default 0s)
+---@field when_full? "reject"|"block"|"drop_oldest" at capacity: reject the message, block the producer, or drop the oldest (default reject)
+
+---Options of `m:topic`: publish/subscribe: each subscriber (each link) gets every message through its own queue.
+---@class designkit.TopicOptions
+---@field publish? designkit.Dist|designkit.Duration|number time before a publisher's call is answered (default 0s)
+---@field consumers? integer deliveries at once to each subscriber (default 1)
+---@field capacity? integer messages waiting at most for each subscriber (0 = unbounded) (default 0)
+---@field when_full? "reject"|"block"|"drop_oldest" a subscriber's queue at capacity: reject, block the publisher, drop the oldest (default reject)
+---@field time? designkit.Dist|designkit.Duration|number time to hand one message to a subscriber, before its call (default 0s)
 
 ---A client named `name`: `m:client "x" { ... }` or `m:client("x", { ... })`.
 ---@param name string
@@ -266,6 +316,13 @@ Group.database = Model.database
 ---@return designkit.Component|fun(opts: designkit.QueueOptions): designkit.Component
 function Model:queue(name, opts) end
 Group.queue = Model.queue
+
+---A topic named `name`: `m:topic "x" { ... }` or `m:topic("x", { ... })`.
+---@param name string
+---@param opts? designkit.TopicOptions
+---@return designkit.Component|fun(opts: designkit.TopicOptions): designkit.Component
+function Model:topic(name, opts) end
+Group.topic = Model.topic
 -- end generated: kinds
 
 ---@param kind designkit.Kind
@@ -274,18 +331,27 @@ Group.queue = Model.queue
 ---@return designkit.Component
 function Model:component(kind, name, opts) end
 
----`m:group "us-east" { kind = "region" }` or `m:group("us-east", { kind = "region" })`.
+---`m:group "us-east" { kind = "region" }` or `m:group("us-east", { kind = "region" })`; the
+---options may be left out (`m:group "eu"`: kind "group").
 ---@param name string
 ---@param opts? {kind?: string}
----@return designkit.Group|fun(opts: {kind?: string}): designkit.Group
+---@return designkit.Group
 function Model:group(name, opts) end
 
----Links each argument to the next; a final table { latency = ... } applies to every link.
+---Links each argument to the next; a final table { latency = ..., async = ... } applies to every
+---link. An asynchronous link's calls are not waited for (drawn dashed).
 ---@param a designkit.Component|designkit.Component[]
 ---@param b designkit.Component|designkit.Component[]
----@param ... designkit.Component|designkit.Component[]|{latency?: designkit.Dist|designkit.Duration}
+---@param ... designkit.Component|designkit.Component[]|{latency?: designkit.Dist|designkit.Duration, async?: boolean}
 ---@return designkit.Component|designkit.Component[] last
 function Model:link(a, b, ...) end
+
+---The statement form of links: `m:links { users >> lb >> api, api >> db }`. Lua has no
+---expression statements, so `users >> api` alone does not parse; inside the table each `>>`
+---links, and m:links checks that every item is such a link.
+---@param links (designkit.Component|designkit.Component[])[] the results of `a >> b` chains
+---@return designkit.Model self
+function Model:links(links) end
 
 ---@class designkit.ExpectOptions
 ---@field p50? designkit.Duration
@@ -318,12 +384,22 @@ function Model:check() end
 ---@field duration? designkit.Duration default "60s"
 ---@field seed? integer default 1
 ---@field requests? integer cap on client requests
+---@field warmup? designkit.Duration left out of every figure: statistics start when it ends (default 0; shorter than duration)
+---@field replications? integer run N times with seeds seed..seed+N-1; `result.replications` gives means and 95% intervals (default 1)
 ---@field progress? fun(fraction: number)
+---@field force? boolean run even when m:check finds errors (default false: refused)
 
+---Runs the simulation. A model with check errors is refused (raised, listing them) unless
+---`force = true`. A handler's error is raised as a string naming its place; a failure of
+---the simulator itself (memory ran out, its books do not balance) as a designkit.Error.
 ---@param opts? designkit.RunOptions
 ---@return designkit.Result
 function Model:run(opts) end
 
+---Draws the model; the format comes from the extension. With `after_run` (the result of this
+---model's `m:run`) the drawing also shows what happened, in the same layout: utilisation as
+---fill, a red outline where calls were rejected or failed, rate and p99 on each link, widths by
+---rate, idle links grey, and a legend that says so (docs/cli.md, "designkit draw").
 ---@param path string .svg .png .pdf .dot
 ---@param opts? {after_run?: designkit.Result}
 ---@return true|nil ok
@@ -362,6 +438,7 @@ Group.group = Model.group
 function Component:route(class, flow) end
 
 ---A Lua handler for `class`, run as a coroutine per request. Return false to fail the request.
+---It may call only the components this one is linked to; any other call stops the run.
 ---@param class string
 ---@param fn fun(req: designkit.Request): boolean?
 ---@return designkit.Component
@@ -394,6 +471,10 @@ function Component:invalidate(key) end
 ---@return boolean ok
 ---@return designkit.Reply status
 function Component:call(key) end
+---The request's own operation, sent without waiting for the reply (inside a handler).
+---@param key? integer|string
+---@return true
+function Component:send(key) end
 ---@return designkit.Component[]
 function Component:links() end
 
@@ -416,6 +497,7 @@ function dk.call(...) end
 ---@field p99 number
 ---@field p999 number
 ---@field max number
+---@field mean_ci95? number[] end to end: {lo, hi}, the batch-means 95% interval of mean
 
 ---@class designkit.ComponentResult
 ---@field name string
@@ -448,13 +530,44 @@ function dk.call(...) end
 ---@field ok boolean
 ---@field text string
 
+---A figure across replications: its mean, and the half-width and bounds of its 95% interval
+---(absent when only one replication measured it).
+---@class designkit.Estimate
+---@field mean number
+---@field half? number
+---@field ci95? number[] {lo, hi}
+---@field n integer replications that measured it
+
+---@class designkit.ReplicatedClass
+---@field name string
+---@field mean? designkit.Estimate end-to-end mean latency, seconds
+---@field p50? designkit.Estimate seconds
+---@field p99? designkit.Estimate seconds
+---@field throughput? designkit.Estimate per second
+
+---@class designkit.ReplicatedComponent
+---@field name string
+---@field throughput? designkit.Estimate per second
+---@field utilisation? designkit.Estimate 0..1, stations only
+
+---@class designkit.Replications
+---@field count integer
+---@field level number 0.95
+---@field seeds integer[]
+---@field classes designkit.ReplicatedClass[]
+---@field total designkit.ReplicatedClass
+---@field components designkit.ReplicatedComponent[]
+
 ---@class designkit.Result
 ---@field model string
 ---@field seed integer
 ---@field duration number seconds
+---@field warmup number seconds left out (0 without a warm-up)
+---@field measured number seconds the figures cover: duration - warmup
 ---@field events integer
 ---@field in_flight integer
 ---@field ok boolean every expectation met
+---@field replications? designkit.Replications with `replications = N` >= 2 only
 ---@field components designkit.ComponentResult[]
 ---@field classes designkit.ClassResult[]
 ---@field total designkit.ClassResult

@@ -10,11 +10,18 @@
 extern "C" {
 #endif
 
+/* The algorithms, in enum order: X(ID, name). Least connections picks the backend with the
+ * fewest requests in flight; ties go to the lowest index after the last pick, so equal loads
+ * rotate. */
+#define DK_LB_ALGORITHMS(X)                                                                        \
+    X(ROUND_ROBIN, "round_robin") /* each backend in turn */                                       \
+    X(RANDOM, "random")           /* uniformly at random */                                        \
+    X(LEAST_CONNECTIONS, "least_connections")
+
 typedef enum dk_lb_algorithm {
-    DK_LB_ROUND_ROBIN,      /* each backend in turn */
-    DK_LB_RANDOM,           /* uniformly at random */
-    DK_LB_LEAST_CONNECTIONS /* fewest requests in flight; ties to the lowest index after the
-                               last pick, so equal loads rotate */
+#define DK__LB_ENUM(id, name) DK_LB_##id,
+    DK_LB_ALGORITHMS(DK__LB_ENUM)
+#undef DK__LB_ENUM
 } dk_lb_algorithm;
 
 /* Every algorithm's name in enum order, NULL-terminated (what a balancer's schema offers). */

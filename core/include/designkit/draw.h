@@ -19,12 +19,16 @@ typedef enum dk_draw_format { DK_DRAW_SVG, DK_DRAW_PNG, DK_DRAW_PDF, DK_DRAW_DOT
 dk_status dk_draw_format_from_path(const char *path, dk_draw_format *fmt, dk_error *err);
 
 /* What a run adds to a drawing (--after-run): per component (indexed like the model's
- * components) utilisation 0..1 or < 0 for none; per link (indexed like the model's links) rate
- * per second and p99 in ns, < 0 for none. */
+ * components) utilisation 0..1 and the share of its calls answered rejected or failed 0..1,
+ * each < 0 for none; per link (indexed like the model's links) rate per second and p99 in ns,
+ * < 0 for none. Any array may be NULL. A drawing with an overlay is laid out exactly as the
+ * same design without one (same clusters, same nodes in the same order): the run's figures only
+ * colour, widen and annotate it, and a legend explains them. */
 typedef struct dk_draw_overlay {
     const double *utilisation;
     const double *link_rate;
     const double *link_p99;
+    const double *errors;
 } dk_draw_overlay;
 
 /* Past this many components a drawing is a summary: components alike (same kind and group,

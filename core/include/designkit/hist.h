@@ -53,10 +53,11 @@ typedef struct dk_hist_sample {
 dk_status dk_hist_record_batch(const dk_hist_sample *samples, size_t n, size_t *recorded);
 
 uint64_t dk_hist_count(const dk_hist_t *h);
-int64_t dk_hist_min(const dk_hist_t *h);   /* 0 when empty */
-int64_t dk_hist_max(const dk_hist_t *h);   /* 0 when empty */
-double dk_hist_mean(const dk_hist_t *h);   /* exact; 0 when empty */
-double dk_hist_stddev(const dk_hist_t *h); /* exact from sum of squares; 0 when empty */
+long double dk_hist_sum(const dk_hist_t *h); /* the exact sum, rounded once; 0 when empty */
+int64_t dk_hist_min(const dk_hist_t *h);     /* 0 when empty */
+int64_t dk_hist_max(const dk_hist_t *h);     /* 0 when empty */
+double dk_hist_mean(const dk_hist_t *h);     /* exact; 0 when empty */
+double dk_hist_stddev(const dk_hist_t *h);   /* exact from sum of squares; 0 when empty */
 
 /* The value at percentile p (0..100): the smallest bucket whose cumulative count reaches
  * ceil(p/100 * count), reported as that bucket's midpoint clamped to [min, max]. 0 when empty. */

@@ -141,6 +141,13 @@ void dk_model_link_at(const dk_model_t *m, size_t i, dk_comp_t **from, dk_comp_t
 size_t dk_comp_out_count(const dk_comp_t *c);
 dk_comp_t *dk_comp_out(const dk_comp_t *c, size_t i); /* link order */
 
+/* An asynchronous link: a call along it does not wait for its reply (the caller goes on at
+ * once, and the reply, when it comes, is dropped), as a message sent to a queue or an event
+ * published. Drawn dashed. DK_ENOTFOUND when `from` does not link to `to`. */
+dk_status dk_model_link_set_async(dk_model_t *m, const dk_comp_t *from, const dk_comp_t *to,
+                                  int async, dk_error *err);
+int dk_model_link_is_async(const dk_model_t *m, size_t i); /* link i, creation order */
+
 /* ---- properties ----
  * Setters check the type and range and name the component and field on failure. Number setters
  * take the value in base units (ns, bytes, per second, fraction). Text setters parse units
@@ -206,6 +213,31 @@ const dk_route *dk_comp_route(const dk_comp_t *c, size_t i);
 size_t dk_model_class_count(const dk_model_t *m);
 const char *dk_model_class(const dk_model_t *m, size_t i);
 
+/* ---- routing by class (core/model/class_routing.c) ----
+ * Clients and balancers send a request of class c only to the components that take c. A
+ * component with routes (a service, a queue) takes the classes it has a route or handler for,
+ * and every class once it has a "*" route; one without any route (a database, a cache, a
+ * service that calls each of its links) takes every class; a balancer takes c when one of its
+ * backends does, through balancers behind balancers, cycles included; a client takes nothing.
+ * The answers are worked out once for the model as it stands, in time linear in its components,
+ * links and routes, and read in O(1); after a change to the model, make them again. The one
+ * definition that `designkit check` (rule "unrouted-class") and the simulator's builder share. */
+typedef struct dk_class_routing dk_class_routing_t;
+/* Caller frees with dk_class_routing_free (NULL is a no-op). NULL with *status DK_EINVAL (no
+ * model) or DK_ENOMEM; `status` may be NULL. */
+dk_class_routing_t *dk_class_routing_new(const dk_model_t *m, dk_status *status);
+void dk_class_routing_free(dk_class_routing_t *r);
+/* The index of class `name` in dk_model_class order, or SIZE_MAX when no client sends it. */
+size_t dk_class_routing_find(const dk_class_routing_t *r, const char *name);
+/* 1 when component `c` takes every class. */
+int dk_class_routing_takes_all(const dk_class_routing_t *r, const dk_comp_t *c);
+/* 1 when `c` takes class `cls` (a dk_model_class index; past them only the components that
+ * take every class do). */
+int dk_class_routing_takes(const dk_class_routing_t *r, const dk_comp_t *c, size_t cls);
+/* The classes `c` takes one by one (those it has a route for, or a backend has), in no set
+ * order, *n of them; empty for a component that takes every class. Borrowed from `r`. */
+const size_t *dk_class_routing_classes(const dk_class_routing_t *r, const dk_comp_t *c, size_t *n);
+
 /* ---- expectations (the design's own SLOs) ---- */
 
 /* How an expectation's limit reads: a latency in ns that the figure must stay at or under, a
@@ -262,7 +294,7 @@ const char *dk_severity_name(dk_severity s); /* "info", "warning", "error" */
 typedef struct dk_finding {
     dk_severity severity;
     const char *rule;      /* static id: "no-client", "unreachable", "no-route", "spof",
-                              "sync-cycle", "single-backend" */
+                              "sync-cycle", "single-backend", "unrouted-class" */
     const char *component; /* borrowed from the model; NULL for model-wide findings */
     char message[256];
     char hint[256];

@@ -7,6 +7,7 @@
 #include "designkit/status.h"
 #include "designkit/model.h"
 #include "designkit/sim.h"
+#include "designkit/replicas.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +38,13 @@ typedef struct dk_report_expectation {
 dk_status dk_report_json(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed,
                          const dk_report_expectation *expect, size_t n_expect, char **json,
                          dk_error *err);
+
+/* dk_report_json with what replications of the run found (`reps`, may be NULL): each figure's
+ * mean and 95% interval across them, as "replications". The run `sim` is one of them (the
+ * first), whose figures fill the rest of the report. */
+dk_status dk_report_json_with(const dk_sim_t *sim, const dk_model_t *m, uint64_t seed,
+                              const dk_report_expectation *expect, size_t n_expect,
+                              const dk_replicas_t *reps, char **json, dk_error *err);
 
 #ifdef __cplusplus
 }

@@ -105,13 +105,18 @@ typedef struct dk_actor_stats {
     uint32_t busy;      /* servers busy now */
     uint32_t queued;    /* calls waiting now */
     dk_time_t last_change;
-    double busy_area;    /* integral of busy over time, in server-nanoseconds */
-    double queue_area;   /* integral of queued over time */
-    dk_hist_t *latency;  /* arrival -> reply at this actor, ns */
+    double busy_area;      /* integral of busy over time, in server-nanoseconds */
+    double queue_area;     /* integral of queued over time */
+    dk_hist_t *latency;    /* arrival -> reply at this actor, ns */
     uint64_t rejected;     /* answered REJECTED */
     uint64_t failed;       /* answered FAILED */
     uint64_t hits, misses; /* caches */
     uint32_t servers;      /* capacity for utilisation: workers x replicas; 0 = not a station */
+    /* Workers held by calls that wait on a downstream reply (a thread-per-request station's
+     * flows), and its integral: part of busy, reported apart from the station's own work. */
+    uint32_t waiting;
+    dk_time_t waiting_change;
+    double waiting_area;
 } dk_actor_stats;
 
 typedef struct dk_actor_ops {
@@ -140,6 +145,11 @@ dk_actor_t *dk_sim_add_actor(dk_sim_t *sim, const char *name, const dk_actor_ops
  * allowed and take no time. */
 dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_dist_t *latency,
                       dk_error *err);
+/* Marks the link from -> to asynchronous (async != 0) or not: calls made along it through
+ * dk_sim_call_linked (flows, handlers) are sent without waiting. DK_ENOTFOUND, DK_ESTATE. */
+dk_status dk_sim_link_set_async(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, int async,
+                                dk_error *err);
+int dk_sim_link_is_async(const dk_actor_t *from, const dk_actor_t *to);
 
 /* Request classes ("resolve", "shorten"): index order is registration order. Registering a
  * name twice returns the first index. */
@@ -160,6 +170,16 @@ dk_call_t *dk_sim_new_call(dk_sim_t *sim, uint32_t cls, uint8_t op, uint64_t key
  * call (owned by the engine until the caller releases it after the reply). */
 dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_actor_t *callee,
                        uint8_t op, uint64_t key);
+
+/* A call that nobody waits for (a message, an event): of parent's class, not pending on it;
+ * its reply is dropped. 0, or -1 when the pool cannot grow (the run is then aborted). */
+int dk_sim_call_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent,
+                      dk_actor_t *callee, uint8_t op, uint64_t key);
+
+/* dk_sim_call along a synchronous link, dk_sim_call_async along an asynchronous one; *waits
+ * says which (1: the caller will get a reply). NULL when the pool cannot grow. */
+dk_call_t *dk_sim_call_linked(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent,
+                              dk_actor_t *callee, uint8_t op, uint64_t key, int *waits);
 
 /* Sends an existing call (made by dk_sim_new_call) from `caller` to `callee`. */
 void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call);
@@ -221,6 +241,18 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
                      dk_sim_progress_fn progress, void *ud);
 const char *dk_sim_error(const dk_sim_t *sim); /* message of the last failure, "" if none */
 
+/* The warm-up: statistics count only what happens after simulated time `warmup` (0: from the
+ * start). dk_sim_run runs the events up to `warmup`, then forgets every count, integral and
+ * histogram (actors, classes, links) and measures from there: a call held at that moment
+ * counts as arriving then, so the books still balance. A run that ends before its warm-up is
+ * over fails with DK_EINVAL, and so does a warm-up at or beyond `until`: nothing would be
+ * measured. DK_EINVAL for a negative warm-up, DK_ESTATE once the simulator has run. */
+dk_status dk_sim_set_warmup(dk_sim_t *sim, dk_time_t warmup);
+dk_time_t dk_sim_warmup(const dk_sim_t *sim);
+/* The time the statistics cover, dk_sim_end_time minus the warm-up: what throughput and
+ * utilisation divide by. */
+dk_time_t dk_sim_measured_time(const dk_sim_t *sim);
+
 /* Whether sources may create another root call now (max_roots not reached). */
 int dk_sim_may_create(const dk_sim_t *sim);
 
@@ -240,15 +272,31 @@ typedef struct dk_class_stats {
 const dk_class_stats *dk_sim_class_stats(const dk_sim_t *sim, uint32_t cls);
 uint64_t dk_sim_in_flight(const dk_sim_t *sim); /* root calls not answered at the end */
 
+/* Batch means: the measured time is cut in DK_SIM_BATCHES equal spans, and each class keeps the
+ * sum and count of the end-to-end latencies (ns) answered in each. Batch b of class `cls` in
+ * *sum and *count; 0 (and zeros) when there is no such batch or class. Runs long enough that
+ * one batch's mean hardly depends on the next make the batch means about independent, and
+ * their spread gives the interval of the run's mean (dk_sim_class_mean_interval). */
+#define DK_SIM_BATCHES 20
+int dk_sim_class_batch(const dk_sim_t *sim, uint32_t cls, size_t b, double *sum, uint64_t *count);
+
 /* ---- metrics: computed once, here, for every report ----
  * The text report, the JSON report and the after-run drawing all read an actor's figures
  * through dk_actor_metrics, so a formula lives in one place. X(enum suffix, name, meaning). */
 #define DK_METRICS(X)                                                                              \
     X(THROUGHPUT, "throughput", "calls answered OK (or hit, or miss) per second")                  \
-    X(UTILISATION, "utilisation", "busy server time over capacity, 0..1 (stations)")               \
+    X(UTILISATION, "utilisation", "server time at own work over capacity, 0..1 (stations)")        \
+    X(HELD, "held",                                                                                \
+      "server time held waiting on downstream replies over capacity, 0..1 (stations)")             \
     X(MEAN_QUEUE, "mean_queue", "time-average number of calls waiting")                            \
     X(HIT_RATIO, "hit_ratio", "hits over lookups (caches)")                                        \
-    X(REJECTION_RATE, "rejection_rate", "calls rejected by a full queue over calls answered")
+    X(REJECTION_RATE, "rejection_rate", "calls rejected by a full queue over calls answered")      \
+    X(MAX_DEPTH, "max_depth", "most messages waiting at once (queues, subscriptions)")             \
+    X(AGE_MEAN, "age_mean", "mean wait of a message before a consumer took it, s (queues)")        \
+    X(AGE_P99, "age_p99", "99th percentile of that wait, s (queues)")                              \
+    X(CONSUMED, "consumed", "messages handled to the end per second (queues)")                     \
+    X(DROPPED, "dropped", "messages dropped to make room (queues, when_full = drop_oldest)")       \
+    X(BACKLOG, "backlog", "messages waiting when the run ended (queues)")
 
 typedef enum dk_metric {
 #define DK__METRIC_ENUM(id, name, doc) DK_METRIC_##id,
@@ -276,22 +324,45 @@ int dk_metrics_get(const dk_metrics *mx, dk_metric m, double *value);
 /* ---- built-in actor kinds (core/sim/actor_*.c) ---- */
 
 /* A client: creates root calls of class drawn from `mix` (weights over class indices; NULL =
- * class 0) at `rate` per second, Poisson or evenly spaced, keys drawn from `keys` (NULL: key 0),
- * and sends each to one of its downstream actors (round robin). Records end-to-end latency. */
+ * class 0), keys drawn from `keys` (NULL: key 0), and sends each to one of its downstream actors
+ * (round robin; a class given links by dk_sim_route_class, to one of those). Records end-to-end
+ * latency. Open (users == 0): calls arrive at `rate` per second, Poisson or evenly spaced,
+ * whatever happens to the earlier ones. Closed (users > 0): each of `users` users thinks (a
+ * draw of `think`), sends one call, waits for its reply, thinks again, and so on; rate and
+ * poisson are unused, and the load follows the response time. */
 typedef struct dk_client_config {
-    double rate;       /* per second, > 0 */
-    int poisson;       /* 1 Poisson arrivals, 0 constant spacing */
+    double rate;       /* open: per second, > 0 */
+    int poisson;       /* open: 1 Poisson arrivals, 0 constant spacing */
     const double *mix; /* one weight per class index, or NULL */
     size_t mix_len;
-    const dk_dist_t *keys; /* cloned */
+    const dk_dist_t *keys;  /* cloned */
+    uint32_t users;         /* > 0: a closed workload of this many users; 0: open */
+    const dk_dist_t *think; /* closed: think time in ns (NULL: none); cloned */
 } dk_client_config;
 dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_config *cfg,
                               dk_error *err);
 
-/* A balancer: forwards each call to one downstream actor chosen by `algorithm` and relays the
- * reply. Takes no time of its own. */
+/* A balancer: forwards each call to one downstream actor chosen by `algorithm` (among the
+ * links of the call's class, when dk_sim_route_class gave it some) and relays the reply. Takes
+ * no time of its own. */
 dk_actor_t *dk_sim_add_balancer(dk_sim_t *sim, const char *name, dk_lb_algorithm algorithm,
                                 dk_error *err);
+
+/* Routing by class: the calls of class `cls` that client or balancer `actor` sends go only to
+ * its links at positions links[0 .. n) (dk_actor_out order, strictly increasing): a client
+ * takes them in turn, round robin, and a balancer picks among them by its algorithm. Classes
+ * that share the same positions share one rotation (one dk_lb: its own turn and connection
+ * counts, apart from those of other sets of positions). With n == 0 a call of that class is
+ * answered FAILED at once and sent nowhere. cls == UINT32_MAX gives the positions of every
+ * class not given its own. A class never given positions (and with no UINT32_MAX ones) goes to
+ * every link, as before: a simulator without routes by class runs as it always has, at the
+ * same cost. Calling it again for a class replaces its positions. Set before the run, once the
+ * links exist. DK_EINVAL (with `err` naming the actor) for an actor that is not a client or a
+ * balancer, an unknown class, a position out of range or out of order; DK_ESTATE once the
+ * simulator has run; DK_ENOMEM. The builder (dk_model_build_sim) sets them from the model's
+ * routes (dk_class_routing_new in designkit/model.h). */
+dk_status dk_sim_route_class(dk_actor_t *actor, uint32_t cls, const size_t *links, size_t n,
+                             dk_error *err);
 
 /* A flow: what a station does with a call once its service time is over. A flow runs step by
  * step: step() is called first with ctx->reply == NULL, then again each time a sub-call it made
@@ -333,15 +404,26 @@ dk_status dk_flow_call_each(dk_actor_t *const *targets, size_t n, dk_flow *out);
 
 /* A station: `servers` workers (0 = as many as needed: a pure delay), a FIFO queue bounded at
  * `queue_limit` waiting calls (0 = unbounded; over it the call is REJECTED), service time drawn
- * from `service` (ns; NULL = 0). After the service time the call's flow runs (the worker stays
- * busy while the flow waits, as a thread-per-request server's does). Flows are chosen by class
- * (dk_station_route); classes without a route use the default flow, and with none the station
- * replies OK. Caches and databases are stations too: a cache station answers GET/SET/INVALIDATE
- * from its dk_cache (see dk_sim_add_cache). */
+ * from `service` (ns; NULL = 0). After the service time the call's flow runs. While the flow
+ * waits on a downstream reply its worker stays held, as a thread-per-request server's does
+ * (counted in stats.waiting), unless `event_loop` is set: then the worker is released at once
+ * and takes the next call, and the flow goes on when the reply comes (in no time, needing no
+ * worker). Flows are chosen by class (dk_station_route); classes without a route use the
+ * default flow, and with none the station replies OK. Caches and databases are stations too: a
+ * cache station answers GET/SET/INVALIDATE from its dk_cache (see dk_sim_add_cache).
+ *
+ * `replicas` > 1 makes that many separate instances, each with `servers` workers and a queue
+ * of its own bounded at `queue_limit`, and `dispatch` picks the instance of each call (round
+ * robin, random or least connections: the calls an instance holds). For one pooled queue in
+ * front of all the workers (M/M/c), leave replicas at 0 or 1 and give servers = replicas x
+ * workers. */
 typedef struct dk_station_config {
     uint32_t servers;
     uint32_t queue_limit;
     const dk_dist_t *service; /* cloned */
+    uint32_t replicas;        /* 0 or 1: one instance */
+    dk_lb_algorithm dispatch; /* with replicas > 1 */
+    int event_loop;           /* 1: release the worker while the flow waits */
 } dk_station_config;
 dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
                                const dk_station_config *cfg, dk_error *err);
@@ -359,6 +441,72 @@ typedef struct dk_cache_config {
 } dk_cache_config;
 dk_actor_t *dk_sim_add_cache(dk_sim_t *sim, const char *name, const dk_cache_config *cfg,
                              dk_error *err);
+
+/* ---- message queues and topics (core/sim/actor_queue.c, actor_topic.c) ----
+ * A queue answers a producer's call once the message is in (after `enqueue`), not once it has
+ * been handled: the message is a call of its own, of the same class and key, that the queue
+ * holds until one of its `consumers` takes it, in FIFO order. The consumer spends `service`,
+ * then runs the message's flow (dk_queue_route, as a station's route: it may call onward) and
+ * is held until the flow ends. `capacity` bounds the messages waiting (0 = unbounded; those a
+ * consumer holds do not count); a producer that finds it full is answered REJECTED (reject),
+ * waits for room, first come first served (block), or gets in while the oldest waiting message
+ * is dropped (drop_oldest). */
+#define DK_WHEN_FULL(X) X(REJECT, "reject") X(BLOCK, "block") X(DROP_OLDEST, "drop_oldest")
+typedef enum dk_when_full {
+#define DK__WHEN_FULL_ENUM(id, name) DK_WHEN_FULL_##id,
+    DK_WHEN_FULL(DK__WHEN_FULL_ENUM)
+#undef DK__WHEN_FULL_ENUM
+        DK_WHEN_FULL__COUNT
+} dk_when_full;
+/* The names as scripts write them, NULL-terminated (a kind's enum choices). */
+extern const char *const dk_when_full_names[];
+/* 1 and *out set when `name` is one of dk_when_full_names. */
+int dk_when_full_parse(const char *name, dk_when_full *out);
+
+typedef struct dk_queue_config {
+    uint32_t consumers; /* > 0 */
+    uint64_t capacity;  /* messages waiting at most; 0 = unbounded */
+    dk_when_full when_full;
+    const dk_dist_t *enqueue; /* the producer's wait, ns (NULL = 0); cloned */
+    const dk_dist_t *service; /* a consumer's time per message, ns (NULL = 0); cloned */
+} dk_queue_config;
+/* Adds a queue actor. NULL with `err` naming it on a bad configuration or out-of-memory. */
+dk_actor_t *dk_sim_add_queue(dk_sim_t *sim, const char *name, const dk_queue_config *cfg,
+                             dk_error *err);
+/* Routes the messages of class `cls` (UINT32_MAX: the default) to `flow`, as dk_station_route
+ * does for a station: the queue owns `flow` from here on, also on failure. DK_EINVAL when
+ * `queue` is not a queue, DK_ESTATE once the run has started, DK_ENOMEM. */
+dk_status dk_queue_route(dk_actor_t *queue, uint32_t cls, dk_flow flow, dk_error *err);
+
+/* A topic: a publish is answered after `publish`; each subscriber has its own queue (a
+ * subscription, an actor of kind "subscription" named "<topic>/<subscriber>", configured by
+ * `each`), whose consumers deliver a copy to the subscriber over the topic's link and wait for
+ * its answer, so a slow subscriber backs up only its own queue. A publish a full subscription
+ * refuses (reject) is answered REJECTED, the other subscribers still getting their copies;
+ * with block it is answered once every subscription has taken its copy. */
+typedef struct dk_topic_config {
+    const dk_dist_t *publish; /* the publisher's wait, ns (NULL = 0); cloned */
+    dk_queue_config each;     /* every subscription's; each.enqueue is not used */
+} dk_topic_config;
+dk_actor_t *dk_sim_add_topic(dk_sim_t *sim, const char *name, const dk_topic_config *cfg,
+                             dk_error *err);
+/* Subscribes `subscriber`, which the topic must link to (dk_sim_link), before the run: adds its
+ * subscription actor. DK_EINVAL (not a topic, no such link), DK_EEXIST (the subscription's name
+ * is taken), DK_ESTATE (the run started), DK_ENOMEM. */
+dk_status dk_topic_subscribe(dk_actor_t *topic, dk_actor_t *subscriber, dk_error *err);
+
+/* The message books of a queue or a subscription (NULL for any other actor). Messages waiting
+ * and the consumers busy are the actor's stats.queued and stats.busy. */
+typedef struct dk_queue_stats {
+    uint64_t admitted; /* messages that got into the queue */
+    uint64_t consumed; /* handled to the end: the flow answered OK, or the subscriber did */
+    uint64_t failed;   /* handled, but the flow failed (or the subscriber did not answer OK) */
+    uint64_t dropped;  /* dropped to make room (drop_oldest) */
+    uint64_t blocked;  /* producers waiting for room now (block) */
+    uint32_t max_depth;
+    dk_hist_t *age; /* ns from getting in to a consumer taking it */
+} dk_queue_stats;
+const dk_queue_stats *dk_queue_stats_of(const dk_actor_t *a);
 
 #ifdef __cplusplus
 }
