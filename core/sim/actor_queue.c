@@ -394,6 +394,17 @@ static void mq_abandon(dk_actor_t *self, dk_call_t *call)
         f->ops->abandon(f->data, call);
 }
 
+/* The end of the warm-up: the books start again with the messages in the queue now (waiting
+ * or with a consumer) as the ones admitted, so that they still balance at the end. */
+static void mq_reset(dk_actor_t *self)
+{
+    mq *q = self->data;
+    q->st.admitted = (uint64_t)self->stats.queued + self->stats.busy;
+    q->st.consumed = q->st.failed = q->st.dropped = 0;
+    q->st.max_depth = self->stats.queued;
+    dk_hist_reset(q->st.age);
+}
+
 static dk_actor_t *add(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
                        const dk_queue_config *cfg, dk_error *err)
 {
@@ -423,6 +434,7 @@ static dk_actor_t *add(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
     if (a == NULL)
         return NULL; /* add_actor destroyed q */
     a->abandon = mq_abandon;
+    a->reset = mq_reset;
     a->stats.servers = cfg->consumers;
     return a;
 }

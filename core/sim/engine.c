@@ -824,6 +824,8 @@ static void reset_statistics(dk_sim_t *sim, dk_time_t until)
         dk_hist_reset(s->latency);
         for (size_t l = 0; l < a->nout; l++)
             a->out[l].calls = 0;
+        if (a->reset != NULL)
+            a->reset(a);
     }
     for (size_t c = 0; c < sim->nclasses; c++) {
         dk_class_stats *cs = &sim->classes[c].stats;

@@ -64,6 +64,9 @@ struct dk_actor {
     /* Drops the actor's per-call state for a call still inside it when the simulator is freed
      * (a flow's abandon). Set by stations; NULL for the rest. */
     void (*abandon)(dk_actor_t *self, dk_call_t *call);
+    /* Starts the kind's own statistics again at the end of the warm-up, as the engine does with
+     * the actor's stats (a queue's message books). NULL for the kinds that keep none. */
+    void (*reset)(dk_actor_t *self);
 };
 
 /* The engine's wrapper around a pooled call: what the public struct does not show. */

@@ -48,6 +48,17 @@ describe("a queue in a pipeline", function()
   end)
 end)
 
+describe("a queue after a warm-up", function()
+  it("counts only the messages of the measured time", function()
+    -- 100/s for 3 s, the first second a warm-up: 200 messages measured over 2 s.
+    local r = pipeline():run { duration = "3s", warmup = "1s" }
+    local q = find(r, "jobs")
+    expect(r.measured):to_be_near(2, 1e-9)
+    expect(q.consumed):to_be_near(100, 0.01)
+    expect(q.age_mean):to_be(0)
+  end)
+end)
+
 describe("a queue's handler", function()
   it("runs once per message and calls onward", function()
     local m = dk.model "handled"
