@@ -82,7 +82,7 @@ static dk_status read_groups(dk_model_t *m, const cJSON *arr, dk_error *e)
 
     cJSON_ArrayForEach(jg, arr)
     {
-        const char *name, *kind, *parent_name;
+        const char *name = NULL, *kind = NULL, *parent_name = NULL;
         dk_group_t *parent = NULL;
         if (need_object(jg, e) != DK_OK || need_string(jg, "name", &name, e) != DK_OK) {
             dk_error_prefix(e, "groups[%zu]: ", i);
@@ -233,7 +233,7 @@ static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_kind_lookup
 
     cJSON_ArrayForEach(jc, arr)
     {
-        const char *name, *kind_name, *group_name;
+        const char *name = NULL, *kind_name = NULL, *group_name = NULL;
         const cJSON *routes;
         const dk_kind *kind;
         dk_group_t *group = NULL;
@@ -275,7 +275,7 @@ static dk_status read_route(dk_model_t *m, dk_comp_t *c, const cJSON *jr, dk_err
 {
     static const char *const keys[] = {"class", "flow", "targets", NULL};
     dk_route r;
-    const char *flow;
+    const char *flow = NULL;
     const cJSON *targets, *t;
 
     memset(&r, 0, sizeof r);
@@ -343,7 +343,7 @@ static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
 
     cJSON_ArrayForEach(jl, arr)
     {
-        const char *from_name, *to_name;
+        const char *from_name = NULL, *to_name = NULL;
         dk_comp_t *from, *to;
         dk_dist_t *latency = NULL;
         const cJSON *jlat;
@@ -471,7 +471,7 @@ dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
     dk_error e;
     dk_model_t *m = NULL;
     const cJSON *groups, *comps, *links, *expect;
-    const char *name, *end = NULL;
+    const char *name = NULL, *end = NULL;
 
     dk_error_clear(&e);
     if (source == NULL)

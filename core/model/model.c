@@ -235,7 +235,7 @@ dk_group_t *dk_model_add_group(dk_model_t *m, dk_group_t *parent, const char *na
 {
     const char *k = NULL;
     dk_group_t *g;
-    uint64_t key;
+    uint64_t key = 0;
 
     if (m == NULL) {
         dk_error_set(err, DK_EINVAL, "group: no model given");
@@ -327,7 +327,7 @@ dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, const dk_kind *kind, c
 {
     dk_comp_t *c;
     char what[DK__NAME_MAX + 16];
-    uint64_t key;
+    uint64_t key = 0;
     size_t nmix = 0;
 
     if (m == NULL) {
@@ -571,7 +571,7 @@ static void refresh_classes(const dk_model_t *cm)
                 continue;
             for (size_t j = 0; j < c->props[p].mix_n; j++) {
                 const char *cls = c->props[p].mix_cls[j];
-                uint64_t key;
+                uint64_t key = 0;
                 m->nclasses = n; /* class_at reads the list built so far */
                 if (dk__names_find(m->class_index, cls, class_at, m, &key) != SIZE_MAX)
                     continue;

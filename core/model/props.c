@@ -215,8 +215,8 @@ static void choices_list(const dk_prop_info *info, char *buf, size_t size)
  */
 dk_status dk_comp_set_number(dk_comp_t *c, const char *prop, double value, dk_error *err)
 {
-    const dk_prop_info *info;
-    dk__pval *val;
+    const dk_prop_info *info = NULL;
+    dk__pval *val = NULL;
     dk_status st = lookup(c, prop, &info, &val, err);
     char buf[160], got[32];
 
@@ -277,8 +277,8 @@ static dk_status unit_fail(const dk_comp_t *c, const dk_prop_info *info, const d
  */
 dk_status dk_comp_set_text(dk_comp_t *c, const char *prop, const char *text, dk_error *err)
 {
-    const dk_prop_info *info;
-    dk__pval *val;
+    const dk_prop_info *info = NULL;
+    dk__pval *val = NULL;
     dk_status st = lookup(c, prop, &info, &val, err);
     dk_error inner;
     double v = 0;
@@ -390,8 +390,8 @@ static dk_status check_dist(dk_comp_t *c, const dk_prop_info *info, const dk_dis
  */
 dk_status dk_comp_set_dist(dk_comp_t *c, const char *prop, dk_dist_t *d, dk_error *err)
 {
-    const dk_prop_info *info;
-    dk__pval *val;
+    const dk_prop_info *info = NULL;
+    dk__pval *val = NULL;
     dk_status st = lookup(c, prop, &info, &val, err);
 
     if (st == DK_OK && d == NULL)
@@ -423,7 +423,7 @@ static const char *name_in(const void *ctx, size_t i)
 dk_status dk_comp_set_mix(dk_comp_t *c, const char *prop, const char *const *classes,
                           const double *weights, size_t n, dk_error *err)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     dk__pval *val, fresh = {0};
     dk_status st = lookup(c, prop, &info, &val, err);
     dk_map_t *seen = NULL;
@@ -504,7 +504,7 @@ static const dk__pval *slot(const dk_comp_t *c, int prop, const dk_prop_info **i
 /* 1 when `prop` was set explicitly; 0 when it is at its default. */
 int dk_comp_is_set(const dk_comp_t *c, int prop)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     return slot(c, prop, &info)->set;
 }
 
@@ -514,7 +514,7 @@ int dk_comp_is_set(const dk_comp_t *c, int prop)
  */
 double dk_comp_number(const dk_comp_t *c, int prop)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     const dk__pval *v = slot(c, prop, &info);
 
     DK_ASSERT(info->type != DK_PROP_MIX);
@@ -540,7 +540,7 @@ uint32_t dk_comp_count(const dk_comp_t *c, int prop)
 /* The choice of an ENUM property (borrowed static text). */
 const char *dk_comp_text(const dk_comp_t *c, int prop)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     const dk__pval *v = slot(c, prop, &info);
 
     DK_ASSERT(info->type == DK_PROP_ENUM);
@@ -550,7 +550,7 @@ const char *dk_comp_text(const dk_comp_t *c, int prop)
 /* The distribution of a DIST property (borrowed; never NULL). */
 const dk_dist_t *dk_comp_dist(const dk_comp_t *c, int prop)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     const dk__pval *v = slot(c, prop, &info);
 
     DK_ASSERT(info->type == DK_PROP_DIST);
@@ -559,7 +559,7 @@ const dk_dist_t *dk_comp_dist(const dk_comp_t *c, int prop)
 
 size_t dk_comp_mix_count(const dk_comp_t *c, int prop)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     const dk__pval *v = slot(c, prop, &info);
 
     DK_ASSERT(info->type == DK_PROP_MIX);
@@ -572,7 +572,7 @@ size_t dk_comp_mix_count(const dk_comp_t *c, int prop)
  */
 void dk_comp_mix_at(const dk_comp_t *c, int prop, size_t i, const char **cls, double *weight)
 {
-    const dk_prop_info *info;
+    const dk_prop_info *info = NULL;
     const dk__pval *v = slot(c, prop, &info);
     int ok;
 
