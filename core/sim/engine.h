@@ -396,6 +396,13 @@ static inline void dk__sim_record(dk_sim_t *sim, dk_hist_t *h, int64_t value)
 /* Closes the present batch and moves on to the one that holds sim->now. */
 void dk__sim_next_batch(dk_sim_t *sim);
 
+/* core/sim/measure.c, for dk_sim_run: the batches cover [from, until] from now on, emptied;
+ * the present batch takes what the class histograms gained since it began (at the run's end);
+ * the end of the warm-up, where every statistic starts again. */
+void dk__sim_start_batches(dk_sim_t *sim, dk_time_t from, dk_time_t until);
+void dk__sim_close_batch(dk_sim_t *sim);
+void dk__sim_reset_statistics(dk_sim_t *sim, dk_time_t until);
+
 /* Counts the answered root call in its class: completed (with its end-to-end latency) or failed.
  */
 static inline void dk__sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
