@@ -445,20 +445,27 @@ dk_call_t *dk__sim_pool_empty(dk_sim_t *sim)
     return NULL;
 }
 
-void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call)
+/* dk_sim_send along `link`, the caller's link to the callee already looked up (NULL: none). */
+static void send_along(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call,
+                       dk__link *link)
 {
     dk__call_slot *s = (dk__call_slot *)call;
     dk_time_t delay = 0;
     call->caller = caller;
     call->callee = callee;
     call->sent = sim->now;
-    s->link = caller != NULL ? find_link(caller, callee) : NULL;
+    s->link = link;
     if (s->link != NULL) {
         s->link->calls++;
         if (s->link->latency != NULL)
             delay = dk__sample_time(s->link->latency, &s->link->rng);
     }
     dk__sim_schedule(sim, callee, delay, DK_EV_CALL, call, 0, NULL);
+}
+
+void dk_sim_send(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk_call_t *call)
+{
+    send_along(sim, caller, callee, call, caller != NULL ? find_link(caller, callee) : NULL);
 }
 
 /*
@@ -483,7 +490,7 @@ dk_call_t *dk_sim_call(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent, dk_
  * cannot grow (the run is then aborted).
  */
 static dk_call_t *send_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent,
-                             dk_actor_t *callee, uint8_t op, uint64_t key)
+                             dk_actor_t *callee, uint8_t op, uint64_t key, dk__link *link)
 {
     dk_call_t *c = dk__sim_take_call(sim);
     if (c == NULL)
@@ -491,7 +498,7 @@ static dk_call_t *send_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t 
     dk__sim_init_sub(sim, c, NULL, op, key);
     if (parent != NULL)
         c->cls = parent->cls;
-    dk_sim_send(sim, caller, callee, c);
+    send_along(sim, caller, callee, c, link);
     c->caller = NULL; /* sent along the caller's link; answered to no one */
     return c;
 }
@@ -499,7 +506,8 @@ static dk_call_t *send_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t 
 int dk_sim_call_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent,
                       dk_actor_t *callee, uint8_t op, uint64_t key)
 {
-    return send_async(sim, caller, parent, callee, op, key) != NULL ? 0 : -1;
+    dk__link *link = caller != NULL ? find_link(caller, callee) : NULL;
+    return send_async(sim, caller, parent, callee, op, key, link) != NULL ? 0 : -1;
 }
 
 /*
@@ -511,11 +519,16 @@ int dk_sim_call_async(dk_sim_t *sim, dk_actor_t *caller, const dk_call_t *parent
 dk_call_t *dk_sim_call_linked(dk_sim_t *sim, dk_actor_t *caller, dk_call_t *parent,
                               dk_actor_t *callee, uint8_t op, uint64_t key, int *waits)
 {
-    const dk__link *l = find_link(caller, callee);
+    dk__link *l = caller != NULL ? find_link(caller, callee) : NULL; /* once, for both uses */
     *waits = l == NULL || !l->async;
-    if (*waits)
-        return dk_sim_call(sim, caller, parent, callee, op, key);
-    return send_async(sim, caller, parent, callee, op, key);
+    if (!*waits)
+        return send_async(sim, caller, parent, callee, op, key, l);
+    dk_call_t *c = dk__sim_take_call(sim);
+    if (c == NULL)
+        return NULL;
+    dk__sim_init_sub(sim, c, parent, op, key);
+    send_along(sim, caller, callee, c, l);
+    return c;
 }
 
 void dk_sim_record_e2e(dk_sim_t *sim, const dk_call_t *root)
