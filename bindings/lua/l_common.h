@@ -35,6 +35,11 @@ typedef struct lmodel {
     struct lrun *run;
 } lmodel;
 
+/* Raises "<what>: model "x" is running: ..." when a handler tries to change the model its run
+ * is simulating: the run's actors were made for the model as it was, and a component added
+ * now has none (a call to it would index past the run's arrays). */
+void dk_l_check_unfrozen(lua_State *L, const lmodel *lm, const char *what);
+
 /* Components and groups keep their model alive through their user value. */
 typedef struct lcomp {
     dk_comp_t *c;

@@ -320,6 +320,7 @@ static int create(lua_State *L, int midx, dk_group_t *g, const dk_kind *kind, co
 {
     lmodel *lm = (lmodel *)lua_touserdata(L, midx);
     dk_error err;
+    dk_l_check_unfrozen(L, lm, name);
     if (o != 0 && !lua_isnoneornil(L, o) && !lua_istable(L, o))
         return luaL_error(L, "%s \"%s\": options must be a table (got %s)", dk_kind_name(kind),
                           name, luaL_typename(L, o));
@@ -370,6 +371,7 @@ void dk_l_add_kind_constructors(lua_State *L, int methods)
 static int c_apply(lua_State *L)
 {
     lcomp *c = dk_l_check_comp(L, 1);
+    dk_l_check_unfrozen(L, c->lm, dk_comp_name(c->c));
     if (!lua_istable(L, 2))
         return luaL_error(L, "%s \"%s\": options must be a table (got %s)",
                           dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c),
@@ -560,6 +562,7 @@ static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int
     int ta = lua_gettop(L);
     push_side(L, b, &lm, what_b);
     int tb = lua_gettop(L);
+    dk_l_check_unfrozen(L, lm, "link");
     lua_Integer na = luaL_len(L, ta), nb = luaL_len(L, tb);
     for (lua_Integer i = 1; i <= na; i++) {
         lua_rawgeti(L, ta, i);
@@ -747,6 +750,7 @@ static int c_route(lua_State *L)
 {
     lcomp *c = dk_l_check_comp(L, 1);
     const char *cls = luaL_checkstring(L, 2);
+    dk_l_check_unfrozen(L, c->lm, "route");
     if (lua_isfunction(L, 3))
         return dk_l_set_handler(L, 1, cls, 3);
     if (!lua_getmetatable(L, 3))
@@ -878,6 +882,7 @@ static int c_newindex(lua_State *L)
     const dk_prop_info *p = dk_kind_prop(dk_comp_kind(c->c), k);
     if (p == NULL)
         return unknown_prop(L, c->c, k);
+    dk_l_check_unfrozen(L, c->lm, dk_comp_name(c->c));
     set_prop(L, c->c, p, 3);
     return 0;
 }

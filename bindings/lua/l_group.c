@@ -25,6 +25,7 @@ static dk_group_t *add_group(lua_State *L, lmodel *lm, dk_group_t *parent, const
     } else if (o != 0 && !lua_isnoneornil(L, o)) {
         luaL_error(L, "group \"%s\": options must be a table (got %s)", name, luaL_typename(L, o));
     }
+    dk_l_check_unfrozen(L, lm, name);
     dk_group_t *g = dk_model_add_group(lm->m, parent, name, kind, &err);
     if (g == NULL)
         dk_l_raise(L, &err);

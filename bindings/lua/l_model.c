@@ -14,6 +14,13 @@ lmodel *dk_l_check_model(lua_State *L, int idx)
     return lm;
 }
 
+void dk_l_check_unfrozen(lua_State *L, const lmodel *lm, const char *what)
+{
+    if (lm->run != NULL)
+        luaL_error(L, "%s: model \"%s\" is running: it cannot change until m:run returns", what,
+                   dk_model_name(lm->m));
+}
+
 /* The model's state table (the user value of the model userdata at `midx`), field `f`. */
 void dk_l_push_state(lua_State *L, int midx, const char *f)
 {
@@ -137,6 +144,7 @@ static const char *const expect_keys[] = {
 static int m_expect(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
+    dk_l_check_unfrozen(L, lm, "expect");
     luaL_checktype(L, 2, LUA_TTABLE);
     dk_l_check_keys(L, 2, "expect", expect_keys);
     const char *cls = NULL;

@@ -29,11 +29,12 @@ typedef struct lrun {
     dk_comp_t *caller;   /* and the component whose handler it runs */
     int called;          /* it made a call before yielding */
     int failed;          /* a handler (or progress) error stopped the run: message is complete */
-    dk_actor_t **actors; /* by component index */
-    lua_State **idle;    /* coroutines ready for a request; room for all `ncoro` */
-    int nidle, ncoro;    /* threads[1..ncoro] are every coroutine made in this run */
-    size_t nclasses;     /* class names the trampoline knows */
-    size_t rep, nreps;   /* replication `rep` of `nreps` (0 of 0 without replications) */
+    dk_actor_t **actors; /* by component index, the first nactors components */
+    size_t nactors;
+    lua_State **idle;  /* coroutines ready for a request; room for all `ncoro` */
+    int nidle, ncoro;  /* threads[1..ncoro] are every coroutine made in this run */
+    size_t nclasses;   /* class names the trampoline knows */
+    size_t rep, nreps; /* replication `rep` of `nreps` (0 of 0 without replications) */
 } lrun;
 
 /* The route data of one Lua handler, a userdata anchored in the model's state.handlers; its
@@ -259,6 +260,7 @@ int dk_l_set_handler(lua_State *L, int cidx, const char *cls, int fidx)
     lcomp *c = dk_l_check_comp(L, cidx);
     size_t len = strlen(cls);
     lua_Debug ar;
+    dk_l_check_unfrozen(L, c->lm, "on");
     lhandler *h = (lhandler *)lua_newuserdatauv(L, sizeof *h + len, 1);
     int hidx = lua_gettop(L);
     h->lm = c->lm;
@@ -343,7 +345,10 @@ int dk_l_comp_op(lua_State *L, uint8_t op, const char *opname)
                           dk_kind_name(dk_comp_kind(c->c)), dk_comp_name(c->c),
                           dk_comp_name(run->caller), dk_comp_name(c->c));
     uint64_t key = check_key(L, 2, run->ctx->call);
-    dk_actor_t *callee = run->actors[dk_comp_index(c->c)];
+    /* Checked against the array it indexes: the model is frozen while it runs (a component
+     * cannot be added), and this keeps a Lua value from reaching past the run's actors even so. */
+    size_t at = dk_comp_index(c->c);
+    dk_actor_t *callee = at < run->nactors ? run->actors[at] : NULL;
     if (callee == NULL)
         return luaL_error(L, "%s \"%s\" has no runtime actor", dk_kind_name(dk_comp_kind(c->c)),
                           dk_comp_name(c->c));
@@ -696,6 +701,7 @@ static void run_once(lua_State *L, lmodel *lm, const run_plan *p, dk_sim_t **slo
     run.statuses = p->statuses;
     run.progress = p->progress;
     run.actors = p->actors;
+    run.nactors = ncomp;
     run.rep = k;
     run.nreps = p->nreps;
     lm->run = &run;
