@@ -11,6 +11,8 @@
 #include "designkit/model.h"
 #include "designkit/sim.h"
 
+#include "queueing_formulas.h"
+
 #define OK(expr) ck_assert_msg((expr) == DK_OK, "%s: %s", #expr, err.message)
 #define K_TOPIC dk_kinds_find("topic", NULL)
 
@@ -229,18 +231,6 @@ START_TEST(cut_off_run_holds_messages)
     dk_model_free(m);
 }
 END_TEST
-
-/* Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a. */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 0;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term / (1 - a / c); /* a^c / c! / (1 - rho) */
-    return top / (sum + top);
-}
 
 START_TEST(consumers_are_mmc)
 {

@@ -6,6 +6,8 @@
 #include <string.h>
 #include "designkit/sim.h"
 
+#include "queueing_formulas.h"
+
 #define MEAN_SERVICE 1e6 /* 1 ms: large enough that rounding draws to whole ns is negligible */
 
 typedef struct run {
@@ -46,18 +48,6 @@ static void assert_rel(double got, double want, double tol, const char *what)
 {
     ck_assert_msg(fabs(got - want) <= tol * fabs(want), "%s: got %.6g, want %.6g (within %.1f%%)",
                   what, got, want, tol * 100);
-}
-
-/* Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a. */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 0;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term / (1 - a / c); /* a^c / c! / (1 - rho) */
-    return top / (sum + top);
 }
 
 START_TEST(mm1_response_is_five_service_times)

@@ -10,6 +10,8 @@
 
 #include "designkit/sim.h"
 
+#include "queueing_formulas.h"
+
 #define MS 1e6 /* ns */
 
 /* A mean and its standard error over independent seeded replications. */
@@ -157,18 +159,6 @@ START_TEST(threads_hold_their_worker_while_waiting)
 END_TEST
 
 /* ---- replicas: separate queues or one pool ---- */
-
-/* Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a. */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 0;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term / (1 - a / c);
-    return top / (sum + top);
-}
 
 /* Mean response of M/M/c with arrival rate lambda and service rate mu (per ms). */
 static double mmc_response_ms(int c, double lambda, double mu)
