@@ -22,7 +22,7 @@ MAKEFLAGS      += --no-print-directory
 # parser, python3-jsonschema against schemas/; luarocks builds the rock); python3-simpy only
 # serves the benchmark.
 PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check python3 \
-              python3-jsonschema luarocks
+              python3-jsonschema luarocks libxml2-utils locales
 BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -86,15 +86,23 @@ valgrind: build
 	@bash tests/valgrind.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
-# Each target starts from a copy of its committed corpus, so a run never edits the repository.
+# Every tests/fuzz/fuzz_<name>.c is a target, fed from tests/fuzz/corpus/<name>. The library is
+# instrumented too (DK_FUZZ), so the fuzzers see the parsers' coverage. Each target starts from a
+# copy of its committed corpus, so a run never edits the repository; a crash stops `make fuzz`
+# with the input saved in build-fuzz/. Graphviz's own leaks are suppressed as in `make asan`.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_ENV := ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 fuzz:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) clang libclang-rt-14-dev"
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_FUZZ=ON $(QUIET_CMAKE) >/dev/null
-	@cmake --build build-fuzz -j$(JOBS) --target fuzz_units fuzz_model_json fuzz_json
-	@for t in units model_json json; do \
+	@cmake --build build-fuzz -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	    rm -rf build-fuzz/corpus-$$t && cp -r tests/fuzz/corpus/$$t build-fuzz/corpus-$$t && \
-	    ./build-fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        build-fuzz/corpus-$$t || exit 1; \
+	    (cd build-fuzz && $(FUZZ_ENV) ./tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 corpus-$$t >fuzz-$$t.log 2>&1); \
+	    rc=$$?; grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units' build-fuzz/fuzz-$$t.log; \
+	    [ $$rc -eq 0 ] || { tail -60 build-fuzz/fuzz-$$t.log; exit 1; }; \
 	done
 
 # --prefix as well as the configured prefix: a build configured before PREFIX was given (or by

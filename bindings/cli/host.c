@@ -2,6 +2,7 @@
  * durations, atomic writes, the sandbox switch, exit codes, suggestions). Only the executable
  * carries it. */
 #include <errno.h>
+#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,26 @@
 
 #include "cli.h"
 #include "designkit/designkit.h"
+#include "l_common.h"
+
+/* The metatable of the host's own exits (host.exit): only code holding the host module can make
+ * one, and the host module is gone from a script's reach once the sandbox is on. */
+#define EXIT_MT "designkit.exit"
+
+/* The least exit code the process may end with, whatever the Lua side returns: raised by the
+ * verdicts the host hands to C (host.judge, host.record_failures), read by main.c. */
+static int verdict_floor = DK_EXIT_OK;
+
+int dk_cli_verdict_floor(void)
+{
+    return verdict_floor;
+}
+
+static void raise_floor(int code)
+{
+    if (code > verdict_floor)
+        verdict_floor = code;
+}
 
 /* isatty(fd): whether a progress bar or colours make sense on that descriptor. */
 static int host_isatty(lua_State *L)
@@ -48,19 +69,14 @@ static int host_format_duration(lua_State *L)
 }
 
 /* write_atomic(path, data) -> true | nil, message. Nothing half-written: a temporary file in
- * the same folder renamed into place. Honours the sandbox. */
+ * the same folder renamed into place. Only the host calls it, for outputs the user named on the
+ * command line, so the sandbox (which confines the script) is not asked. */
 static int host_write_atomic(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     size_t len;
     const char *data = luaL_checklstring(L, 2, &len);
-    const char *why = dk_cli_sandbox_deny(L, path);
     dk_error err;
-    if (why != NULL) {
-        lua_pushnil(L);
-        lua_insert(L, -2);
-        return 2;
-    }
     dk_error_clear(&err);
     if (dk_file_write_atomic(path, data, len, &err) != DK_OK) {
         lua_pushnil(L);
@@ -72,13 +88,13 @@ static int host_write_atomic(lua_State *L)
 }
 
 /* check_output(path) -> true | nil, message: whether `path` could be written, asked before a
- * long run rather than after it. The folder must exist and be writable, the path must not be a
- * folder, and the sandbox must allow it. */
+ * long run rather than after it. The folder must exist and be writable and the path must not be
+ * a folder. */
 static int host_check_output(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     const char *slash = strrchr(path, '/');
-    const char *why, *dir, *reason = NULL;
+    const char *dir, *reason = NULL;
     struct stat st;
 
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -105,12 +121,6 @@ static int host_check_output(lua_State *L)
         return 2;
     }
     lua_pop(L, 1);
-    why = dk_cli_sandbox_deny(L, path);
-    if (why != NULL) {
-        lua_pushnil(L);
-        lua_insert(L, -2);
-        return 2;
-    }
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -148,14 +158,69 @@ static int host_suggest(lua_State *L)
     return 1;
 }
 
-/* memory_limit() -> DESIGNKIT_MAX_MEMORY as written, or nil. */
-static int host_memory_limit(lua_State *L)
+/* exit(code, message): ends the command with `code`, main.c printing "designkit: message".
+ * Raised as an error so that it unwinds the Lua side, as an object no script can make. */
+static int host_exit(lua_State *L)
 {
-    const char *text = dk_cli_memory_limit();
-    if (text == NULL)
-        return 0;
-    lua_pushstring(L, text);
+    lua_Integer code = luaL_checkinteger(L, 1);
+    size_t len;
+    const char *message = luaL_optlstring(L, 2, "", &len);
+    luaL_argcheck(L, code >= 0 && code <= 255, 1, "an exit code is 0 to 255");
+    int *box = (int *)lua_newuserdatauv(L, sizeof *box, 1);
+    *box = (int)code;
+    lua_pushlstring(L, message, len);
+    lua_setiuservalue(L, -2, 1);
+    luaL_setmetatable(L, EXIT_MT);
+    return lua_error(L);
+}
+
+int dk_cli_exit_of(lua_State *L, int idx, const char **message)
+{
+    int *box = (int *)luaL_testudata(L, idx, EXIT_MT);
+    if (box == NULL)
+        return -1;
+    lua_getiuservalue(L, idx, 1);
+    *message = lua_tostring(L, -1); /* anchored by the userdata */
+    lua_pop(L, 1);
+    return *box;
+}
+
+/* judge(result) -> boolean: whether the run met its expectations, decided in C from the run
+ * itself (dk_l_result_passed); a failed verdict keeps the exit code at 1 or above, whatever
+ * the Lua side returns afterwards. */
+static int host_judge(lua_State *L)
+{
+    int passed = dk_l_result_passed(L, 1);
+    if (passed < 0)
+        return luaL_argerror(L, 1, "not the result of a run");
+    if (!passed)
+        raise_floor(DK_EXIT_FAILED);
+    lua_pushboolean(L, passed);
     return 1;
+}
+
+/* record_failures(n): n specs failed (n > 0 keeps the exit code at 1 or above). */
+static int host_record_failures(lua_State *L)
+{
+    if (luaL_checkinteger(L, 1) > 0)
+        raise_floor(DK_EXIT_FAILED);
+    return 0;
+}
+
+/* is_model(v) -> boolean: a model userdata, told by its metatable, which no script can forge. */
+static int host_is_model(lua_State *L)
+{
+    lua_pushboolean(L, luaL_testudata(L, 1, DK_MT_MODEL) != NULL);
+    return 1;
+}
+
+/* pin_locale(): numbers print with a point again, whatever locale a script (--unsafe) chose;
+ * called before the host formats its reports. */
+static int host_pin_locale(lua_State *L)
+{
+    (void)L;
+    setlocale(LC_NUMERIC, "C");
+    return 0;
 }
 
 /* sandboxed() -> boolean. */
@@ -177,9 +242,19 @@ int dk_cli_open_host(lua_State *L)
         {"sandboxed", host_sandboxed},
         {"exit_code", host_exit_code},
         {"suggest", host_suggest},
-        {"memory_limit", host_memory_limit},
+        {"exit", host_exit},
+        {"judge", host_judge},
+        {"record_failures", host_record_failures},
+        {"is_model", host_is_model},
+        {"pin_locale", host_pin_locale},
+        {"privileged", dk_cli_sandbox_privileged},
         {NULL, NULL},
     };
+    if (luaL_newmetatable(L, EXIT_MT)) {
+        lua_pushliteral(L, "designkit: the host's exit");
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_pop(L, 1);
     luaL_newlib(L, functions);
     lua_pushliteral(L, DK_VERSION);
     lua_setfield(L, -2, "version");

@@ -1,5 +1,6 @@
 /* main.c - the designkit executable: a Lua 5.4 host that runs designkit.cli under a traceback
  * handler and turns its outcome into an exit code. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,8 @@ static void preload(lua_State *L)
     lua_setfield(L, -2, "designkit");
     lua_pushcfunction(L, dk_cli_open_host);
     lua_setfield(L, -2, "designkit.host");
+    lua_pushcfunction(L, dk_cli_open_limits);
+    lua_setfield(L, -2, "designkit.limits");
     for (mod = dk_embedded_lua; mod->name != NULL; mod++) {
         lua_pushlightuserdata(L, (void *)mod);
         lua_pushcclosure(L, load_embedded, 1);
@@ -56,13 +59,13 @@ static void preload(lua_State *L)
     lua_pop(L, 1);
 }
 
-/* Message handler: an expected failure ({code=, message=} from cli.lua) or an error object
- * that carries a status (bindings/lua/l_error.c) passes through as it is; anything else is a
- * bug somewhere, so it gets a traceback for the report. */
+/* Message handler: an expected failure (host.exit from cli.lua) or an error object that
+ * carries a status (bindings/lua/l_error.c) passes through as it is; anything else is a bug
+ * somewhere, so it gets a traceback for the report. */
 static int msghandler(lua_State *L)
 {
     const char *msg;
-    if (lua_type(L, 1) == LUA_TTABLE)
+    if (lua_type(L, 1) == LUA_TTABLE || dk_cli_exit_of(L, 1, &msg) >= 0)
         return 1;
     msg = lua_tostring(L, 1);
     if (msg == NULL) {
@@ -99,18 +102,18 @@ static int report_error(lua_State *L, int status)
         fprintf(stderr, "%s: not enough memory\n", progname);
         return EXIT_INTERNAL;
     }
+    const char *message;
+    int code = dk_cli_exit_of(L, -1, &message);
+    if (code >= 0) { /* the host's own exit: only code holding the host module makes one */
+        if (message != NULL && *message)
+            fprintf(stderr, "%s: %s\n", progname, message);
+        return code;
+    }
     if (lua_type(L, -1) == LUA_TTABLE) {
-        int isnum, code;
-        lua_getfield(L, -1, "code");
-        code = (int)lua_tointegerx(L, -1, &isnum);
+        /* An error object: its status says 2 or 3. A table a script threw cannot say 0. */
+        lua_getfield(L, -1, "status");
+        code = dk_cli_exit_code(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
         lua_pop(L, 1);
-        if (!isnum) { /* an error object: its status says */
-            lua_getfield(L, -1, "status");
-            code = dk_cli_exit_code(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
-            lua_pop(L, 1);
-        }
-        if (code < 0 || code > 255)
-            code = EXIT_INTERNAL;
         lua_getfield(L, -1, "message");
         if (lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) > 0)
             fprintf(stderr, "%s: %s\n", progname, lua_tostring(L, -1));
@@ -147,7 +150,15 @@ static int pmain(lua_State *L)
         }
         status = lua_pcall(L, 1, 1, 3);
     }
-    code = status == LUA_OK ? exit_code_of(L, -1) : report_error(L, status);
+    /* A limit or a signal that stopped the command speaks for it, whatever the Lua code made of
+     * the stop; main prints why (dk_cli_limits_finish). */
+    if (dk_cli_limits_stopped())
+        code = DK_EXIT_BAD_INPUT;
+    else
+        code = status == LUA_OK ? exit_code_of(L, -1) : report_error(L, status);
+    /* Whatever the Lua side returned, a verdict the host handed to C stands (host.judge). */
+    if (code < dk_cli_verdict_floor())
+        code = dk_cli_verdict_floor();
     lua_pushinteger(L, code);
     return 1;
 }
@@ -157,6 +168,7 @@ int main(int argc, char **argv)
     lua_State *L;
     int status, code;
 
+    dk_cli_memory_install();
     if (dk_cli_memory_limit_from_env() < 0)
         return DK_EXIT_BAD_INPUT;
     L = luaL_newstate();
@@ -165,6 +177,7 @@ int main(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     dk_cli_memory_attach(L);
+    dk_cli_limits_install(L);
     lua_pushcfunction(L, pmain);
     lua_pushinteger(L, argc);
     lua_pushlightuserdata(L, argv);
@@ -176,11 +189,16 @@ int main(int argc, char **argv)
                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(no message)");
         code = EXIT_INTERNAL;
     }
+    code = dk_cli_limits_finish(code);
     lua_close(L);
+    /* A report that never reached its reader is a failed run, but not ours: the output the user
+     * named (a full disk, /dev/full, a closed pipe) cannot be written, which is bad input. */
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "%s: cannot write the standard output\n", progname);
-        if (code == EXIT_OK)
-            code = EXIT_INTERNAL;
+        fprintf(stderr, "%s: cannot write the standard output%s%s\n", progname,
+                errno != 0 ? ": " : "", errno != 0 ? strerror(errno) : "");
+        if (code < DK_EXIT_BAD_INPUT)
+            code = DK_EXIT_BAD_INPUT;
     }
     return code;
 }

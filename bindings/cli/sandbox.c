@@ -1,9 +1,11 @@
 /* sandbox.c - the safe standard library that scripts run with unless --unsafe is given: no
- * processes, no C modules, no debug library, no binary chunks, and writes only below the output
- * folder (and to files the script got from os.tmpname). */
+ * processes, no C modules, no debug library, no binary chunks, no locale changes, and writes
+ * only inside the folder the user named with --allow-write (and to files the script got from
+ * os.tmpname). The host's own outputs are the host's to write (dk_cli_sandbox_privileged). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,9 +17,22 @@
 #include "cli.h"
 #include "l_common.h"
 
-/* Registry key of the sandbox's state: {outdir = "out", tmp = {[resolved path] = true}}. Its
- * presence is what "the sandbox is on" means. */
+/* Registry key of the sandbox's state: {allow = "/resolved/folder" or absent,
+ * named = "the folder as the user wrote it", tmp = {[resolved path] = true}}. Its presence is
+ * what "the sandbox is on" means. */
 #define STATE_KEY "designkit.sandbox"
+
+/* The modules only the host may hold: they leave package.preload and package.loaded. */
+static const char *const host_modules[] = {"designkit.host", "designkit.limits", NULL};
+
+/* The host's own instances of these leave package.loaded: a script that requires one gets a
+ * fresh instance of its own, so that changing report.format or spec.run changes nothing the
+ * host prints or decides. */
+static const char *const host_instances[] = {"designkit.pristine", "designkit.cli",
+                                             "designkit.report", "designkit.spec", NULL};
+
+/* Above zero while the host writes an output the user named (host.privileged). */
+static int privileged;
 
 int dk_cli_sandboxed(lua_State *L)
 {
@@ -86,11 +101,11 @@ static int below(const char *target, const char *dir)
 
 const char *dk_cli_sandbox_deny(lua_State *L, const char *path)
 {
-    char target[PATH_MAX], dir[PATH_MAX];
+    char target[PATH_MAX];
     int top = lua_gettop(L), allowed;
-    const char *outdir;
+    const char *allow, *named;
 
-    if (lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY) != LUA_TTABLE) {
+    if (privileged > 0 || lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY) != LUA_TTABLE) {
         lua_settop(L, top);
         return NULL;
     }
@@ -107,21 +122,48 @@ const char *dk_cli_sandbox_deny(lua_State *L, const char *path)
     }
     lua_getfield(L, top + 1, "tmp");
     allowed = lua_getfield(L, -1, target) == LUA_TBOOLEAN;
-    lua_getfield(L, top + 1, "outdir");
-    outdir = lua_tostring(L, -1);
-    if (!allowed && outdir != NULL && realpath(outdir, dir) != NULL && below(target, dir))
+    lua_getfield(L, top + 1, "allow");
+    allow = lua_tostring(L, -1);
+    lua_getfield(L, top + 1, "named");
+    named = lua_tostring(L, -1);
+    if (!allowed && allow != NULL && below(target, allow))
         allowed = 1;
     if (allowed) {
         lua_settop(L, top);
         return NULL;
     }
-    lua_pushfstring(L,
-                    "cannot write \"%s\": the sandbox allows writes only below the output "
-                    "folder \"%s\" (run with --unsafe to lift this)",
-                    path, outdir != NULL ? outdir : "?");
+    if (named != NULL)
+        lua_pushfstring(L,
+                        "cannot write \"%s\": a script may write only inside \"%s\", the "
+                        "folder named with --allow-write",
+                        path, named);
+    else
+        lua_pushfstring(L,
+                        "cannot write \"%s\": a script may not write files unless the user "
+                        "names a folder for it with --allow-write DIR (outputs named on the "
+                        "command line, such as -o and --json, are written by designkit itself)",
+                        path);
     lua_replace(L, top + 1);
     lua_settop(L, top + 1);
     return lua_tostring(L, -1);
+}
+
+int dk_cli_sandbox_privileged(lua_State *L)
+{
+    int status, collecting;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    /* No collection meanwhile: a finalizer is the script's code, and it must not run while
+     * the rule is lifted. */
+    collecting = lua_gc(L, LUA_GCISRUNNING);
+    lua_gc(L, LUA_GCSTOP);
+    privileged++;
+    status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    privileged--;
+    if (collecting)
+        lua_gc(L, LUA_GCRESTART);
+    if (status != LUA_OK)
+        return lua_error(L);
+    return lua_gettop(L);
 }
 
 /* A refused function: raises "FILE:LINE: os.execute is not allowed ..." naming itself
@@ -277,27 +319,149 @@ static void refuse(lua_State *L, const char *name, const char *qualified)
     lua_setfield(L, -2, name);
 }
 
+/* os.setlocale: only asked, never changed. A locale with a decimal comma would change how
+ * every number after it prints, the host's reports and drawings included. */
+static int safe_setlocale(lua_State *L)
+{
+    if (!lua_isnoneornil(L, 1)) {
+        luaL_where(L, 1);
+        lua_pushliteral(L, "os.setlocale is not allowed in the sandbox, except to ask "
+                           "(os.setlocale()); run designkit with --unsafe to change it");
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    return call_original(L);
+}
+
+/* The string metatable's __index in the sandbox: the library as it was when the sandbox went on
+ * (upvalue 1) comes first, then the script's own `string` table (upvalue 2). A script may add
+ * methods (string.trim, then s:trim()), but replacing string.format cannot change what
+ * ("%d"):format(n) does in the host's code. */
+static int string_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    lua_pushvalue(L, 2);
+    lua_gettable(L, lua_upvalueindex(2));
+    return 1;
+}
+
+/* Pushes a shallow copy of the table at `idx`. */
+static void push_copy(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    for (lua_pushnil(L); lua_next(L, idx) != 0;) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+}
+
+/* Gives the metatable at `idx` a __metatable field: getmetatable then returns a copy (with a
+ * copy of its methods), which shows what is there and changes nothing, and setmetatable on
+ * the value refuses. */
+static void protect(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    push_copy(L, idx);
+    if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+        push_copy(L, -1);
+        lua_setfield(L, -3, "__index");
+    }
+    lua_pop(L, 1);
+    lua_setfield(L, idx, "__metatable");
+}
+
+/* Strings and files are shared with the host, which formats and writes its reports through
+ * their methods: the script gets its own view of both. */
+static void protect_shared_metatables(lua_State *L)
+{
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        int mt = lua_gettop(L);
+        luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+        lua_getfield(L, -1, LUA_STRLIBNAME);
+        push_copy(L, -1);
+        lua_insert(L, -2);
+        lua_pushcclosure(L, string_index, 2);
+        lua_setfield(L, mt, "__index");
+        lua_pop(L, 1);
+        protect(L, mt);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (luaL_getmetatable(L, LUA_FILEHANDLE) == LUA_TTABLE)
+        protect(L, -1);
+    lua_pop(L, 1);
+}
+
+/* Whether resolved folder `dir` is `/` or holds the resolved file `file`. */
+static int holds(const char *dir, const char *file)
+{
+    return strcmp(dir, "/") == 0 || below(file, dir);
+}
+
+/* Checks the folder named with --allow-write and stores it, resolved, in the state table on
+ * top. Returns NULL, or the reason it is refused (pushed). */
+static const char *allow_folder(lua_State *L, const char *named, const char *script, int above)
+{
+    char dir[PATH_MAX], file[PATH_MAX];
+    struct stat st;
+    if (realpath(named, dir) == NULL)
+        return lua_pushfstring(L, "--allow-write %s: %s", named, strerror(errno));
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return lua_pushfstring(L, "--allow-write %s: not a folder", named);
+    if (strcmp(dir, "/") == 0)
+        return lua_pushfstring(L,
+                               "--allow-write %s: that is the whole file system; name the "
+                               "folder the script should write to",
+                               named);
+    if (!above && script != NULL && realpath(script, file) != NULL && holds(dir, file))
+        return lua_pushfstring(L,
+                               "--allow-write %s: that folder holds the script itself, which "
+                               "could then rewrite itself or anything beside it (.git/hooks, "
+                               "say); name a subfolder such as out/, or add "
+                               "--allow-write-above if you mean it",
+                               named);
+    lua_pushstring(L, dir);
+    lua_setfield(L, -2, "allow");
+    lua_pushstring(L, named);
+    lua_setfield(L, -2, "named");
+    return NULL;
+}
+
 /*
- * host.sandbox(outdir) - confines the whole state from now on. The standard library is changed
- * in place rather than handing scripts a separate environment, so that modules a script
- * requires, and coroutines it starts, are confined too. Code loaded before (designkit.cli) keeps
- * the references it took. One-way: a second call raises, so a script cannot move the folder.
+ * host.sandbox([allowed [, script [, above]]]) -> true | nil, message - confines the whole state
+ * from now on. `allowed` is the folder the user named with --allow-write (nil: the script
+ * writes nothing but its os.tmpname files); it may not be `/`, nor hold `script` unless
+ * `above` says the user meant it. The standard library is changed in place rather than handing
+ * scripts a separate environment, so that modules a script requires, and coroutines it starts,
+ * are confined too. Code loaded before (designkit.cli) keeps the references it took. One-way: a
+ * second call raises, so a script cannot move the folder.
  */
 int dk_cli_sandbox_apply(lua_State *L)
 {
-    const char *outdir = luaL_checkstring(L, 1);
+    const char *named = luaL_optstring(L, 1, NULL);
+    const char *script = luaL_optstring(L, 2, NULL);
+    int above = lua_toboolean(L, 3);
 
     if (dk_cli_sandboxed(L))
         return luaL_error(L, "the sandbox is already on");
-    lua_createtable(L, 0, 2);
-    lua_pushstring(L, outdir);
-    lua_setfield(L, -2, "outdir");
+    lua_createtable(L, 0, 3);
+    if (named != NULL && allow_folder(L, named, script, above) != NULL) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
     lua_newtable(L);
     lua_setfield(L, -2, "tmp");
     lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
     /* The module's own writers (m:draw, m:export) ask the same rule: the host hands it over
      * rather than the module reaching into the host. */
     dk_l_set_write_guard(L, dk_cli_sandbox_deny);
+    protect_shared_metatables(L);
 
     lua_pushglobaltable(L);
     wrap(L, "load", safe_load);
@@ -311,6 +475,7 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_getfield(L, -1, LUA_OSLIBNAME);
     refuse(L, "execute", "os.execute");
     refuse(L, "exit", "os.exit");
+    wrap(L, "setlocale", safe_setlocale);
     wrap(L, "remove", safe_remove);
     wrap(L, "rename", safe_remove);
     wrap(L, "tmpname", safe_tmpname);
@@ -336,13 +501,20 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_pushcclosure(L, search_lua, 1);
     lua_rawseti(L, -2, 2);
     lua_setfield(L, -2, "searchers");
-    /* The host's own services stay with the code that already holds them. */
+    /* The host's own services, and its instances of its Lua modules, stay with the code that
+     * already holds them. */
     lua_getfield(L, -1, "preload");
-    lua_pushnil(L);
-    lua_setfield(L, -2, "designkit.host");
+    for (const char *const *m = host_modules; *m; m++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, *m);
+        lua_pushnil(L);
+        lua_setfield(L, -4, *m);
+    }
+    for (const char *const *m = host_instances; *m; m++) {
+        lua_pushnil(L);
+        lua_setfield(L, -4, *m);
+    }
     lua_pop(L, 2);
-    lua_pushnil(L);
-    lua_setfield(L, -2, "designkit.host");
 
     /* The debug library can reach any local and upvalue, the sandbox's included; keep only
      * traceback, which is harmless and what xpcall users want. */
@@ -356,5 +528,6 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_setfield(L, -4, LUA_DBLIBNAME);
     lua_setglobal(L, LUA_DBLIBNAME);
     lua_pop(L, 2);
-    return 0;
+    lua_pushboolean(L, 1);
+    return 1;
 }

@@ -16,6 +16,15 @@
 #define DK_MT_SIM "designkit.sim"
 #define DK_MT_RESULT "designkit.result"
 #define DK_MT_ERROR "designkit.error"
+#define DK_MT_BOX "designkit.box"
+#define DK_MT_JSON_NULL "designkit.json.null"
+
+/* Every metatable the module registers, once: luaopen_designkit protects each (see
+ * protect_metatables in l_designkit.c). */
+#define DK_L_METATABLES(X)                                                                         \
+    X(DK_MT_DIST)                                                                                  \
+    X(DK_MT_MODEL) X(DK_MT_COMP) X(DK_MT_GROUP) X(DK_MT_FLOW) X(DK_MT_HANDLER) X(DK_MT_SIM)        \
+        X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL)
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
@@ -72,6 +81,13 @@ void dk_l_box_free(lua_State *L, int idx);
 /* Raises `err` with the script's position at `level` (1: the caller of the C function). */
 int dk_l_raise(lua_State *L, const dk_error *err);
 
+/* l_name.c: names entering from Lua. The string at `idx` checked as a name with the length
+ * Lua knows (dk_name_check: a NUL inside, invalid UTF-8 or a control character raises an error
+ * naming `what` and the script line). Borrowed from the stack. */
+const char *dk_l_check_name(lua_State *L, int idx, const char *what);
+/* The string at `idx` for a lookup by name, or NULL when it holds a NUL (no name can). */
+const char *dk_l_lookup_name(lua_State *L, int idx);
+
 /* l_units.c */
 void dk_l_open_units(lua_State *L);
 /* Reads a duration at `idx`: a number is seconds, a string is parsed ("2ms"). Returns 1 and
@@ -90,6 +106,9 @@ void dk_l_push_dist_text(lua_State *L, const dk_dist_t *d, int durations);
 /* l_model.c */
 void dk_l_open_model(lua_State *L);
 lmodel *dk_l_check_model(lua_State *L, int idx);
+/* Raises "<what> is closed" about the argument at `idx`, naming the function when Lua can and
+ * saying how it was closed when it cannot (never "bad argument #1 to '?'"). */
+int dk_l_closed_error(lua_State *L, int idx, const char *what);
 /* Pushes a new model userdata owning `m` (which must not be NULL). */
 void dk_l_push_model(lua_State *L, dk_model_t *m);
 /* The model's state table (the user value of the model userdata at `midx`), field `f`. */
@@ -114,6 +133,9 @@ void dk_l_open_comp(lua_State *L);
 lcomp *dk_l_check_comp(lua_State *L, int idx);
 /* Pushes the userdata of component `c` of the model userdata at `midx`. */
 void dk_l_push_comp(lua_State *L, int midx, dk_comp_t *c);
+/* Pushes where the script made `c` ("design.lua:12: "), or "" when no script did (a model
+ * read from JSON): the place a message about the component names. */
+void dk_l_push_comp_place(lua_State *L, int midx, const dk_comp_t *c);
 /* Raises a "valid keys are ..." error when the table at `idx` has a key not in `valid`
  * (NULL-terminated); the first unknown key in sorted order is named so the message repeats. */
 void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const *valid);
@@ -148,6 +170,11 @@ void dk_l_open_run(lua_State *L);
 int dk_l_model_run(lua_State *L);
 /* The lsim kept by a result table at `idx`, or NULL. */
 lsim *dk_l_result_sim(lua_State *L, int idx);
+/* Whether the run whose result table is at `idx` met every expectation of its model, judged
+ * again in C from the run itself (never from the table, which its holder may have changed):
+ * 1 yes, 0 no, -1 not the result of a run (or its model was closed since). Raises only when memory
+ * runs out. */
+int dk_l_result_passed(lua_State *L, int idx);
 /* Makes the route for a Lua handler `fn` at `fidx` on component `comp` for class `cls`. */
 int dk_l_set_handler(lua_State *L, int cidx, const char *cls, int fidx);
 /* Component methods that call another component from inside a handler. */
@@ -175,8 +202,12 @@ void dk_l_push_status_name(lua_State *L, dk_status st);
 /* Raises the error object for `st` with a message formatted as lua_pushfstring does, after the
  * position of the caller at level 1. Never returns. */
 int dk_l_raise_status(lua_State *L, dk_status st, const char *fmt, ...);
+/* dk_l_raise_status at `place` ("design.lua:12: ", the line that made the component a failure
+ * names) instead of the caller's position. Never returns. */
+int dk_l_raise_status_at(lua_State *L, dk_status st, const char *place, const char *fmt, ...);
 
 /* l_json.c: dk.json (encode, decode, null). */
 void dk_l_open_json(lua_State *L);
+
 
 #endif

@@ -12,7 +12,7 @@ lcomp *dk_l_check_comp(lua_State *L, int idx)
 {
     lcomp *c = (lcomp *)luaL_checkudata(L, idx, DK_MT_COMP);
     if (c->lm->m == NULL)
-        luaL_argerror(L, idx, "its model is closed");
+        dk_l_closed_error(L, idx, "the component's model");
     return c;
 }
 
@@ -194,7 +194,13 @@ static void set_prop(lua_State *L, dk_comp_t *c, const dk_prop_info *p, int v)
             lua_pop(L, 1);
             if (lua_type(L, -1) != LUA_TSTRING)
                 luaL_error(L, "%s \"%s\": %s: class names must be strings", kind, name, p->name);
-            cls[i++] = lua_tostring(L, -1);
+            size_t len;
+            cls[i] = lua_tolstring(L, -1, &len);
+            if (dk_name_check("class name", cls[i], len, &err) != DK_OK) {
+                dk_error_prefix(&err, "%s \"%s\": %s: ", kind, name, p->name);
+                dk_l_raise(L, &err);
+            }
+            i++;
         }
         qsort(cls, n, sizeof *cls, cmp_str);
         for (i = 0; i < n; i++) {
@@ -315,6 +321,39 @@ static const dk_kind *check_kind(lua_State *L, int idx)
 
 /* Creates a component of `kind` named `name` in group `g` (may be NULL) of the model at `midx`,
  * applies the options at `o` (0: none), and pushes it. */
+/* Keeps where the script made component `c` ("design.lua:12: ", the caller of the
+ * constructor) in the state table's `places`, indexed by the component's index + 1: a failure
+ * found later, when the model is built for a run, then names the line that made the component
+ * rather than the line that ran it. */
+static void remember_place(lua_State *L, int midx, const dk_comp_t *c)
+{
+    lua_getiuservalue(L, midx, 1);
+    if (lua_getfield(L, -1, "places") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, "places");
+    }
+    luaL_where(L, 1);
+    lua_rawseti(L, -2, (lua_Integer)dk_comp_index(c) + 1);
+    lua_pop(L, 2);
+}
+
+void dk_l_push_comp_place(lua_State *L, int midx, const dk_comp_t *c)
+{
+    int top = lua_gettop(L);
+    midx = lua_absindex(L, midx);
+    if (lua_getiuservalue(L, midx, 1) == LUA_TTABLE &&
+        lua_getfield(L, -1, "places") == LUA_TTABLE &&
+        lua_rawgeti(L, -1, (lua_Integer)dk_comp_index(c) + 1) == LUA_TSTRING) {
+        lua_replace(L, top + 1);
+        lua_settop(L, top + 1);
+        return;
+    }
+    lua_settop(L, top);
+    lua_pushliteral(L, "");
+}
+
 static int create(lua_State *L, int midx, dk_group_t *g, const dk_kind *kind, const char *name,
                   int o)
 {
@@ -327,6 +366,7 @@ static int create(lua_State *L, int midx, dk_group_t *g, const dk_kind *kind, co
     dk_comp_t *c = dk_model_add(lm->m, g, kind, name, &err);
     if (c == NULL)
         return dk_l_raise(L, &err);
+    remember_place(L, midx, c);
     dk_l_push_comp(L, midx, c);
     if (o != 0 && lua_istable(L, o))
         apply_opts(L, c, o);
@@ -345,7 +385,9 @@ static int kind_constructor(lua_State *L)
         g = dk_l_check_group(L, 1)->g;
     else
         dk_l_check_model(L, 1);
-    const char *name = luaL_checkstring(L, 2);
+    char what[96]; /* "<kind> name" */
+    snprintf(what, sizeof what, "%s name", kind->name);
+    const char *name = dk_l_check_name(L, 2, what);
     lua_settop(L, 3);
     if (lg) {
         lua_getiuservalue(L, 1, 1);
@@ -394,7 +436,9 @@ int dk_l_m_component(lua_State *L)
         dk_l_check_model(L, 1);
     }
     const dk_kind *kind = check_kind(L, 2);
-    const char *name = luaL_checkstring(L, 3);
+    char what[96]; /* "<kind> name" */
+    snprintf(what, sizeof what, "%s name", kind->name);
+    const char *name = dk_l_check_name(L, 3, what);
     lua_settop(L, 4);
     if (lg) {
         lua_getiuservalue(L, 1, 1);
@@ -749,7 +793,7 @@ static int linked(const dk_comp_t *from, const dk_comp_t *to)
 static int c_route(lua_State *L)
 {
     lcomp *c = dk_l_check_comp(L, 1);
-    const char *cls = luaL_checkstring(L, 2);
+    const char *cls = dk_l_check_name(L, 2, "class name");
     dk_l_check_unfrozen(L, c->lm, "route");
     if (lua_isfunction(L, 3))
         return dk_l_set_handler(L, 1, cls, 3);
@@ -762,11 +806,18 @@ static int c_route(lua_State *L)
     dk_route r;
     memset(&r, 0, sizeof r);
     r.cls = cls;
+    /* A flow is a table the script holds and may have changed since dk.call made it: its kind
+     * and its targets are checked again here, against what a route can hold. */
     lua_getfield(L, 3, "kind");
-    r.kind = strcmp(lua_tostring(L, -1), "cache_aside") == 0 ? DK_ROUTE_CACHE_ASIDE : DK_ROUTE_CALL;
+    const char *kind = lua_tostring(L, -1);
+    if (kind == NULL || !dk_route_kind_parse(kind, &r.kind) || r.kind == DK_ROUTE_CUSTOM)
+        return luaL_argerror(L, 3, "the flow's kind was changed (use dk.cache_aside or dk.call)");
     lua_pop(L, 1);
-    lua_Integer n = luaL_len(L, 3);
-    for (lua_Integer i = 1; i <= n && i <= 4; i++) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 3), room = sizeof r.targets / sizeof r.targets[0];
+    if (n < 1 || n > room)
+        return luaL_argerror(
+            L, 3, lua_pushfstring(L, "a flow takes 1 to %I components (got %I)", room, n));
+    for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, 3, i);
         lcomp *t = dk_l_check_comp(L, -1);
         if (t->lm != c->lm)
@@ -791,7 +842,7 @@ static int c_route(lua_State *L)
 static int c_on(lua_State *L)
 {
     dk_l_check_comp(L, 1);
-    const char *cls = luaL_checkstring(L, 2);
+    const char *cls = dk_l_check_name(L, 2, "class name");
     luaL_checktype(L, 3, LUA_TFUNCTION);
     return dk_l_set_handler(L, 1, cls, 3);
 }

@@ -1,8 +1,6 @@
 /* l_designkit.c - luaopen_designkit: builds the module table from every glue file. */
 #include "l_common.h"
 
-#define DK_MT_BOX "designkit.box"
-
 typedef struct box {
     void *p;
     dk_l_free_fn fr;
@@ -41,6 +39,49 @@ static const char *const lua_parts[] = {"designkit.dsl", "designkit.estimate", N
 
 int luaopen_designkit(lua_State *L);
 
+/* Pushes a shallow copy of the table at `idx`. */
+static void push_copy(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    for (lua_pushnil(L); lua_next(L, idx) != 0;) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+}
+
+/*
+ * A script must not change how designkit's objects behave for the code that runs after it: a
+ * design loaded by a spec could otherwise swap m.run or a result's methods and turn a failing
+ * spec into a pass. Each metatable gets a __metatable field, so getmetatable returns a copy
+ * (with a copy of a methods table) that shows what is there and changes nothing, and
+ * setmetatable refuses. debug.getmetatable still reaches the real one, which is why the
+ * sandbox keeps no debug library.
+ */
+static void protect_metatables(lua_State *L)
+{
+    static const char *const names[] = {
+#define NAME(n) n,
+        DK_L_METATABLES(NAME)
+#undef NAME
+            NULL};
+    for (const char *const *n = names; *n; n++) {
+        if (luaL_getmetatable(L, *n) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            continue;
+        }
+        push_copy(L, -1);
+        if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+            push_copy(L, -1);
+            lua_setfield(L, -3, "__index");
+        }
+        lua_pop(L, 1);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+}
+
 int luaopen_designkit(lua_State *L)
 {
     luaL_newmetatable(L, DK_MT_BOX);
@@ -71,6 +112,7 @@ int luaopen_designkit(lua_State *L)
         lua_pushstring(L, *p);
         lua_call(L, 1, 0);
     }
+    protect_metatables(L);
     lua_settop(L, mod);
     return 1;
 }

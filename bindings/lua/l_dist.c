@@ -14,7 +14,7 @@ static ldist *check_dist(lua_State *L, int idx)
 {
     ldist *ld = (ldist *)luaL_checkudata(L, idx, DK_MT_DIST);
     if (ld->d == NULL)
-        luaL_argerror(L, idx, "distribution is closed");
+        dk_l_closed_error(L, idx, "distribution");
     return ld;
 }
 
@@ -145,7 +145,7 @@ static int l_zipf(lua_State *L)
         s = luaL_optnumber(L, 2, 1.0);
     }
     if (!(n >= 1) || n != floor(n) || n > 9.2e18)
-        return luaL_error(L, "zipf: n must be a whole number >= 1 (got %f)", n);
+        return luaL_error(L, "zipf: n must be a whole number from 1 to 9.2e18 (got %f)", n);
     ldist *ld = new_dist_ud(L);
     return finish(L, ld, dk_dist_zipf((uint64_t)n, s, &err), &err);
 }

@@ -66,3 +66,22 @@ int dk_l_raise_status(lua_State *L, dk_status st, const char *fmt, ...)
     luaL_setmetatable(L, DK_MT_ERROR);
     return lua_error(L);
 }
+
+int dk_l_raise_status_at(lua_State *L, dk_status st, const char *place, const char *fmt, ...)
+{
+    va_list ap;
+    lua_createtable(L, 0, 2);
+    dk_l_push_status_name(L, st);
+    lua_setfield(L, -2, "status");
+    if (place != NULL)
+        lua_pushstring(L, place);
+    else
+        luaL_where(L, 1);
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    lua_setfield(L, -2, "message");
+    luaL_setmetatable(L, DK_MT_ERROR);
+    return lua_error(L);
+}

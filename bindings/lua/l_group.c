@@ -57,7 +57,7 @@ lgroup *dk_l_check_group(lua_State *L, int idx)
 {
     lgroup *g = (lgroup *)luaL_checkudata(L, idx, DK_MT_GROUP);
     if (g->lm->m == NULL)
-        luaL_argerror(L, idx, "its model is closed");
+        dk_l_closed_error(L, idx, "the group's model");
     if (g->g == NULL)
         make_waiting(L, idx, 0);
     return g;
@@ -110,7 +110,7 @@ int dk_l_m_group(lua_State *L)
         dk_l_check_model(L, 1);
     }
     lmodel *lm = (lmodel *)lua_touserdata(L, midx);
-    const char *name = luaL_checkstring(L, 2);
+    const char *name = dk_l_check_name(L, 2, "group name");
     if (!lua_isnil(L, 3)) {
         dk_group_t *g = add_group(L, lm, lg ? lg->g : NULL, name, 3);
         dk_l_push_group(L, midx, g);
@@ -129,7 +129,7 @@ static int g_call(lua_State *L)
 {
     lgroup *lg = (lgroup *)luaL_checkudata(L, 1, DK_MT_GROUP);
     if (lg->lm->m == NULL)
-        return luaL_argerror(L, 1, "its model is closed");
+        return dk_l_closed_error(L, 1, "the group's model");
     if (lg->g != NULL)
         return luaL_error(L,
                           "group \"%s\": options go right after the name, once: "

@@ -8,8 +8,6 @@
 #include "designkit/json.h"
 #include "l_common.h"
 
-#define DK_MT_JSON_NULL "designkit.json.null"
-
 /* The null sentinel is upvalue 1 of encode and decode. */
 #define NULL_SENTINEL lua_upvalueindex(1)
 

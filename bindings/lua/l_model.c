@@ -10,8 +10,19 @@ lmodel *dk_l_check_model(lua_State *L, int idx)
 {
     lmodel *lm = (lmodel *)luaL_checkudata(L, idx, DK_MT_MODEL);
     if (lm->m == NULL)
-        luaL_argerror(L, idx, "model is closed");
+        dk_l_closed_error(L, idx, "model");
     return lm;
+}
+
+int dk_l_closed_error(lua_State *L, int idx, const char *what)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name != NULL)
+        return luaL_argerror(L, idx, lua_pushfstring(L, "%s is closed", what));
+    /* No name for the function (a method called through pcall, from C or from a table slot):
+     * luaL_argerror would say "bad argument #1 to '?'", so say what was closed and how. */
+    return luaL_error(L, "%s is closed (by m:close() or a <close> variable) and cannot be used",
+                      what);
 }
 
 void dk_l_check_unfrozen(lua_State *L, const lmodel *lm, const char *what)
@@ -50,7 +61,7 @@ void dk_l_push_model(lua_State *L, dk_model_t *m)
 
 static int l_model(lua_State *L)
 {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = dk_l_check_name(L, 1, "model name");
     dk_error err;
     dk_l_push_model(L, NULL);
     dk_model_t *m = dk_model_new(name, &err);
@@ -89,7 +100,8 @@ static int m_name(lua_State *L)
 static int m_find(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
-    dk_comp_t *c = dk_model_find(lm->m, luaL_checkstring(L, 2));
+    const char *name = dk_l_lookup_name(L, 2);
+    dk_comp_t *c = name != NULL ? dk_model_find(lm->m, name) : NULL;
     if (c == NULL)
         return 0;
     dk_l_push_comp(L, 1, c);
@@ -151,7 +163,7 @@ static int m_expect(lua_State *L)
     if (lua_getfield(L, 2, "class") != LUA_TNIL) {
         if (lua_type(L, -1) != LUA_TSTRING)
             return luaL_error(L, "expect: class must be a string (got %s)", luaL_typename(L, -1));
-        cls = lua_tostring(L, -1);
+        cls = dk_l_check_name(L, -1, "expect: class name");
     }
     int any = 0;
     for (int i = 0; i < DK_EXPECT__COUNT; i++) {

@@ -113,6 +113,24 @@ static int pool_ready(lua_State *L)
     return 0;
 }
 
+/* What a handler's coroutine that the script resumed itself is told. */
+#define HIJACKED                                                                                   \
+    "a handler's coroutine was resumed or closed from outside the run (coroutine.resume and "      \
+    "coroutine.close are not for the coroutines the run made)"
+
+static void abort_with(lrun *run, lhandler *h, const char *msg);
+
+/* Stops the run at the handler's own line: its coroutine was not where the run left it. */
+static void abort_hijacked(lrun *run, lhandler *h)
+{
+    char msg[DK_ERROR_MAX];
+    static const char prefix[] = "Lua handler at ";
+    const char *at =
+        strncmp(h->label, prefix, sizeof prefix - 1) == 0 ? h->label + sizeof prefix - 1 : "";
+    snprintf(msg, sizeof msg, "%s%s%s", at, at[0] ? ": " : "", HIJACKED);
+    abort_with(run, h, msg);
+}
+
 /* Takes an idle coroutine for the request in `ctx` and pushes on it the trampoline, the
  * handler and the request's fields. Returns the coroutine, or NULL when the run has been
  * aborted. */
@@ -139,6 +157,20 @@ static lua_State *start_request(lrun *run, lhandler *h, dk_flow_ctx *ctx)
         return NULL;
     }
     run->nidle--;
+    /* An idle coroutine holds only the trampoline. A script that kept it (coroutine.running in
+     * an earlier handler) and resumed it since has run its own code on it: refuse it. */
+    int ours = lua_status(co) == LUA_OK && lua_gettop(co) == 1;
+    if (ours) {
+        lua_getfield(L, run->threads, POOL_TRAMPOLINE);
+        lua_pushvalue(co, 1);
+        lua_xmove(co, L, 1);
+        ours = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (!ours) {
+        abort_hijacked(run, h);
+        return NULL;
+    }
     lua_pushvalue(co, 1);
     lua_rawgetp(L, run->handlers, h);
     lua_getiuservalue(L, -1, 1);
@@ -206,6 +238,13 @@ static dk_flow_result handler_step(void *data, dk_flow_ctx *ctx)
         dk_sim_release(ctx->sim, ctx->reply);
         if (co == NULL || !lua_checkstack(co, 3)) {
             dk_sim_abort(ctx->sim, DK_EINTERNAL, "%s: lost its coroutine", h->label);
+            return DK_FLOW_FAIL;
+        }
+        /* It waits for this reply, suspended in comp:read (or the like), unless the script
+         * resumed or closed it in the meantime: then it is not where this reply belongs. */
+        if (lua_status(co) != LUA_YIELD) {
+            abort_hijacked(run, h);
+            ctx->call->frame = NULL;
             return DK_FLOW_FAIL;
         }
         lua_pushboolean(co, st == DK_REPLY_OK || st == DK_REPLY_HIT);
@@ -619,6 +658,32 @@ static int r_json(lua_State *L)
     return 1;
 }
 
+int dk_l_result_passed(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    lsim *ls = lua_istable(L, idx) ? dk_l_result_sim(L, idx) : NULL;
+    if (ls == NULL)
+        return -1;
+    int top = lua_gettop(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    lua_getiuservalue(L, -1, 1);
+    lmodel *lm = (lmodel *)luaL_testudata(L, -1, DK_MT_MODEL);
+    int all = 1;
+    if (lm == NULL || lm->m == NULL) { /* the model was closed since: nothing to judge by */
+        lua_settop(L, top);
+        return -1;
+    }
+    size_t n = dk_model_expect_count(lm->m);
+    dk_verdict *v = (dk_verdict *)lua_newuserdatauv(L, (n > 0 ? n : 1) * sizeof *v, 0);
+    dk_error err;
+    if (dk_model_evaluate(lm->m, ls->sim, v, &all, &err) != DK_OK)
+        return dk_l_raise(L, &err);
+    lua_settop(L, top);
+    return all ? 1 : 0;
+}
+
 static int s_close(lua_State *L)
 {
     lsim *ls = (lsim *)luaL_checkudata(L, 1, DK_MT_SIM);
@@ -654,8 +719,8 @@ static void on_progress(double fraction, void *ud)
     }
 }
 
-static const char *const run_keys[] = {"duration", "seed",         "requests", "progress",
-                                       "warmup",   "replications", "force",    NULL};
+static const char *const run_keys[] = {"duration",     "seed",  "requests", "progress", "warmup",
+                                       "replications", "force", "overload", NULL};
 
 /* What every replication of one m:run shares: its options and the stack slots of its tables. */
 typedef struct run_plan {
@@ -663,8 +728,52 @@ typedef struct run_plan {
     uint64_t requests;
     int progress, handlers, threads, statuses; /* absolute stack indices; progress 0: none */
     dk_actor_t **actors;
-    size_t nreps; /* 1 without replications */
+    size_t nreps;      /* 1 without replications */
+    uint64_t overload; /* dk_sim_set_overload's threshold: 0 off */
 } run_plan;
+
+/* Pushes where the script made the component that `msg` names first (as `cache "redis"`), the
+ * place a failure of the simulator about it belongs: "design.lua:12: ". Returns 0 and pushes
+ * nothing when the message names none, or no script made it (a model read from JSON). The model
+ * is m:run's, at stack index 1. */
+static int push_named_place(lua_State *L, const lmodel *lm, const char *msg)
+{
+    const char *first = NULL;
+    const dk_comp_t *named = NULL;
+    if (luaL_testudata(L, 1, DK_MT_MODEL) != lm || lm->m == NULL)
+        return 0;
+    for (size_t i = 0; i < dk_model_comp_count(lm->m); i++) {
+        const dk_comp_t *c = dk_model_comp(lm->m, i);
+        const char *at = strstr(
+            msg, lua_pushfstring(L, "%s \"%s\"", dk_kind_name(dk_comp_kind(c)), dk_comp_name(c)));
+        lua_pop(L, 1);
+        if (at != NULL && (first == NULL || at < first)) {
+            first = at;
+            named = c;
+        }
+    }
+    if (named == NULL)
+        return 0;
+    dk_l_push_comp_place(L, 1, named);
+    if (lua_rawlen(L, -1) > 0)
+        return 1;
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Raises a failure to build the simulator, whose message names the component whose values
+ * cannot run (`cache "redis": ...`), at the script line that made that component: where the
+ * user will look, not the line that ran the model. */
+static void raise_at_component(lua_State *L, const lmodel *lm, const dk_error *err)
+{
+    const char *msg = err->message[0] ? err->message : dk_strerror(err->status);
+    if (push_named_place(L, lm, msg)) {
+        lua_pushstring(L, msg);
+        lua_concat(L, 2);
+        lua_error(L);
+    }
+    dk_l_raise(L, err);
+}
 
 /*
  * Builds the model's simulator with `seed` into *slot and runs it: replication `k` of the
@@ -682,10 +791,12 @@ static void run_once(lua_State *L, lmodel *lm, const run_plan *p, dk_sim_t **slo
         if (err.status == DK_ENOMEM || err.status == DK_EINTERNAL)
             dk_l_raise_status(L, err.status, "model \"%s\": %s", dk_model_name(lm->m),
                               err.message[0] ? err.message : dk_strerror(err.status));
-        dk_l_raise(L, &err);
+        raise_at_component(L, lm, &err);
         return;
     }
     (void)dk_sim_set_warmup(*slot, p->warmup); /* checked by m:run: >= 0, and not yet run */
+    /* checked by m:run; not yet run */
+    (void)dk_sim_set_overload(*slot, p->overload);
     size_t ncomp = dk_model_comp_count(lm->m);
     for (size_t i = 0; i < ncomp; i++)
         p->actors[i] = dk_sim_find_actor(*slot, dk_comp_name(dk_model_comp(lm->m, i)));
@@ -717,10 +828,15 @@ static void run_once(lua_State *L, lmodel *lm, const run_plan *p, dk_sim_t **slo
             lua_pushstring(L, msg);
             lua_error(L);
         }
+        /* A failure that names a component (overloaded: service "api" ...) is told at the
+         * line that made it; others at the caller's. */
+        const char *place = NULL;
+        if (push_named_place(L, lm, msg))
+            place = lua_tostring(L, -1);
         if (p->nreps > 1)
-            dk_l_raise_status(L, st, "model \"%s\" (replication %zu, seed %llu): %s",
-                              dk_model_name(lm->m), k + 1, (unsigned long long)seed, msg);
-        dk_l_raise_status(L, st, "model \"%s\": %s", dk_model_name(lm->m), msg);
+            dk_l_raise_status_at(L, st, place, "model \"%s\" (replication %zu, seed %llu): %s",
+                                 dk_model_name(lm->m), k + 1, (unsigned long long)seed, msg);
+        dk_l_raise_status_at(L, st, place, "model \"%s\": %s", dk_model_name(lm->m), msg);
     }
 }
 
@@ -783,12 +899,12 @@ static void refuse_if_invalid(lua_State *L, const lmodel *lm)
 }
 
 /* m:run { duration = "60s", seed = 1, requests = N, progress = fn, warmup = "10s",
- * replications = N, force = false } -> result */
+ * replications = N, force = false, overload = N | false } -> result */
 int dk_l_model_run(lua_State *L)
 {
     lmodel *lm = dk_l_check_model(L, 1);
     int64_t until = 60 * DK_SEC, warmup = 0;
-    lua_Integer seed = 1, requests = 0, nreps = 1;
+    lua_Integer seed = 1, requests = 0, nreps = 1, overload = DK_SIM_OVERLOAD_WAITING;
     int progress = 0, force = 0;
     lua_settop(L, 2);
     if (!lua_isnil(L, 2)) {
@@ -842,6 +958,16 @@ int dk_l_model_run(lua_State *L)
                                   d);
             }
         }
+        if (lua_getfield(L, 2, "overload") != LUA_TNIL) {
+            int ok = lua_isboolean(L, -1); /* true: the default; false: no check */
+            if (ok && !lua_toboolean(L, -1))
+                overload = 0;
+            else if (!ok && ((overload = lua_tointegerx(L, -1, &ok)), !ok || overload < 1))
+                return luaL_error(L,
+                                  "run: overload must be a whole number >= 1 (requests "
+                                  "waiting) or false (got %s)",
+                                  luaL_tolstring(L, -1, NULL));
+        }
         if (lua_getfield(L, 2, "replications") != LUA_TNIL) {
             int ok;
             nreps = lua_tointegerx(L, -1, &ok);
@@ -881,8 +1007,8 @@ int dk_l_model_run(lua_State *L)
     dk_actor_t **actors =
         (dk_actor_t **)lua_newuserdatauv(L, (ncomp ? ncomp : 1) * sizeof *actors, 0);
 
-    run_plan plan = {until,    warmup, (uint64_t)requests, progress, handlers, threads,
-                     statuses, actors, (size_t)nreps};
+    run_plan plan = {until,    warmup, (uint64_t)requests, progress,          handlers, threads,
+                     statuses, actors, (size_t)nreps,      (uint64_t)overload};
     run_once(L, lm, &plan, &ls->sim, ls->seed, 0);
     if (nreps > 1)
         replicate(L, lm, &plan, ls);

@@ -65,6 +65,17 @@ static int may_allocate(void)
     return 1;
 }
 
+/* Allocations refused, for dk_alloc_failures. */
+static unsigned long failures;
+
+/*
+ * dk_alloc_failures - how many allocations have been refused since the process started.
+ */
+unsigned long dk_alloc_failures(void)
+{
+    return failures;
+}
+
 /* Counts one successful allocation against the injector. */
 static void count_success(void)
 {
@@ -79,11 +90,13 @@ static void count_success(void)
 void *dk_malloc(size_t size)
 {
     void *p;
-    if (size == 0 || !may_allocate())
+    if (size == 0)
         return NULL;
-    p = current.malloc(size, current.ud);
+    p = may_allocate() ? current.malloc(size, current.ud) : NULL;
     if (p != NULL)
         count_success();
+    else
+        failures++;
     return p;
 }
 
@@ -115,11 +128,11 @@ void *dk_realloc(void *ptr, size_t size)
         dk_free(ptr);
         return NULL;
     }
-    if (!may_allocate())
-        return NULL;
-    p = current.realloc(ptr, size, current.ud);
+    p = may_allocate() ? current.realloc(ptr, size, current.ud) : NULL;
     if (p != NULL)
         count_success();
+    else
+        failures++;
     return p;
 }
 

@@ -25,6 +25,28 @@ static mode_t final_mode(const char *path)
     return 0666 & ~mask;
 }
 
+/* The guard (dk_file_set_guard) and the temporary file being written (dk_file_pending). The
+ * latter is read from signal handlers, hence volatile; outputs are written from one thread. */
+static dk_file_guard_fn guard;
+static void *guard_ud;
+static const char *volatile pending;
+
+void dk_file_set_guard(dk_file_guard_fn fn, void *ud)
+{
+    guard = fn;
+    guard_ud = ud;
+}
+
+const char *dk_file_pending(void)
+{
+    return pending;
+}
+
+static dk_status ask_guard(void)
+{
+    return guard != NULL ? guard(guard_ud) : DK_OK;
+}
+
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
     while (len > 0) {
@@ -45,7 +67,8 @@ static int write_all(int fd, const unsigned char *p, size_t len)
  * atomic within one file system), flushed with fsync before the rename so that a crash cannot
  * leave the new name pointing at an empty file. Any failure unlinks the temporary file and
  * reports `cannot write "PATH": reason` with DK_EIO (DK_ENOMEM if the name cannot be built,
- * DK_EINVAL for NULL arguments).
+ * DK_EINVAL for NULL arguments, the guard's status when it says stop: see file.h). While the
+ * temporary file exists, dk_file_pending names it.
  */
 dk_status dk_file_write_atomic(const char *path, const void *data, size_t len, dk_error *err)
 {
@@ -54,8 +77,12 @@ dk_status dk_file_write_atomic(const char *path, const void *data, size_t len, d
     char *tmp;
     int fd, saved;
 
+    dk_status st;
+
     if (path == NULL || (data == NULL && len > 0))
         return dk_error_set(err, DK_EINVAL, "cannot write: no %s", path == NULL ? "path" : "data");
+    if ((st = ask_guard()) != DK_OK)
+        return dk_error_set(err, st, "cannot write \"%s\": %s", path, dk_strerror(st));
     plen = strlen(path);
     tmp = dk_malloc(plen + sizeof suffix);
     if (tmp == NULL)
@@ -69,20 +96,34 @@ dk_status dk_file_write_atomic(const char *path, const void *data, size_t len, d
         dk_free(tmp);
         return dk_error_set(err, DK_EIO, "cannot write \"%s\": %s", path, strerror(saved));
     }
+    pending = tmp;
     if (fchmod(fd, final_mode(path)) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         saved = errno;
         close(fd);
         goto fail;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    if (close(fd) != 0) {
         saved = errno;
         goto fail;
     }
+    /* Last word before the new file becomes visible: a command stopped meanwhile keeps none. */
+    if ((st = ask_guard()) != DK_OK) {
+        unlink(tmp);
+        pending = NULL;
+        dk_free(tmp);
+        return dk_error_set(err, st, "cannot write \"%s\": %s", path, dk_strerror(st));
+    }
+    if (rename(tmp, path) != 0) {
+        saved = errno;
+        goto fail;
+    }
+    pending = NULL; /* only now: a handler unlinking the renamed name finds nothing (ENOENT) */
     dk_free(tmp);
     return DK_OK;
 
 fail:
     unlink(tmp);
+    pending = NULL;
     dk_free(tmp);
     return dk_error_set(err, DK_EIO, "cannot write \"%s\": %s", path, strerror(saved));
 }

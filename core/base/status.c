@@ -1,4 +1,5 @@
 /* status.c - status descriptions and the caller-owned error detail (dk_error). */
+#include "designkit/locale.h"
 #include "designkit/status.h"
 
 #include <stdio.h>
@@ -42,7 +43,7 @@ dk_status dk_error_setv(dk_error *err, dk_status status, const char *fmt, va_lis
     if (err == NULL)
         return status;
     err->status = status;
-    if (fmt == NULL || vsnprintf(err->message, sizeof err->message, fmt, ap) < 0)
+    if (fmt == NULL || dk_vsnprintf(err->message, sizeof err->message, fmt, ap) < 0)
         err->message[0] = '\0';
     return status;
 }
@@ -75,14 +76,14 @@ void dk_error_prefix(dk_error *err, const char *fmt, ...)
     memcpy(old, err->message, sizeof old);
     old[sizeof old - 1] = '\0';
     va_start(ap, fmt);
-    n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    n = dk_vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     if (n < 0) {
         memcpy(err->message, old, sizeof old);
         return;
     }
     if ((size_t)n < sizeof err->message - 1)
-        snprintf(err->message + n, sizeof err->message - (size_t)n, "%s", old);
+        dk_snprintf(err->message + n, sizeof err->message - (size_t)n, "%s", old);
 }
 
 /*

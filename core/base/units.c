@@ -1,4 +1,5 @@
 /* units.c - parse and format durations, sizes, rates and percentages as people write them. */
+#include "designkit/locale.h"
 #include "designkit/units.h"
 
 #include <math.h>
@@ -220,7 +221,7 @@ fail(dk_error *err, dk_status status, const char *what, const char *text, const 
     char quoted[64], reason[DK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    dk_vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     return dk_error_set(err, status, "invalid %s \"%s\": %s", what,
                         shown(text, quoted, sizeof quoted), reason);
@@ -412,7 +413,7 @@ static void put_number(char *out, size_t size, const char *sign, double v, const
     char num[48];
     size_t n;
     v = round4(v);
-    snprintf(num, sizeof num, "%.*f", decimals_for(v), v);
+    dk_snprintf(num, sizeof num, "%.*f", decimals_for(v), v);
     if (strchr(num, '.') != NULL) {
         n = strlen(num);
         while (num[n - 1] == '0')
@@ -420,7 +421,7 @@ static void put_number(char *out, size_t size, const char *sign, double v, const
         if (num[n - 1] == '.')
             num[--n] = '\0';
     }
-    snprintf(out, size, "%s%s%s", sign, num, suffix);
+    dk_snprintf(out, size, "%s%s%s", sign, num, suffix);
 }
 
 typedef struct fmt_unit {
@@ -443,7 +444,7 @@ static int finish(char *buf, size_t size, const char *text)
 {
     if (buf == NULL || size == 0)
         return (int)strlen(text);
-    return snprintf(buf, size, "%s", text);
+    return dk_snprintf(buf, size, "%s", text);
 }
 
 /*
@@ -464,11 +465,11 @@ int dk_format_duration(int64_t ns, char *buf, size_t size)
     const fmt_unit *u;
 
     if (mag == 0) {
-        snprintf(text, sizeof text, "0s");
+        dk_snprintf(text, sizeof text, "0s");
     } else {
         u = pick(units, NUNITS(units), (double)mag);
         if (u->scale == 1)
-            snprintf(text, sizeof text, "%s%llu%s", sign, (unsigned long long)mag, u->name);
+            dk_snprintf(text, sizeof text, "%s%llu%s", sign, (unsigned long long)mag, u->name);
         else
             put_number(text, sizeof text, sign, (double)mag / u->scale, u->name);
     }
@@ -492,7 +493,7 @@ int dk_format_size(uint64_t bytes, char *buf, size_t size)
     char text[64];
     const fmt_unit *u = pick(units, NUNITS(units), (double)bytes);
     if (u->scale == 1)
-        snprintf(text, sizeof text, "%lluB", (unsigned long long)bytes);
+        dk_snprintf(text, sizeof text, "%lluB", (unsigned long long)bytes);
     else
         put_number(text, sizeof text, "", (double)bytes / u->scale, u->name);
     return finish(buf, size, text);
@@ -512,7 +513,7 @@ int dk_format_rate(double per_second, char *buf, size_t size)
     const char *sign = per_second < 0 ? "-" : "";
 
     if (!isfinite(per_second) || mag < 1) {
-        snprintf(text, sizeof text, "%.4g/s", per_second);
+        dk_snprintf(text, sizeof text, "%.4g/s", per_second);
     } else {
         const fmt_unit *u = pick(units, NUNITS(units), mag);
         put_number(text, sizeof text, sign, mag / u->scale, u->name);

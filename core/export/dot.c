@@ -1,5 +1,6 @@
 /* dot.c - the model drawn with Graphviz (cgraph builds, gvc lays out and renders); the only
  * file that includes Graphviz headers. */
+#include "designkit/locale.h"
 #include "designkit/draw.h"
 #include "designkit/map.h"
 
@@ -18,6 +19,9 @@
 #include "designkit/units.h"
 
 #define FONT "Helvetica"
+/* Room for a name of DK__NAME_MAX (64) bytes with every byte escaped (&amp; is 5) and a
+ * "cluster_" before it. */
+#define DK_DRAW_NAME_BUF 400
 
 /* ---- Graphviz wrappers: 2.42 takes char * where it means const char *, so the casts live
  * here and nowhere else. ---- */
@@ -35,6 +39,24 @@ static Agraph_t *gv_subgraph(Agraph_t *g, const char *name)
 static Agnode_t *gv_node(Agraph_t *g, const char *name)
 {
     return agnode(g, (char *)name, 1);
+}
+
+/* A node whose name Graphviz writes in DOT between < > (see spell_name): the name is made the
+ * graph's HTML copy first, which agnode then finds and keeps, as cgraph's own reader does. */
+static Agnode_t *gv_node_html(Agraph_t *g, const char *name)
+{
+    char *h = agstrdup_html(g, (char *)name);
+    Agnode_t *n = h != NULL ? agnode(g, h, 1) : NULL;
+    agstrfree(g, h);
+    return n;
+}
+
+static Agraph_t *gv_subgraph_html(Agraph_t *g, const char *name)
+{
+    char *h = agstrdup_html(g, (char *)name);
+    Agraph_t *sub = h != NULL ? agsubg(g, h, 1) : NULL;
+    agstrfree(g, h);
+    return sub;
 }
 
 static Agedge_t *gv_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to)
@@ -66,14 +88,30 @@ static void gv_set_html(void *obj, const char *name, const char *html)
     }
 }
 
-/* ---- labels ---- */
+/* ---- names and labels ----
+ * A name may hold any printable UTF-8 (core/model/name.c), and each place Graphviz puts it has
+ * its own rules, checked against its writers and readers (tests/cli/names_property.sh):
+ * - a plain label is an escString (\N, \n, \\) whose entities Graphviz decodes (&amp; is &):
+ *   a backslash is written \\ and & is written &amp;;
+ * - the SVG writer escapes <, >, " in ids and titles but passes &...; through as an entity
+ *   (&#0; would make the SVG malformed) and turns a space after a space into a no-break space,
+ *   and an id also has \N and friends replaced: so & is written &amp;, a second space &#32;
+ *   and (in ids) a backslash &#92;, which XML turns back into the name exactly;
+ * - the DOT writer puts a name between quotes escaping only ", and its reader takes \\ as two
+ *   backslashes and \" as a quote, so a name with an odd run of backslashes at its end or before
+ *   a quote cannot be quoted at all; it is written as an HTML string, <name>, which keeps every
+ *   byte but needs its < and > to pair up. */
 
-/* Appends `s` to `buf` escaped for a Graphviz escString: a backslash would otherwise start an
- * escape like \N (the node's name). */
+/* Appends `s` to `buf` escaped for a Graphviz escString label (see above). */
 static void append_escaped(char *buf, size_t size, const char *s)
 {
     size_t len = strlen(buf);
-    for (; *s != '\0' && len + 2 < size; s++) {
+    for (; *s != '\0' && len + 6 < size; s++) {
+        if (*s == '&') {
+            memcpy(buf + len, "&amp;", 5);
+            len += 5;
+            continue;
+        }
         if (*s == '\\')
             buf[len++] = '\\';
         buf[len++] = *s;
@@ -81,10 +119,85 @@ static void append_escaped(char *buf, size_t size, const char *s)
     buf[len] = '\0';
 }
 
+/* A label that would end in a backslash (an escaped one, \\) would end the DOT writer's quoted
+ * string with \": a line end, which Graphviz draws as nothing at the end of a label, goes after
+ * it. */
+static void end_label(char *buf, size_t size)
+{
+    size_t len = strlen(buf);
+    if (len > 0 && buf[len - 1] == '\\' && len + 2 < size)
+        memcpy(buf + len, "\\n", 3);
+}
+
+/* `name` for the SVG writer (see above) into `buf`: & as &amp;, a space after a space as &#32;
+ * and, when `backslash` (an id), a backslash as &#92;. Returns `buf`. */
+static const char *svg_text(const char *name, int backslash, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (const char *p = name; *p != '\0' && len + 6 < size; p++) {
+        const char *e = *p == '&'                               ? "&amp;"
+                        : *p == ' ' && p > name && p[-1] == ' ' ? "&#32;"
+                        : *p == '\\' && backslash               ? "&#92;"
+                                                                : NULL;
+        if (e != NULL) {
+            memcpy(buf + len, e, 5);
+            len += 5;
+        } else {
+            buf[len++] = *p;
+        }
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/* 1 when the DOT writer's quoted form of `s` would not read back: an odd run of backslashes
+ * before a quote or at the end. */
+static int unquotable(const char *s)
+{
+    size_t run = 0;
+    for (;; s++) {
+        if ((*s == '"' || *s == '\0') && run % 2 == 1)
+            return 1;
+        if (*s == '\0')
+            return 0;
+        run = *s == '\\' ? run + 1 : 0;
+    }
+}
+
+/* 1 when `s` can stand between < and > in DOT: every > closes an earlier <, all are closed. */
+static int angles_pair(const char *s)
+{
+    long depth = 0;
+    for (; *s != '\0'; s++) {
+        depth += *s == '<' ? 1 : *s == '>' ? -1 : 0;
+        if (depth < 0)
+            return 0;
+    }
+    return depth == 0;
+}
+
+/* How the graph names `name` (a component, or "cluster_" + a group) for format `dot_text`
+ * (DOT written as text) or not (rendered: SVG, PNG, PDF), into `buf`. Sets *html when DOT must
+ * write it as <name>. DK_EUNSUPPORTED when DOT cannot spell it at all (an odd backslash run at
+ * the end or before a quote, and < > that do not pair up). */
+static dk_status spell_name(const char *name, int dot_text, char *buf, size_t size, int *html)
+{
+    *html = 0;
+    if (!dot_text) { /* the SVG title */
+        svg_text(name, 0, buf, size);
+        return DK_OK;
+    }
+    dk_snprintf(buf, size, "%s", name);
+    if (!unquotable(name))
+        return DK_OK;
+    *html = 1;
+    return angles_pair(name) ? DK_OK : DK_EUNSUPPORTED;
+}
+
 static void append(char *buf, size_t size, const char *s)
 {
     size_t len = strlen(buf);
-    snprintf(buf + len, size - len, "%s", s);
+    dk_snprintf(buf + len, size - len, "%s", s);
 }
 
 /* Appends `s` to `buf` escaped for an HTML-like label. */
@@ -200,21 +313,31 @@ static Agraph_t *group_graph(const clusters *cl, const dk_group_t *g)
     return cl->subs[i - 1];
 }
 
+/* The node of component `c` in `g` (made when new), named as spell_name says for `dot_text`;
+ * build_graph has checked that every name can be spelled. */
+static Agnode_t *comp_node(Agraph_t *g, const dk_comp_t *c, int dot_text)
+{
+    char name[DK_DRAW_NAME_BUF];
+    int html;
+    (void)spell_name(dk_comp_name(c), dot_text, name, sizeof name, &html);
+    return html ? gv_node_html(g, name) : gv_node(g, name);
+}
+
 /* A node for `c`, standing for `count` components alike (folded in a summary; `last` names the
  * last of them) whose mean utilisation is `util` and whose mean share of calls rejected or
  * failed is `errors` (each < 0: none). */
 static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk_comp_t *last,
-                     double util, double errors)
+                     double util, double errors, int dot_text)
 {
-    char label[512] = "", detail[128], tmp[64];
-    Agnode_t *n = gv_node(where, dk_comp_name(c));
+    char label[1024] = "", detail[128], tmp[64], id[DK_DRAW_NAME_BUF];
+    Agnode_t *n = comp_node(where, c, dot_text);
     const dk_kind *kind = dk_comp_kind(c);
 
     append_escaped(label, sizeof label, dk_comp_name(c));
     if (count > 1) {
         append(label, sizeof label, " \xE2\x80\xA6 ");
         append_escaped(label, sizeof label, dk_comp_name(last));
-        snprintf(tmp, sizeof tmp, "\\n\xC3\x97%zu ", count);
+        dk_snprintf(tmp, sizeof tmp, "\\n\xC3\x97%zu ", count);
         append(label, sizeof label, tmp);
     } else {
         append(label, sizeof label, "\\n");
@@ -228,22 +351,22 @@ static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk
         append_escaped(label, sizeof label, detail);
     }
     if (util >= 0) {
-        snprintf(tmp, sizeof tmp, "\\nutil %.0f%%", util * 100);
+        dk_snprintf(tmp, sizeof tmp, "\\nutil %.0f%%", util * 100);
         append(label, sizeof label, tmp);
     }
     /* Whole percentages, as utilisation's; a share too small to round to 1% still shows. */
     if (errors > 0 && errors * 100 < 0.5) {
         append(label, sizeof label, "\\nerrors <1%");
     } else if (errors > 0) {
-        snprintf(tmp, sizeof tmp, "\\nerrors %.0f%%", errors * 100);
+        dk_snprintf(tmp, sizeof tmp, "\\nerrors %.0f%%", errors * 100);
         append(label, sizeof label, tmp);
     }
     gv_set(n, "label", label);
     gv_set(n, "shape", kind->shape != NULL ? kind->shape : "box");
-    gv_set(n, "id", dk_comp_name(c));
+    gv_set(n, "id", svg_text(dk_comp_name(c), 1, id, sizeof id));
     if (util >= 0) {
-        snprintf(tmp, sizeof tmp, "%s%sfilled", kind->style ? kind->style : "",
-                 kind->style ? "," : "");
+        dk_snprintf(tmp, sizeof tmp, "%s%sfilled", kind->style ? kind->style : "",
+                    kind->style ? "," : "");
         gv_set(n, "style", tmp);
         gv_set(n, "fillcolor", util_color(util));
     } else if (kind->style != NULL) {
@@ -265,15 +388,16 @@ static void add_node(Agraph_t *where, const dk_comp_t *c, size_t count, const dk
  * the drawing before it only if that drawing's edges are labelled too. (xlabels, placed after
  * the layout, would keep the layout without that, but Graphviz 2.42 sets them over nodes.) */
 static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_comp_t *from,
-                     const dk_comp_t *to, size_t count, double rate, double p99, double max_rate)
+                     const dk_comp_t *to, size_t count, double rate, double p99, double max_rate,
+                     int dot_text)
 {
     const dk_dist_t *latency;
     char label[192] = "", tmp[64];
 
     dk_model_link_at(m, i, NULL, NULL, &latency);
-    Agedge_t *e = gv_edge(g, gv_node(g, dk_comp_name(from)), gv_node(g, dk_comp_name(to)));
+    Agedge_t *e = gv_edge(g, comp_node(g, from, dot_text), comp_node(g, to, dot_text));
     if (count > 1) {
-        snprintf(tmp, sizeof tmp, "\xC3\x97%zu", count);
+        dk_snprintf(tmp, sizeof tmp, "\xC3\x97%zu", count);
         append(label, sizeof label, tmp);
     }
     if (latency != NULL) {
@@ -302,7 +426,7 @@ static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_comp_t
         gv_set(e, "color", IDLE_COLOUR);
         gv_set(e, "fontcolor", IDLE_COLOUR);
     } else if (rate > 0 && max_rate > 0) {
-        snprintf(tmp, sizeof tmp, "%.2f", 1 + WIDTH_RANGE * rate / max_rate);
+        dk_snprintf(tmp, sizeof tmp, "%.2f", 1 + WIDTH_RANGE * rate / max_rate);
         gv_set(e, "penwidth", tmp);
     }
 }
@@ -485,7 +609,7 @@ out:
 }
 
 static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_model_t *m,
-                                     const dk_draw_overlay *ov)
+                                     const dk_draw_overlay *ov, int dot_text)
 {
     size_t n = dk_model_comp_count(m), nl = dk_model_link_count(m);
     int summary = n > DK_DRAW_SUMMARY_AT;
@@ -503,7 +627,7 @@ static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_m
         double u = f.nutil[i] > 0 ? f.util[i] / (double)f.nutil[i] : -1;
         double x = f.nerrs[i] > 0 ? f.errs[i] / (double)f.nerrs[i] : -1;
         add_node(group_graph(cl, dk_comp_group(c)), c, f.count[i], dk_model_comp(m, f.last[i]), u,
-                 x);
+                 x, dot_text);
     }
     /* Links between the same two nodes become one edge: its rate the sum, its p99 the worst. */
     edges = dk_map_new(nl, NULL);
@@ -546,7 +670,8 @@ static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_m
             continue;
         dk_model_link_at(m, i, &from, &to, NULL);
         add_edge(g, m, i, dk_model_comp(m, f.rep[dk_comp_index(from)]),
-                 dk_model_comp(m, f.rep[dk_comp_index(to)]), count[i], rate[i], p99[i], max_rate);
+                 dk_model_comp(m, f.rep[dk_comp_index(to)]), count[i], rate[i], p99[i], max_rate,
+                 dot_text);
     }
     dk_map_free(edges);
     dk_free(rate);
@@ -556,9 +681,39 @@ static dk_status add_nodes_and_edges(Agraph_t *g, const clusters *cl, const dk_m
     return DK_OK;
 }
 
-/* The whole graph, or NULL on out-of-memory (Graphviz reports its own allocation failures by
- * returning NULL from agopen/agsubg; agnode and agedge abort inside the library). */
-static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
+/* DK_OK when DOT can spell every component's and group's name; else DK_EUNSUPPORTED naming
+ * the first that it cannot (see spell_name). */
+static dk_status check_dot_names(const dk_model_t *m, dk_error *err)
+{
+    char buf[DK_DRAW_NAME_BUF], shown[160];
+    int html;
+    for (size_t i = 0; i < dk_model_comp_count(m); i++) {
+        const dk_comp_t *c = dk_model_comp(m, i);
+        const char *name = dk_comp_name(c);
+        if (spell_name(name, 1, buf, sizeof buf, &html) != DK_OK)
+            return dk_error_set(err, DK_EUNSUPPORTED,
+                                "cannot write DOT: %s %s: DOT can write a name that ends in a "
+                                "backslash (or has one before a quote) only as <...>, which "
+                                "needs its < and > to pair up (draw it as .svg, or rename it)",
+                                dk_kind_name(dk_comp_kind(c)),
+                                dk_name_quote(name, strlen(name), shown, sizeof shown));
+    }
+    for (size_t i = 0; i < dk_model_group_count(m); i++) {
+        const char *name = dk_group_name(dk_model_group(m, i));
+        if (spell_name(name, 1, buf, sizeof buf, &html) != DK_OK)
+            return dk_error_set(err, DK_EUNSUPPORTED,
+                                "cannot write DOT: group %s: DOT can write a name that ends in a "
+                                "backslash (or has one before a quote) only as <...>, which "
+                                "needs its < and > to pair up (draw it as .svg, or rename it)",
+                                dk_name_quote(name, strlen(name), shown, sizeof shown));
+    }
+    return DK_OK;
+}
+
+/* The whole graph with names spelled for `dot_text` (spell_name), or NULL on out-of-memory
+ * (Graphviz reports its own allocation failures by returning NULL from agopen/agsubg; agnode
+ * and agedge abort inside the library). */
+static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov, int dot_text)
 {
     size_t ngroups = dk_model_group_count(m);
     clusters cl;
@@ -598,8 +753,9 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
             has_async = dk_model_link_is_async(m, i);
         set_legend(g, title, has_async);
     } else if (title != NULL && title[0] != '\0') {
-        char label[256] = "";
+        char label[512] = "";
         append_escaped(label, sizeof label, title);
+        end_label(label, sizeof label);
         gv_set(g, "label", label);
     }
 
@@ -611,9 +767,12 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
     /* creation order puts a parent before its children, so the parent's subgraph exists */
     for (size_t i = 0; i < ngroups; i++) {
         const dk_group_t *grp = dk_model_group(m, i);
-        char name[300], label[300] = "";
-        snprintf(name, sizeof name, "cluster_%s", dk_group_name(grp));
-        cl.subs[i] = gv_subgraph(group_graph(&cl, dk_group_parent(grp)), name);
+        char full[DK_DRAW_NAME_BUF], name[DK_DRAW_NAME_BUF], label[800] = "";
+        int html;
+        dk_snprintf(full, sizeof full, "cluster_%s", dk_group_name(grp));
+        (void)spell_name(full, dot_text, name, sizeof name, &html);
+        Agraph_t *parent = group_graph(&cl, dk_group_parent(grp));
+        cl.subs[i] = html ? gv_subgraph_html(parent, name) : gv_subgraph(parent, name);
         if (cl.subs[i] == NULL || dk_map_put(cl.by_addr, (uint64_t)(uintptr_t)grp, i + 1) != DK_OK)
             goto fail;
         append_escaped(label, sizeof label, dk_group_name(grp));
@@ -622,7 +781,7 @@ static Agraph_t *build_graph(const dk_model_t *m, const dk_draw_overlay *ov)
         append(label, sizeof label, ")");
         gv_set(cl.subs[i], "label", label);
     }
-    if (add_nodes_and_edges(g, &cl, m, ov) != DK_OK)
+    if (add_nodes_and_edges(g, &cl, m, ov, dot_text) != DK_OK)
         goto fail;
     dk_free(cl.subs);
     dk_map_free(cl.by_addr);
@@ -757,7 +916,9 @@ dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk
     if (format == NULL)
         return dk_error_set(err, DK_EINVAL, "dk_draw_render: unknown format %d", (int)fmt);
 
-    Agraph_t *g = build_graph(m, overlay);
+    if (fmt == DK_DRAW_DOT && (st = check_dot_names(m, err)) != DK_OK)
+        return st;
+    Agraph_t *g = build_graph(m, overlay, fmt == DK_DRAW_DOT);
     if (g == NULL)
         return dk_error_set(err, DK_ENOMEM, "cannot draw: out of memory building the graph");
     GVC_t *gvc = context();

@@ -1,4 +1,5 @@
 /* json_read.c - the model from JSON (docs/json-schemas.md): dk_model_from_json. */
+#include "designkit/locale.h"
 #include "designkit/model_json.h"
 
 #include <stdio.h>
@@ -22,7 +23,7 @@ static dk_status as_invalid(dk_error *e)
 static void strip_component_prefix(dk_error *e, const char *kind, const char *name)
 {
     char prefix[DK_ERROR_MAX];
-    int n = snprintf(prefix, sizeof prefix, "%s \"%s\": ", kind, name);
+    int n = dk_snprintf(prefix, sizeof prefix, "%s \"%s\": ", kind, name);
     if (n > 0 && (size_t)n < sizeof prefix && strncmp(e->message, prefix, (size_t)n) == 0)
         memmove(e->message, e->message + n, strlen(e->message + n) + 1);
 }
@@ -41,6 +42,15 @@ static dk_status need_string(const cJSON *o, const char *key, const char **out, 
                             dk__json_type_name(v));
     *out = v->valuestring;
     return DK_OK;
+}
+
+/* A required name member, held to dk_name_check's rule before anything prints it: a message
+ * that quotes a name (groups[0] (group "x"): ...) then quotes clean text. */
+static dk_status need_name(const cJSON *o, const char *key, const char *what, const char **out,
+                           dk_error *e)
+{
+    dk_status st = need_string(o, key, out, e);
+    return st != DK_OK ? st : dk_name_check(what, *out, strlen(*out), e);
 }
 
 /* An optional string member: absent (or null) leaves *out NULL. */
@@ -84,7 +94,7 @@ static dk_status read_groups(dk_model_t *m, const cJSON *arr, dk_error *e)
     {
         const char *name = NULL, *kind = NULL, *parent_name = NULL;
         dk_group_t *parent = NULL;
-        if (need_object(jg, e) != DK_OK || need_string(jg, "name", &name, e) != DK_OK) {
+        if (need_object(jg, e) != DK_OK || need_name(jg, "name", "group name", &name, e) != DK_OK) {
             dk_error_prefix(e, "groups[%zu]: ", i);
             return as_invalid(e);
         }
@@ -239,7 +249,8 @@ static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_kind_lookup
         dk_group_t *group = NULL;
         dk_comp_t *c;
 
-        if (need_object(jc, e) != DK_OK || need_string(jc, "name", &name, e) != DK_OK) {
+        if (need_object(jc, e) != DK_OK ||
+            need_name(jc, "name", "component name", &name, e) != DK_OK) {
             dk_error_prefix(e, "components[%zu]: ", i);
             return as_invalid(e);
         }
@@ -416,6 +427,27 @@ static dk_status read_expect(dk_model_t *m, const cJSON *arr, dk_error *e)
     return DK_OK;
 }
 
+/* cJSON decodes "\u0000" into a NUL that silently cuts its string ("a\u0000b" would be read
+ * as the name "a"), and takes a raw NUL byte inside a string the same way, so the text is
+ * searched for both first: no string of a model may hold a NUL. The position of the NUL byte
+ * or of the escape's backslash, or NULL. */
+static const char *find_nul(const char *text, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\0') {
+            return text + i;
+        } else if (text[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && text[i] == '\\') {
+            if (len - i >= 6 && text[i + 1] == 'u' && memcmp(text + i + 2, "0000", 4) == 0)
+                return text + i;
+            i++; /* the escaped character, which may be a quote */
+        }
+    }
+    return NULL;
+}
+
 /* Line and column (1-based, columns in bytes) of `at` within `text`. */
 static void position(const char *text, const char *at, size_t *line, size_t *col)
 {
@@ -486,6 +518,14 @@ dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
     }
     dk__json_init();
 
+    const char *nul = find_nul(text, len);
+    if (nul != NULL) { /* before cJSON, which would cut the string there */
+        size_t line, col;
+        position(text, nul, &line, &col);
+        dk_error_set(err, DK_EINVAL, "%s:%zu:%zu: %s: no name or text can hold a NUL character",
+                     source, line, col, *nul == '\0' ? "a NUL byte" : "\"\\u0000\" in a string");
+        return NULL;
+    }
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (root != NULL) { /* cJSON stops after the first value: anything but spaces after it is
                            as malformed as a missing brace */

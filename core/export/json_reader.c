@@ -1,4 +1,5 @@
 /* json_reader.c - generic JSON in: a strict reader (RFC 8259) whose tree is cJSON's. */
+#include "designkit/locale.h"
 #include "designkit/json.h"
 
 #include <inttypes.h>
@@ -63,7 +64,7 @@ static int scan_fail(scanner *s, const unsigned char *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+    dk_vsnprintf(s->msg, sizeof s->msg, fmt, ap);
     va_end(ap);
     s->at = at;
     return 0;
@@ -413,7 +414,7 @@ static dk_status check_tree(const cJSON *j, tree_check *tc)
 {
     if (cJSON_IsNumber(j) && !isfinite(j->valuedouble)) {
         tc->want_key = 0;
-        snprintf(tc->msg, sizeof tc->msg, "number out of range (a double reaches 1.8e308)");
+        dk_snprintf(tc->msg, sizeof tc->msg, "number out of range (a double reaches 1.8e308)");
         return DK_EPARSE;
     }
     if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
@@ -435,7 +436,7 @@ static dk_status check_tree(const cJSON *j, tree_check *tc)
         tc->path[level] = i;
         if (repeat != NULL && repeat[i]) {
             tc->want_key = 1;
-            snprintf(tc->msg, sizeof tc->msg, "duplicate key \"%.80s\"", c->string);
+            dk_snprintf(tc->msg, sizeof tc->msg, "duplicate key \"%.80s\"", c->string);
             tc->depth = level + 1;
             st = DK_EPARSE;
             break;

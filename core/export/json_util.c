@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 
 static void *json_malloc(size_t size)
@@ -18,17 +19,21 @@ static void json_free(void *ptr)
     dk_free(ptr);
 }
 
+/* Allocations refused before the last dk__json_init: cJSON says NULL for malformed text and for
+ * out-of-memory alike, and a probe allocation after the fact cannot tell them apart once memory
+ * is back (a failure that passed), so the count of refusals does. */
+static unsigned long failures_at_init;
+
 void dk__json_init(void)
 {
     cJSON_Hooks hooks = {json_malloc, json_free};
     cJSON_InitHooks(&hooks);
+    failures_at_init = dk_alloc_failures();
 }
 
 int dk__json_out_of_memory(void)
 {
-    void *probe = dk_malloc(256);
-    dk_free(probe);
-    return probe == NULL;
+    return dk_alloc_failures() != failures_at_init;
 }
 
 /* Appends `x` to array `arr`; 0 on out-of-memory. */
@@ -340,7 +345,7 @@ int dk__json_attach(cJSON *obj, const char *key, cJSON *item)
 int dk__json_add_u64(cJSON *obj, const char *key, uint64_t v)
 {
     char buf[24];
-    snprintf(buf, sizeof buf, "%" PRIu64, v);
+    dk_snprintf(buf, sizeof buf, "%" PRIu64, v);
     return cJSON_AddRawToObject(obj, key, buf) != NULL;
 }
 
@@ -376,7 +381,8 @@ dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_err
             char list[256] = "";
             size_t used = 0;
             for (i = 0; valid[i] != NULL && used < sizeof list; i++) {
-                int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", valid[i]);
+                int n =
+                    dk_snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", valid[i]);
                 if (n < 0)
                     break;
                 used += (size_t)n;

@@ -14,10 +14,10 @@
  * and cheap: called at the top of every exported entry point. */
 void dk__json_init(void);
 
-/* After a cJSON parse returned NULL: 1 if that was for want of memory rather than bad text.
- * cJSON reports both the same way, so this asks the allocator for a small block: when that
- * fails too, blaming the text would send the user looking for a syntax error that is not there.
- */
+/* After a cJSON parse returned NULL: 1 if that was for want of memory rather than bad text,
+ * that is if an allocation was refused since the last dk__json_init (call it just before the
+ * parse). cJSON reports both the same way, and blaming the text would send the user looking
+ * for a syntax error that is not there. */
 int dk__json_out_of_memory(void);
 
 /* A distribution as {"kind":"exponential","params":[mean]}, or for empirical

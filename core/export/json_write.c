@@ -1,4 +1,5 @@
 /* json_write.c - the model as JSON (docs/json-schemas.md): dk_model_to_json. */
+#include "designkit/locale.h"
 #include "designkit/model_json.h"
 
 #include <stdarg.h>
@@ -18,7 +19,7 @@ static void textbuf_printf(textbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = dk_vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (b->failed || n < 0)
         return;
@@ -33,7 +34,7 @@ static void textbuf_printf(textbuf *b, const char *fmt, ...)
         b->cap = cap;
     }
     va_start(ap, fmt);
-    vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    dk_vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
 }

@@ -1,4 +1,5 @@
 /* json_writer.c - generic JSON out: a writer that checks nesting, through cJSON. */
+#include "designkit/locale.h"
 #include "designkit/json.h"
 
 #include <inttypes.h>
@@ -287,8 +288,8 @@ dk_status dk_json_put_number(dk_json_writer_t *w, double v)
                      : v > 0  ? "infinity"
                               : "-infinity");
     for (int digits = 15; digits <= 17; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, v);
-        if (strtod(text, NULL) == v)
+        dk_snprintf(text, sizeof text, "%.*g", digits, v);
+        if (dk_strtod(text, NULL) == v)
             break;
     }
     char point = localeconv()->decimal_point[0];
@@ -309,7 +310,7 @@ dk_status dk_json_put_integer(dk_json_writer_t *w, int64_t v)
         return DK_EINVAL;
     if ((st = placeable(w)) != DK_OK)
         return st;
-    snprintf(text, sizeof text, "%" PRId64, v);
+    dk_snprintf(text, sizeof text, "%" PRId64, v);
     return put_raw(w, text);
 }
 

@@ -1,13 +1,16 @@
 /* cache.c - the cache kind: a bounded key store with an eviction policy, in front of a store. */
 #include <stdio.h>
 
+#include "designkit/locale.h"
 #include "designkit/cache.h"
 #include "kinds/internal.h"
 
 enum { CAPACITY, POLICY, TTL, TIME, REPLICAS, WORKERS };
 
 static const dk_prop_info props[] = {
-    [CAPACITY] = {"capacity", DK_PROP_INT, 1, 1e12, NULL, "entries held", 10000, "10000", 0},
+    /* At most 4e9: a policy links its entries by 32-bit index. Memory grows with the entries
+     * held, not with the capacity (dk_cache_new). */
+    [CAPACITY] = {"capacity", DK_PROP_INT, 1, 4e9, NULL, "entries held", 10000, "10000", 0},
     [POLICY] = {"policy", DK_PROP_ENUM, 0, 0, dk_cache_policy_names, "what is evicted when full", 0,
                 "lru", 0},
     [TTL] = {"ttl", DK_PROP_DURATION, 0, DK__FOREVER_NS, NULL,
@@ -30,7 +33,7 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
         v /= 1000;
         i++;
     }
-    snprintf(buf, size, "%s %.3g%s", dk_comp_text(c, POLICY), v, suffix[i]);
+    dk_snprintf(buf, size, "%s %.3g%s", dk_comp_text(c, POLICY), v, suffix[i]);
 }
 
 static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)

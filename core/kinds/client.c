@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 #include "designkit/units.h"
 #include "kinds/internal.h"
@@ -32,7 +33,7 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
 {
     uint32_t users = dk_comp_count(c, USERS);
     if (users > 0)
-        snprintf(buf, size, "%lu user%s", (unsigned long)users, users == 1 ? "" : "s");
+        dk_snprintf(buf, size, "%lu user%s", (unsigned long)users, users == 1 ? "" : "s");
     else
         dk_format_rate(dk_comp_number(c, RATE), buf, size);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 #include "kinds/internal.h"
 
@@ -49,7 +50,7 @@ void dk__detail_add(char *buf, size_t size, const char *text)
     size_t len = strlen(buf);
 
     if (len < size)
-        snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", text);
+        dk_snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", text);
 }
 
 void dk__detail_instances(const dk_comp_t *c, char *buf, size_t size, int replicas, int workers,
@@ -59,11 +60,11 @@ void dk__detail_instances(const dk_comp_t *c, char *buf, size_t size, int replic
 
     buf[0] = '\0';
     if (replicas >= 0 && dk_comp_number(c, replicas) > 1) {
-        snprintf(tmp, sizeof tmp, "x%.0f replicas", dk_comp_number(c, replicas));
+        dk_snprintf(tmp, sizeof tmp, "x%.0f replicas", dk_comp_number(c, replicas));
         dk__detail_add(buf, size, tmp);
     }
     if (workers >= 0 && dk_comp_is_set(c, workers)) {
-        snprintf(tmp, sizeof tmp, "%.0f %s", dk_comp_number(c, workers), workers_word);
+        dk_snprintf(tmp, sizeof tmp, "%.0f %s", dk_comp_number(c, workers), workers_word);
         dk__detail_add(buf, size, tmp);
     }
 }

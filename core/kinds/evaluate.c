@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 #include "designkit/units.h"
 #include "kinds/internal.h"
@@ -15,7 +16,7 @@ static void format_value(dk_expect_metric id, double v, char *buf, size_t n)
     else if (id == DK_EXPECT_THROUGHPUT)
         dk_format_rate(v, buf, n);
     else
-        snprintf(buf, n, "%.4g%%", v * 100);
+        dk_snprintf(buf, n, "%.4g%%", v * 100);
 }
 
 /* What the run measured for `id` over one class or all of them (their counts and latencies
@@ -111,13 +112,13 @@ dk_status dk_model_evaluate(const dk_model_t *m, const dk_sim_t *sim, dk_verdict
         all &= x->ok;
         format_value(id, e->limit, lbuf, sizeof lbuf);
         if (!have) {
-            snprintf(v->text, sizeof v->text, "%s%s%s: no data (%s %s)", e->cls ? e->cls : "",
-                     e->cls ? " " : "", e->metric, at_most ? "<=" : ">=", lbuf);
+            dk_snprintf(v->text, sizeof v->text, "%s%s%s: no data (%s %s)", e->cls ? e->cls : "",
+                        e->cls ? " " : "", e->metric, at_most ? "<=" : ">=", lbuf);
         } else {
             format_value(id, value, vbuf, sizeof vbuf);
-            snprintf(v->text, sizeof v->text, "%s%s%s %s %s %s", e->cls ? e->cls : "",
-                     e->cls ? " " : "", e->metric, vbuf,
-                     x->ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
+            dk_snprintf(v->text, sizeof v->text, "%s%s%s %s %s %s", e->cls ? e->cls : "",
+                        e->cls ? " " : "", e->metric, vbuf,
+                        x->ok ? (at_most ? "<=" : ">=") : (at_most ? ">" : "<"), lbuf);
         }
         /* Reports give latencies in seconds, as scripts write them. */
         scale = dk_expect_metric_sense(id) == DK_EXPECT_LATENCY ? 1e9 : 1;

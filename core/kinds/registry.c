@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "designkit/locale.h"
 #include "kinds/internal.h"
 
 /* The built-in kinds, in the order scripts and references list them. A kind file defines
@@ -56,8 +57,8 @@ const dk_kind *dk_kinds_find(const char *name, dk_error *err)
     }
     list[0] = '\0';
     for (size_t i = 0; i < dk_kinds_count() && len < sizeof list; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i > 0 ? ", " : "",
-                                dk_kinds_at(i)->kind.name);
+        len += (size_t)dk_snprintf(list + len, sizeof list - len, "%s%s", i > 0 ? ", " : "",
+                                   dk_kinds_at(i)->kind.name);
     dk_error_set(err, DK_ENOTFOUND, "unknown component kind \"%.64s\" (use %s)", name, list);
     return NULL;
 }

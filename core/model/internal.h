@@ -74,8 +74,8 @@ struct dk_model {
  * leaves the array as it was. */
 dk_status dk__grow(void **arr, size_t *cap, size_t need, size_t elem);
 
-/* Checks a user-given name: non-empty, at most DK__NAME_MAX bytes, no control characters.
- * `what` names it in the message ("service name", "class name"). */
+/* dk_name_check on a NUL-terminated name (core/model/name.c): the adders' own check. `what`
+ * names it in the message ("service name", "class name"). */
 dk_status dk__check_name(const char *what, const char *name, dk_error *err);
 
 /* Formats a number for messages: whole numbers without exponent ("1000000"), others with %g. */

@@ -1,4 +1,5 @@
 /* kind.c - what the model asks of a kind descriptor: its name, traits and property schema. */
+#include "designkit/locale.h"
 #include "designkit/model.h"
 
 #include <stdio.h>
@@ -58,7 +59,7 @@ const char *dk_kind_prop_list(const dk_kind *kind, char *buf, size_t size)
         return buf;
     buf[0] = '\0';
     for (size_t i = 0; kind != NULL && i < kind->nprops && len < size; i++) {
-        int n = snprintf(buf + len, size - len, "%s%s", i > 0 ? ", " : "", kind->props[i].name);
+        int n = dk_snprintf(buf + len, size - len, "%s%s", i > 0 ? ", " : "", kind->props[i].name);
         if (n < 0)
             break;
         len += (size_t)n;

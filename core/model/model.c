@@ -1,4 +1,5 @@
 /* model.c - the model itself: groups, components, links, request classes and expectations. */
+#include "designkit/locale.h"
 #include "designkit/model.h"
 
 #include <math.h>
@@ -54,7 +55,7 @@ const char *dk_expect_metric_list(char *buf, size_t size)
         return buf;
     buf[0] = '\0';
     for (int i = 0; i < DK_EXPECT__COUNT && len < size; i++) {
-        int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", expect_metrics[i].name);
+        int n = dk_snprintf(buf + len, size - len, "%s%s", i ? ", " : "", expect_metrics[i].name);
         if (n < 0)
             break;
         len += (size_t)n;
@@ -83,33 +84,12 @@ dk_status dk__grow(void **arr, size_t *cap, size_t need, size_t elem)
     return DK_OK;
 }
 
-dk_status dk__check_name(const char *what, const char *name, dk_error *err)
-{
-    size_t len;
-
-    if (name == NULL || name[0] == '\0')
-        return dk_error_set(err, DK_EINVAL, "%s must not be empty", what);
-    len = strlen(name);
-    if (len > DK__NAME_MAX)
-        return dk_error_set(err, DK_EINVAL, "%s \"%.20s...\" is too long (%zu bytes, at most %d)",
-                            what, name, len, DK__NAME_MAX);
-    /* Bytes >= 0x80 pass so UTF-8 names work; control characters would garble reports. */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)name[i];
-        if (ch < 0x20 || ch == 0x7f)
-            return dk_error_set(err, DK_EINVAL,
-                                "%s must be printable (byte 0x%02x at position %zu)", what, ch,
-                                i + 1);
-    }
-    return DK_OK;
-}
-
 const char *dk__fmt_num(double v, char buf[32])
 {
     if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
-        snprintf(buf, 32, "%.0f", v);
+        dk_snprintf(buf, 32, "%.0f", v);
     else
-        snprintf(buf, 32, "%g", v);
+        dk_snprintf(buf, 32, "%g", v);
     return buf;
 }
 
@@ -338,7 +318,7 @@ dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, const dk_kind *kind, c
         dk_error_set(err, DK_EINVAL, "component \"%.64s\": no kind given", name ? name : "");
         return NULL;
     }
-    snprintf(what, sizeof what, "%s name", kind->name);
+    dk_snprintf(what, sizeof what, "%s name", kind->name);
     if (dk__check_name(what, name, err) != DK_OK)
         return NULL;
     if (group != NULL && group->model != m) {

@@ -1,5 +1,6 @@
 /* props.c - component properties: defaults, checked setters (numbers, text with units,
  * distributions, mixes) and getters. */
+#include "designkit/locale.h"
 #include "designkit/model.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ dk_status dk__comp_fail(const dk_comp_t *c, dk_error *err, dk_status status, con
     if (err == NULL)
         return status;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    dk_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return dk_error_set(err, status, "%s \"%s\": %s", dk_kind_name(c->kind), c->name, msg);
 }
@@ -200,7 +201,7 @@ static void choices_list(const dk_prop_info *info, char *buf, size_t size)
 
     buf[0] = '\0';
     for (size_t i = 0; info->choices[i] != NULL && len < size; i++) {
-        int n = snprintf(buf + len, size - len, "%s%s", i > 0 ? ", " : "", info->choices[i]);
+        int n = dk_snprintf(buf + len, size - len, "%s%s", i > 0 ? ", " : "", info->choices[i]);
         if (n < 0)
             break;
         len += (size_t)n;
@@ -250,7 +251,7 @@ static int parse_plain(const char *text, double *out)
     double v;
 
     errno = 0;
-    v = strtod(text, &end);
+    v = dk_strtod(text, &end);
     if (end == text || errno == ERANGE || !isfinite(v))
         return -1;
     while (*end == ' ' || *end == '\t')

@@ -1,4 +1,5 @@
 /* route.c - routes: what a service (or a queue's consumer) does for each request class. */
+#include "designkit/locale.h"
 #include "designkit/model.h"
 
 #include <stdio.h>
@@ -57,17 +58,17 @@ static dk_status check_target(const dk_comp_t *c, const dk_route *r, size_t i, u
     char buf[200];
 
     if (t == NULL || t->model != c->model) {
-        snprintf(buf, sizeof buf, "%s target %zu is %s", kind, i + 1,
-                 t == NULL ? "missing" : "from another model");
+        dk_snprintf(buf, sizeof buf, "%s target %zu is %s", kind, i + 1,
+                    t == NULL ? "missing" : "from another model");
         return fail(c, r, err, DK_EINVAL, buf);
     }
     if (want != 0 && !dk_kind_has(t->kind, want)) {
-        snprintf(buf, sizeof buf, "%s needs a %s %s (got %s \"%s\")", kind, what, place,
-                 dk_kind_name(t->kind), t->name);
+        dk_snprintf(buf, sizeof buf, "%s needs a %s %s (got %s \"%s\")", kind, what, place,
+                    dk_kind_name(t->kind), t->name);
         return fail(c, r, err, DK_EINVAL, buf);
     }
     if (dk_kind_has(t->kind, DK_TRAIT_ENTRY)) {
-        snprintf(buf, sizeof buf, "cannot call client \"%s\" (clients only send)", t->name);
+        dk_snprintf(buf, sizeof buf, "cannot call client \"%s\" (clients only send)", t->name);
         return fail(c, r, err, DK_EINVAL, buf);
     }
     return DK_OK;
@@ -95,15 +96,16 @@ static dk_status check_route(const dk_comp_t *c, const dk_route *r, dk_error *er
     if ((int)r->kind < 0 || r->kind >= DK_ROUTE__COUNT)
         return fail(c, r, err, DK_EINVAL, "unknown route kind");
     if (r->ntargets > sizeof r->targets / sizeof r->targets[0]) {
-        snprintf(buf, sizeof buf, "at most %zu targets (got %zu)",
-                 sizeof r->targets / sizeof r->targets[0], r->ntargets);
+        dk_snprintf(buf, sizeof buf, "at most %zu targets (got %zu)",
+                    sizeof r->targets / sizeof r->targets[0], r->ntargets);
         return fail(c, r, err, DK_EINVAL, buf);
     }
     switch (r->kind) {
     case DK_ROUTE_CACHE_ASIDE:
         if (r->ntargets != 2) {
-            snprintf(buf, sizeof buf,
-                     "cache_aside needs 2 targets, a cache and a database (got %zu)", r->ntargets);
+            dk_snprintf(buf, sizeof buf,
+                        "cache_aside needs 2 targets, a cache and a database (got %zu)",
+                        r->ntargets);
             return fail(c, r, err, DK_EINVAL, buf);
         }
         st = check_target(c, r, 0, DK_TRAIT_LOOKUP, "cache", "first", err);

@@ -1,6 +1,7 @@
 /* validate.c - static rules over the model: missing clients and routes, unreachable parts,
  * single points of failure, synchronous call cycles, balancers with one backend, classes that
  * no route takes. */
+#include "designkit/locale.h"
 #include "designkit/model.h"
 
 #include <stdarg.h>
@@ -146,9 +147,9 @@ static void add(ctx *x, dk_severity sev, const char *rule, const dk_comp_t *c, c
     e->f.rule = rule;
     e->f.component = c != NULL ? c->name : NULL;
     va_start(ap, fmt);
-    vsnprintf(e->f.message, sizeof e->f.message, fmt, ap);
+    dk_vsnprintf(e->f.message, sizeof e->f.message, fmt, ap);
     va_end(ap);
-    snprintf(e->f.hint, sizeof e->f.hint, "%s", hint);
+    dk_snprintf(e->f.hint, sizeof e->f.hint, "%s", hint);
     e->order = c != NULL ? c->index + 1 : 0;
     e->seq = o->n;
     o->n++;
@@ -302,10 +303,10 @@ static void rule_no_route(ctx *x, size_t nclients)
     char hint[256];
     size_t len;
 
-    len = (size_t)snprintf(hint, sizeof hint, "clients send:");
+    len = (size_t)dk_snprintf(hint, sizeof hint, "clients send:");
     for (size_t i = 0; i < x->nclasses && len < sizeof hint; i++)
-        len += (size_t)snprintf(hint + len, sizeof hint - len, "%s %s", i > 0 ? "," : "",
-                                dk_model_class(x->m, i));
+        len += (size_t)dk_snprintf(hint + len, sizeof hint - len, "%s %s", i > 0 ? "," : "",
+                                   dk_model_class(x->m, i));
     for (size_t i = 0; i < x->g.n; i++) {
         const dk_comp_t *c = x->m->comps[i];
         if ((x->flags[i] & F_ENTRY) && c->nout == 0)
@@ -512,7 +513,7 @@ static void append_name(char *buf, size_t size, size_t *len, const char *name)
 
     if (*len >= size)
         return;
-    k = snprintf(buf + *len, size - *len, "%s%s", *len > 0 ? " -> " : "", name);
+    k = dk_snprintf(buf + *len, size - *len, "%s%s", *len > 0 ? " -> " : "", name);
     if (k < 0 || (size_t)k >= size - *len) {
         memcpy(buf + size - 4, "...", 4);
         *len = size;
@@ -701,10 +702,10 @@ static void rule_unrouted_class(ctx *x, size_t nclients)
                     t++;
                 if (t < c->nout)
                     continue;
-                snprintf(hint, sizeof hint,
-                         "add a route or handler for \"%s\" (or a \"*\" route) to a service "
-                         "the client reaches, or take the class out of its mix",
-                         v->mix_cls[j]);
+                dk_snprintf(hint, sizeof hint,
+                            "add a route or handler for \"%s\" (or a \"*\" route) to a service "
+                            "the client reaches, or take the class out of its mix",
+                            v->mix_cls[j]);
                 add(x, DK_SEV_ERROR, "unrouted-class", c, hint,
                     "client \"%s\" sends class \"%s\", which nothing it sends to has a route "
                     "for: those requests would fail",

@@ -1,4 +1,5 @@
 /* cache.c - dk_cache_t: the policy registry, expiry arithmetic and the hit/miss counters. */
+#include "designkit/locale.h"
 #include "designkit/cache.h"
 
 #include <stdio.h>
@@ -44,8 +45,8 @@ dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
         char list[128] = "";
         size_t len = 0;
         for (size_t i = 0; i < NPOLICIES && len < sizeof list; i++)
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
-                                    dk_cache_policy_names[i]);
+            len += (size_t)dk_snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                                       dk_cache_policy_names[i]);
         dk_error_set(err, DK_ENOTFOUND, "unknown cache policy \"%s\" (use %s)", policy, list);
         return NULL;
     }
@@ -91,7 +92,8 @@ int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl)
 {
     int64_t expires = ttl <= 0 || now > INT64_MAX - ttl ? INT64_MAX : now + ttl;
     int evicted = c->policy->put(c->impl, key, now, expires);
-    c->evictions += (uint64_t)evicted;
+    if (evicted > 0)
+        c->evictions++;
     return evicted;
 }
 

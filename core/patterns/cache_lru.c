@@ -4,9 +4,12 @@
 #include "designkit/map.h"
 #include "patterns/cache_policy.h"
 
-/* Nodes live in one array sized to the capacity and link to each other by index: 24 bytes an
- * entry, no pointer per node to allocate, and a free list threads the unused slots. */
+/* Nodes live in one array and link to each other by index: 24 bytes an entry, no pointer per
+ * node to allocate, and a free list threads the slots not in use. The array and the key map
+ * grow as entries arrive, doubling up to the capacity, so a cache sized for 2e8 entries that
+ * holds a few keys costs a few hundred bytes; once grown, nothing allocates again. */
 #define NIL UINT32_MAX
+#define FIRST_NODES 16
 
 typedef struct node {
     uint64_t key;
@@ -18,6 +21,7 @@ typedef struct lru {
     node *nodes;
     dk_map_t *index; /* key -> slot */
     uint32_t head, tail, free;
+    uint32_t allocated; /* slots in `nodes`: at most the capacity */
     uint64_t size, capacity;
 } lru;
 
@@ -29,26 +33,34 @@ static void *lru_create(uint64_t capacity, dk_error *err)
         return NULL;
     }
     lru *c = dk_calloc(1, sizeof *c);
-    if (c == NULL)
-        goto oom;
-    c->nodes = dk_malloc((size_t)capacity * sizeof *c->nodes);
-    c->index = dk_map_new((size_t)capacity, NULL);
-    if (c->nodes == NULL || c->index == NULL || dk_map_reserve(c->index, capacity) != DK_OK) {
-        dk_free(c->nodes);
-        dk_map_free(c->index);
+    if (c == NULL || (c->index = dk_map_new(0, NULL)) == NULL) {
         dk_free(c);
-        goto oom;
+        dk_error_set(err, DK_ENOMEM, "lru cache: out of memory");
+        return NULL;
     }
     c->capacity = capacity;
-    c->head = c->tail = NIL;
-    for (uint32_t i = 0; i < capacity; i++)
-        c->nodes[i].next = i + 1 < capacity ? i + 1 : NIL;
-    c->free = 0;
+    c->head = c->tail = c->free = NIL;
     return c;
-oom:
-    dk_error_set(err, DK_ENOMEM, "lru cache: out of memory for %llu entries",
-                 (unsigned long long)capacity);
-    return NULL;
+}
+
+/* Doubles the node array (to at most the capacity) and threads the new slots onto the free
+ * list, which is empty when this is called. 0 when memory runs out, the cache as it was:
+ * slots link by index, so moving the array moves no link. */
+static int grow(lru *c)
+{
+    uint64_t want = c->allocated > 0 ? 2 * (uint64_t)c->allocated : FIRST_NODES;
+    if (want > c->capacity)
+        want = c->capacity;
+    node *v = dk_realloc(c->nodes, (size_t)want * sizeof *v);
+    if (v == NULL)
+        return 0;
+    c->nodes = v;
+    for (uint32_t i = (uint32_t)want; i-- > c->allocated;) {
+        v[i].next = c->free;
+        c->free = i;
+    }
+    c->allocated = (uint32_t)want;
+    return 1;
 }
 
 static void lru_destroy(void *p)
@@ -128,16 +140,20 @@ static int lru_put(void *p, uint64_t key, int64_t now, int64_t expires)
         return 0;
     }
     if (c->size == c->capacity) {
+        /* The slot and the map entry of the evicted key are reused: the map already held
+         * `capacity` keys, so the put below cannot fail. */
         drop(c, c->tail);
         evicted = 1;
+    } else if (c->free == NIL && !grow(c)) {
+        return -1;
     }
     uint32_t i = c->free;
+    if (dk_map_put(c->index, key, i) != DK_OK)
+        return -1; /* the map could not grow: nothing changed but spare slots */
     c->free = c->nodes[i].next;
     c->nodes[i].key = key;
     c->nodes[i].expires = expires;
     push_front(c, i);
-    /* Cannot fail: the map was reserved for `capacity` keys and holds at most that many. */
-    dk_map_put(c->index, key, i);
     c->size++;
     return evicted;
 }

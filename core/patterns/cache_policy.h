@@ -6,7 +6,9 @@
 #include "designkit/status.h"
 
 /* A policy keeps the entries and decides what to evict; cache.c keeps the counters and the
- * registry. Every policy takes all its memory in create() so the operations allocate nothing.
+ * registry. A policy's memory grows with the entries it holds, geometrically, never beyond what
+ * its capacity needs: a large capacity costs nothing until it fills, and once the structures
+ * have grown, operations allocate nothing.
  * Expiry is the policy's to enforce (it owns the entries): get() treats an entry whose expiry is
  * <= now as absent and removes it. */
 typedef struct dk__cache_policy {
@@ -15,7 +17,8 @@ typedef struct dk__cache_policy {
     void (*destroy)(void *p);
     int (*get)(void *p, uint64_t key, int64_t now); /* 1 hit (touches), 0 miss */
     /* Inserts or refreshes key with absolute expiry `expires` (INT64_MAX: never); 1 if another
-     * entry was evicted to make room. */
+     * entry was evicted to make room, -1 when memory to hold one more entry ran out (the cache
+     * left as it was). */
     int (*put)(void *p, uint64_t key, int64_t now, int64_t expires);
     int (*remove)(void *p, uint64_t key);         /* 1 if present */
     int (*contains)(const void *p, uint64_t key); /* no touch, no expiry */

@@ -27,7 +27,12 @@ static dk_reply_status serve(dk_actor_t *self, void *ud, dk_call_t *call)
     switch ((dk_op)call->op) {
     case DK_OP_SET:
     case DK_OP_WRITE:
-        dk_cache_put(c->cache, call->key, now, c->ttl);
+        if (dk_cache_put(c->cache, call->key, now, c->ttl) < 0) {
+            /* the cache grows as it fills (dk_cache_put): here it could not */
+            dk_sim_abort(self->sim, DK_ENOMEM, "cache \"%s\": out of memory holding %llu entries",
+                         self->name, (unsigned long long)dk_cache_size(c->cache));
+            return DK_REPLY_FAILED;
+        }
         return DK_REPLY_OK;
     case DK_OP_INVALIDATE:
         dk_cache_remove(c->cache, call->key);

@@ -405,6 +405,31 @@ static void mq_reset(dk_actor_t *self)
     dk_hist_reset(q->st.age);
 }
 
+/* The overload check's view of a queue (engine.h): its consumers over the mean time one stays
+ * with a message, its handling time or, once the messages handled far outnumber the consumers,
+ * what the run measured (a flow that waits downstream holds its consumer). */
+static int mq_capacity(const dk_actor_t *self, dk__capacity *out)
+{
+    const mq *q = self->data;
+    uint64_t handled = q->st.consumed + q->st.failed;
+    double nominal = q->service != NULL ? dk_dist_mean(q->service) / 1e9 : 0;
+    double hold = nominal;
+    if (handled > 0 && handled >= 16 * (uint64_t)q->consumers) {
+        /* the calls in service now have served, on average, half their time */
+        double measured = self->stats.busy_area / ((double)handled + self->stats.busy / 2.0) / 1e9;
+        if (measured > hold)
+            hold = measured;
+    }
+    if (!(hold > 0))
+        return 0;
+    out->held = hold > 1.25 * nominal ? hold : 0;
+    out->per_second = (double)q->consumers / hold;
+    out->units = q->consumers;
+    out->unit = "consumer";
+    out->each = 1 / hold;
+    return 1;
+}
+
 static dk_actor_t *add(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
                        const dk_queue_config *cfg, dk_error *err)
 {
@@ -435,6 +460,7 @@ static dk_actor_t *add(dk_sim_t *sim, const char *name, const dk_actor_ops *ops,
         return NULL; /* add_actor destroyed q */
     a->abandon = mq_abandon;
     a->reset = mq_reset;
+    a->capacity = mq_capacity;
     a->stats.servers = cfg->consumers;
     return a;
 }

@@ -402,6 +402,41 @@ static void station_abandon(dk_actor_t *self, dk_call_t *call)
         f->ops->abandon(f->data, call);
 }
 
+/* The overload check's view of a station (engine.h): its workers over the mean time a request
+ * holds one. That is the service time, or what the run measured when a worker stays longer (a
+ * thread held while its flow waits downstream), measured once the answers far outnumber the
+ * workers so that the calls still in service do not inflate it. 0 for workers without limit. */
+static int station_capacity(const dk_actor_t *self, dk__capacity *out)
+{
+    const station *s = self->data;
+    const dk_actor_stats *st = &self->stats;
+    uint64_t answered = st->completed + st->failed;
+    double nominal = s->service != NULL ? dk_dist_mean(s->service) / 1e9 : 0;
+    double hold = nominal;
+    if (s->servers == 0)
+        return 0;
+    if (answered > 0 && answered >= 16 * (uint64_t)st->servers) {
+        /* the calls in service now have served, on average, half their time */
+        double measured = st->busy_area / ((double)answered + st->busy / 2.0) / 1e9;
+        if (measured > hold)
+            hold = measured;
+    }
+    if (!(hold > 0))
+        return 0;
+    out->held = hold > 1.25 * nominal ? hold : 0; /* worth a word only when it is the story */
+    out->per_second = (double)st->servers / hold;
+    if (s->nlanes > 1) {
+        out->units = s->nlanes;
+        out->unit = "replica";
+        out->each = (double)s->servers / hold;
+    } else {
+        out->units = s->servers;
+        out->unit = "worker";
+        out->each = 1 / hold;
+    }
+    return 1;
+}
+
 dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
                             const dk_station_config *cfg, dk__station_serve_fn serve, void *ud,
                             void (*ud_free)(void *), dk_error *err)
@@ -450,6 +485,7 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     if (a == NULL)
         return NULL; /* add_actor destroyed s, and with it ud */
     a->abandon = station_abandon;
+    a->capacity = station_capacity;
     dk__actor_handle(a, DK_EV_CALL, s->nlanes > 1 ? on_call_lanes : on_call);
     dk__actor_handle(a, DK_EV_TIMER, s->nlanes > 1 ? on_timer_lanes : on_timer);
     dk__actor_handle(a, DK_EV_REPLY, on_reply);

@@ -1,6 +1,7 @@
 /* actor_topic.c - the topic actor: a publish answered after its latency, a copy of the message
  * for each subscriber through the subscriber's own queue (a subscription, actor_queue.c). */
 #include <stdio.h>
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 #include "sim/engine.h"
 #include "sim/mqueue.h"
@@ -155,7 +156,7 @@ dk_status dk_topic_subscribe(dk_actor_t *topic_actor, dk_actor_t *subscriber, dk
         t->cap = cap;
     }
     char name[512];
-    snprintf(name, sizeof name, "%s/%s", topic_actor->name, subscriber->name);
+    dk_snprintf(name, sizeof name, "%s/%s", topic_actor->name, subscriber->name);
     dk_actor_t *sub =
         dk__mq_add_subscription(topic_actor->sim, name, &t->each, topic_actor, link, admitted, err);
     if (sub == NULL)

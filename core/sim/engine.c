@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "designkit/locale.h"
 #include "designkit/alloc.h"
 
 #define FIRST_CHUNK 256
@@ -291,7 +292,7 @@ dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_
         return dk_error_set(err, DK_ENOMEM, "link: out of memory");
     }
     char label[512];
-    snprintf(label, sizeof label, "%s>%s", from->name, to->name);
+    dk_snprintf(label, sizeof label, "%s>%s", from->name, to->name);
     dk_rng_seed_named(&l->rng, sim->seed, label);
     from->nout++;
     return DK_OK;
@@ -381,7 +382,7 @@ void dk_sim_abort(dk_sim_t *sim, dk_status status, const char *fmt, ...)
     sim->status = status;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(sim->error, sizeof sim->error, fmt, ap);
+    dk_vsnprintf(sim->error, sizeof sim->error, fmt, ap);
     va_end(ap);
 }
 
@@ -422,6 +423,7 @@ int dk__sim_grow_pool(dk_sim_t *sim)
     }
     if (sim->chunk_size < MAX_CHUNK)
         sim->chunk_size *= 2;
+    dk__sim_pool_grew(sim, n); /* requests in flight grow: are they piling up somewhere? */
     return 1;
 }
 
@@ -797,11 +799,36 @@ static inline void dispatch(dk_sim_t *sim, const dk_event *ev)
     a->on[ev->kind](a, ev);
 }
 
-/* Calls `progress` about every 1/100 of the run, looking every 1024 events. */
+/* The process's watchdog (dk_sim_set_watchdog); NULL: none. */
+static dk_sim_watchdog_fn watchdog;
+static void *watchdog_ud;
+
+void dk_sim_set_watchdog(dk_sim_watchdog_fn fn, void *ud)
+{
+    watchdog = fn;
+    watchdog_ud = ud;
+}
+
+/* Out of line: the loop pays for a call only when the watchdog says stop, and never for the
+ * dk_error it needs then. */
+static void ask_watchdog(dk_sim_t *sim)
+{
+    dk_error err;
+    dk_error_clear(&err);
+    dk_status st = watchdog(watchdog_ud, &err);
+    if (st != DK_OK)
+        dk_sim_abort(sim, st, "%s", err.message[0] ? err.message : dk_strerror(st));
+}
+
+/* Every 1024 events: asks the watchdog, and calls `progress` about every 1/100 of the run. */
 static inline void report(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn progress, void *ud,
                           double *next_report)
 {
     if ((sim->events & 1023) == 0) {
+        if (watchdog != NULL)
+            ask_watchdog(sim);
+        if (progress == NULL)
+            return;
         double f = progress_fraction(sim, until);
         if (f >= *next_report) {
             progress(f, ud);
@@ -811,8 +838,10 @@ static inline void report(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn pro
 }
 
 /* The event loop proper: dispatches events until the queue has none at or before `until` or
- * the run is aborted. */
-static inline void run_events(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn progress, void *ud)
+ * the run is aborted. `polled` is a constant at each call site, so the copy without progress
+ * or watchdog compiles to the bare loop. */
+static inline void run_events(dk_sim_t *sim, dk_time_t until, int polled,
+                              dk_sim_progress_fn progress, void *ud)
 {
     double next_report = 0.01;
     dk_event tmp;
@@ -820,7 +849,7 @@ static inline void run_events(dk_sim_t *sim, dk_time_t until, dk_sim_progress_fn
     while (!sim->stop && (ev = dk__evq_next(&sim->q, until, &tmp)) != NULL) {
         dispatch(sim, ev);
         dk__evq_done(&sim->q);
-        if (progress != NULL)
+        if (polled)
             report(sim, until, progress, ud, &next_report);
     }
 }
@@ -835,28 +864,28 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
                      dk_sim_progress_fn progress, void *ud)
 {
     if (sim->ran) {
-        snprintf(sim->error, sizeof sim->error, "a simulator runs once");
+        dk_snprintf(sim->error, sizeof sim->error, "a simulator runs once");
         return DK_ESTATE;
     }
     sim->ran = 1;
     if (until < 0) {
-        snprintf(sim->error, sizeof sim->error, "run: negative end time %lld", (long long)until);
+        dk_snprintf(sim->error, sizeof sim->error, "run: negative end time %lld", (long long)until);
         return DK_EINVAL;
     }
     if (sim->nclasses == 0 && dk_sim_add_class(sim, "default", NULL) != DK_OK) {
-        snprintf(sim->error, sizeof sim->error, "out of memory");
+        dk_snprintf(sim->error, sizeof sim->error, "out of memory");
         return DK_ENOMEM;
     }
     if (sim->warmup > 0 && sim->warmup >= until) {
-        snprintf(sim->error, sizeof sim->error,
-                 "the warm-up (%lld ns) must end before the run does (%lld ns)",
-                 (long long)sim->warmup, (long long)until);
+        dk_snprintf(sim->error, sizeof sim->error,
+                    "the warm-up (%lld ns) must end before the run does (%lld ns)",
+                    (long long)sim->warmup, (long long)until);
         return DK_EINVAL;
     }
     sim->batch_classes = sim->nclasses;
     if ((sim->batches = dk_calloc(sim->nclasses * DK_SIM_BATCHES, sizeof *sim->batches)) == NULL ||
         (sim->marks = dk_calloc(sim->nclasses, sizeof *sim->marks)) == NULL) {
-        snprintf(sim->error, sizeof sim->error, "out of memory");
+        dk_snprintf(sim->error, sizeof sim->error, "out of memory");
         return DK_ENOMEM;
     }
     dk__sim_start_batches(sim, 0, until);
@@ -868,18 +897,19 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
     /* The warm-up runs first, to its end exactly; then the statistics start again. */
     dk_time_t first = sim->warmup > 0 ? sim->warmup : until;
     for (int leg = 0; leg < 2; leg++) {
-        /* Two copies of the loop, so that the one without a progress callback tests for none. */
-        if (progress != NULL)
-            run_events(sim, first, progress, ud);
+        /* Two copies of the loop, so that the one without a progress callback or a watchdog
+         * tests for neither. */
+        if (progress != NULL || watchdog != NULL)
+            run_events(sim, first, 1, progress, ud);
         else
-            run_events(sim, first, NULL, NULL);
+            run_events(sim, first, 0, NULL, NULL);
         if (first == until || sim->stop)
             break;
         if (dk__evq_size(&sim->q) == 0) {
-            snprintf(sim->error, sizeof sim->error,
-                     "the run ended at %lld ns, before its warm-up (%lld ns) was over: nothing "
-                     "was measured",
-                     (long long)sim->now, (long long)sim->warmup);
+            dk_snprintf(sim->error, sizeof sim->error,
+                        "the run ended at %lld ns, before its warm-up (%lld ns) was over: nothing "
+                        "was measured",
+                        (long long)sim->now, (long long)sim->warmup);
             return DK_EINVAL;
         }
         sim->now = first;

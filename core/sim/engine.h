@@ -38,6 +38,18 @@ typedef struct dk__link {
 #define DK__EV_KINDS (DK_EV_RECOVER + 1)
 typedef void (*dk__handler)(dk_actor_t *self, const dk_event *ev);
 
+/* What an actor can serve, as its `capacity` hook describes it: `units` (replicas, workers
+ * or consumers, the word in `unit`) each serving `each` requests per second, `per_second` in
+ * all; `held` is the mean time in seconds a unit stays with one request when the run measured
+ * it longer than the service time (a worker held while its flow waits downstream), else 0. */
+typedef struct dk__capacity {
+    double per_second;
+    uint64_t units;
+    const char *unit; /* singular: "replica", "worker", "consumer" */
+    double each;
+    double held;
+} dk__capacity;
+
 /*
  * An actor, laid out by cache line (it is allocated on a line boundary): a call to one of 10^5
  * backends finds it cold, and what the call touches is its first three lines: the random
@@ -67,6 +79,10 @@ struct dk_actor {
     /* Starts the kind's own statistics again at the end of the warm-up, as the engine does with
      * the actor's stats (a queue's message books). NULL for the kinds that keep none. */
     void (*reset)(dk_actor_t *self);
+    /* What the actor can serve, for the overload check (core/sim/overload.c): fills `out` and
+     * returns 1, or returns 0 when its capacity has no bound (workers without limit, no service
+     * time). NULL for the kinds that keep nobody waiting. */
+    int (*capacity)(const dk_actor_t *self, dk__capacity *out);
 };
 
 /* The engine's wrapper around a pooled call: what the public struct does not show. */
@@ -156,6 +172,11 @@ struct dk_sim {
     int stop; /* set by dk_sim_abort: the loop ends after the current event */
     dk_status status;
     char error[DK_ERROR_MAX];
+    /* The overload check (core/sim/overload.c), asked only when the call pool grows: the calls
+     * pooled, and the waiting requests from which an actor whose offered load reaches its
+     * capacity stops the run (0: DK_SIM_OVERLOAD_WAITING; UINT64_MAX: never). */
+    size_t pool_calls;
+    uint64_t overload_waiting;
 };
 
 /* Makes `fn` handle the events of `kind` sent to `a` in place of ops->on_event: for the
@@ -285,7 +306,10 @@ static inline int dk__sim_may_create(const dk_sim_t *sim)
     return sim->max_roots == 0 || sim->roots_created < sim->max_roots;
 }
 
-int dk__sim_grow_pool(dk_sim_t *sim);         /* 0 when memory runs out */
+int dk__sim_grow_pool(dk_sim_t *sim); /* 0 when memory runs out */
+/* The pool has grown by `n` calls: past the overload threshold, looks for an overloaded actor
+ * and aborts the run naming it (core/sim/overload.c). Never on the per-event path. */
+void dk__sim_pool_grew(dk_sim_t *sim, size_t n);
 dk_call_t *dk__sim_pool_empty(dk_sim_t *sim); /* aborts the run; NULL */
 void dk__sim_bad_class(dk_sim_t *sim, uint32_t cls);
 

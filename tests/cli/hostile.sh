@@ -10,6 +10,7 @@
 #   -- stdout: a text stdout must contain (any number of lines)
 #   -- absent: a file (relative to the script's folder) that must not exist afterwards
 #   -- setup: a shell command run in the folder first (to make ./out, a file to protect, ...)
+#   -- env: NAME=VALUE set for the designkit command (any number of lines)
 set -u
 . "$(dirname "$0")/fixtures/lib.bash"
 
@@ -40,7 +41,9 @@ for script in "$HOSTILE"/*.lua; do
     for w in "${words[@]}"; do
         if [ "$w" = "{}" ]; then args+=("$name.lua"); else args+=("$w"); fi
     done
-    (cd "$dir" && timeout -k 5 "$CAP" "$DK" "${args[@]}" >"$TMP/.stdout" 2>"$TMP/.stderr")
+    envs=()
+    while IFS= read -r line; do [ -z "$line" ] || envs+=("$line"); done < <(header env "$script")
+    (cd "$dir" && env "${envs[@]}" timeout -k 5 "$CAP" "$DK" "${args[@]}" >"$TMP/.stdout" 2>"$TMP/.stderr")
     RC=$?
     OUT=$(cat "$TMP/.stdout")
     ERR=$(cat "$TMP/.stderr")

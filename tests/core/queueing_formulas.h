@@ -4,16 +4,15 @@
 #define DK_TEST_QUEUEING_FORMULAS_H
 
 /* Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a
- * (a < c), summed term by term: the tests use small c. */
+ * (a < c). Through Erlang B's recurrence, B(k) = a B(k-1) / (k + a B(k-1)) from B(0) = 1, then
+ * C = B / (1 - rho (1 - B)): every B(k) lies in (0, 1], where the series a^k / k! overflows a
+ * double from about 170 servers and gives NaN (the same formula as dk.erlang_c). */
 static inline double erlang_c(int c, double a)
 {
-    double term = 1, sum = 0;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term / (1 - a / c); /* a^c / c! / (1 - rho) */
-    return top / (sum + top);
+    double b = 1;
+    for (int k = 1; k <= c; k++)
+        b = a * b / (k + a * b);
+    return b / (1 - a / c * (1 - b));
 }
 
 #endif

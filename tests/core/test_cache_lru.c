@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "designkit/cache.h"
 #include "designkit/rng.h"
+#include "designkit/trace.h"
 
 /* The reference: an array ordered most recent first, searched linearly. Slow and obviously
  * right. */
@@ -91,7 +92,24 @@ END_TEST
 static uint64_t *trace;
 static size_t trace_len;
 
-/* Reads the trace through gzip; 0 (and a message) when the file is absent. */
+static size_t trace_cap;
+
+/* dk_trace_read's callback: OLTP's requests are one block each, so the block is the key. */
+static dk_status push_request(void *ctx, uint64_t start, uint64_t count)
+{
+    (void)ctx;
+    ck_assert_uint_eq(count, 1);
+    if (trace_len == trace_cap) {
+        trace_cap = trace_cap ? 2 * trace_cap : 1 << 20;
+        trace = realloc(trace, trace_cap * sizeof *trace);
+        ck_assert_ptr_nonnull(trace);
+    }
+    trace[trace_len++] = start;
+    return DK_OK;
+}
+
+/* Reads the trace through gzip with the core's reader (designkit/trace.h); 0 (and a message)
+ * when the file is absent. */
 static int load_trace(void)
 {
     char path[4096];
@@ -107,17 +125,9 @@ static int load_trace(void)
     snprintf(cmd, sizeof cmd, "gzip -dc '%s'", path);
     FILE *f = popen(cmd, "r");
     ck_assert_ptr_nonnull(f);
-    size_t cap = 1 << 20;
-    trace = malloc(cap * sizeof *trace);
-    unsigned long long block, nblocks;
-    char line[256];
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "%llu %llu", &block, &nblocks) != 2)
-            continue;
-        if (trace_len == cap)
-            trace = realloc(trace, (cap *= 2) * sizeof *trace);
-        trace[trace_len++] = block;
-    }
+    dk_error err;
+    dk_status st = dk_trace_read(f, "OLTP.lis", push_request, NULL, &err);
+    ck_assert_msg(st == DK_OK, "%s", err.message);
     ck_assert_int_eq(pclose(f), 0);
     return 1;
 }

@@ -60,7 +60,7 @@ START_TEST(comp_bad_names)
     ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_CACHE, longname, &err));
 
     ck_assert_ptr_null(dk_model_add(m, NULL, K_DATABASE, "db\n1", &err));
-    ck_assert_str_eq(err.message, "database name must be printable (byte 0x0a at position 3)");
+    ck_assert_str_eq(err.message, "database name \"db\\x0a1\": control character U+000A at byte 3");
     /* UTF-8 is printable */
     ck_assert_ptr_nonnull(dk_model_add(m, NULL, K_SERVICE, "caf\xc3\xa9", &err));
 

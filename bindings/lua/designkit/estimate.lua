@@ -67,22 +67,30 @@ function dk.estimate(o)
   return e
 end
 
+-- The most servers dk.erlang_c takes: its loop runs once per server, so a bound keeps a typo
+-- (c = 1e15) from running for days; 10^7 servers take well under a second.
+local ERLANG_MAX_SERVERS = 10000000
+
 --- Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a
---- (lambda / mu, in erlangs) and c servers. Needs a < c.
+--- (lambda / mu, in erlangs) and c servers. Needs a < c and c <= 10^7.
+-- Through Erlang B's recurrence B(k) = a B(k-1) / (k + a B(k-1)), B(0) = 1, then
+-- C = B / (1 - rho (1 - B)): every B(k) lies in (0, 1], so nothing overflows where the series
+-- a^k / k! does (a^c / c! is inf in a double from c = 171 at a >= c / 2, and inf / inf is NaN).
 function dk.erlang_c(c, a)
   if type(c) ~= "number" or c < 1 or c ~= math.floor(c) then
     error("erlang_c: servers must be a whole number >= 1", 2)
   end
-  if type(a) ~= "number" or a < 0 or a >= c then
+  if c > ERLANG_MAX_SERVERS then
+    error(string.format("erlang_c: servers must be at most %d (got %.0f)", ERLANG_MAX_SERVERS, c), 2)
+  end
+  if type(a) ~= "number" or a ~= a or a < 0 or a >= c then
     error("erlang_c: the offered load must be in [0, servers)", 2)
   end
-  local term, sum = 1, 1 -- a^k / k!, summed for k < c
-  for k = 1, c - 1 do
-    term = term * a / k
-    sum = sum + term
+  local b = 1.0
+  for k = 1, math.tointeger(c) do
+    b = a * b / (k + a * b)
   end
-  local last = term * a / c * c / (c - a) -- a^c / c! * c / (c - a)
-  return last / (sum + last)
+  return b / (1 - a / c * (1 - b))
 end
 
 --- dk.mmc { lambda =, mu =, c = 1 }: the steady state of an M/M/c queue (rates per second).
@@ -93,6 +101,9 @@ function dk.mmc(o)
     error("mmc: lambda and mu must be positive numbers", 2)
   end
   local a = lambda / mu
+  if type(c) ~= "number" or c < 1 or c ~= math.floor(c) or c > ERLANG_MAX_SERVERS then
+    error(string.format("mmc: c must be a whole number from 1 to %d", ERLANG_MAX_SERVERS), 2)
+  end
   if a >= c then error(string.format("mmc: unstable (utilisation %g >= 1)", a / c), 2) end
   local pw = dk.erlang_c(c, a)
   local wait = pw / (c * mu - lambda)

@@ -5,6 +5,22 @@
 -- same bytes (no clock, no locale: numbers are formatted with string.format only). A figure the
 -- JSON report writes as null (no utilisation for a client, no latency where nothing was
 -- recorded, no availability where nothing was answered) prints as "-".
+--
+-- What it uses is taken when it loads (before the CLI runs any script), so a script that
+-- replaces tostring or table.concat cannot change the report the host prints.
+
+local function copy(t)
+  local c = {}
+  for k, v in next, t do
+    c[k] = v
+  end
+  return c
+end
+local ipairs, pairs, pcall, tonumber, tostring, type = ipairs, pairs, pcall, tonumber, tostring, type
+local table, math, utf8 = copy(table), copy(math), copy(utf8)
+local loaded, dk = pcall(require, "designkit")
+local kind_info = loaded and type(dk) == "table" and dk.kind_info or nil
+local _ENV = nil
 
 local report = {}
 
@@ -177,9 +193,8 @@ end
 -- Whether components of `kind` are entry points (clients): the registry says, through
 -- dk.kind_info; a kind it does not know (a simulator built by hand) is not one.
 local function is_entry(kind)
-  local ok, dk = pcall(require, "designkit")
-  if not ok or type(dk) ~= "table" or type(dk.kind_info) ~= "function" then return false end
-  local found, info = pcall(dk.kind_info, kind)
+  if type(kind_info) ~= "function" then return false end
+  local found, info = pcall(kind_info, kind)
   return found and info.traits.entry == true
 end
 

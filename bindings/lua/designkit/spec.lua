@@ -1,4 +1,20 @@
 -- designkit.spec: a small describe/it test runner for design scripts and designkit's own specs.
+--
+-- A spec often loads code it does not trust (a learner's solution, a downloaded design). That
+-- code shares the Lua state with the runner, so the runner keeps its own copies of what it uses
+-- (designkit.pristine, taken before anything ran), and each spec file gets its own globals: a
+-- design that replaces pairs, string.format or expect changes its own world, not the spec's
+-- verdict.
+local P = require "designkit.pristine"
+local error, ipairs, next, pairs, pcall, rawequal, setmetatable, tostring, type, xpcall, loadfile =
+  P.error, P.ipairs, P.next, P.pairs, P.pcall, P.rawequal, P.setmetatable, P.tostring, P.type,
+  P.xpcall, P.loadfile
+local string, table, math = P.string, P.table, P.math
+local traceback = P.debug and P.debug.traceback
+local io_stdout, io_stderr = P.io.stdout, P.io.stderr
+local G = _G
+local _ENV = nil
+
 local M = {}
 
 -- ---- deep comparison with the path of the first difference ----
@@ -121,17 +137,48 @@ M.expect = expect
 --- here(): "file:line: " of the line that calls it, for checking the positions in error
 --- messages. Works from debug.traceback alone, which sandboxes keep.
 local function here()
-  local tb = debug.traceback("", 2)
+  local tb = traceback("", 2)
   return tb:match("\n%s*([^\n]-:%d+:)") .. " "
 end
 M.here = here
 
 -- ---- the runner ----
 
+local function copy(t)
+  local c = {}
+  for k, v in next, t do
+    c[k] = v
+  end
+  return c
+end
+
+-- The globals as they are when the runner starts, before any spec runs (the sandbox's versions,
+-- when it is on): every spec file starts from a copy of these.
+local function snapshot()
+  local base = copy(G)
+  for k, v in next, base do
+    if type(v) == "table" and k ~= "_G" and k ~= "package" then
+      base[k] = copy(v)
+    end
+  end
+  return base
+end
+
+-- A spec file's own globals: a fresh copy of `base`, each library a fresh copy too; names
+-- that are not there (set by code the spec loads) are looked up in the shared globals.
+local function spec_env(base)
+  local env = {}
+  for k, v in next, base do
+    env[k] = type(v) == "table" and k ~= "package" and copy(v) or v
+  end
+  env._G = env
+  return setmetatable(env, { __index = G })
+end
+
 -- Collects a file's tests: { name = "a > b", fn, hooks = { before_each... } }.
-local function collect(file)
+local function collect(file, base)
   local tests, stack, hooks = {}, {}, { {} }
-  local env = setmetatable({}, { __index = _G })
+  local env = spec_env(base)
   env.expect = expect
   env.here = here
   function env.describe(name, fn)
@@ -156,7 +203,7 @@ local function collect(file)
   end
   local chunk, err = loadfile(file, "t", env)
   if not chunk then return nil, err end
-  local ok, e = xpcall(chunk, debug.traceback)
+  local ok, e = xpcall(chunk, traceback)
   if not ok then return nil, e end
   return tests
 end
@@ -167,11 +214,12 @@ local function handler(e)
 end
 
 --- Runs the spec files; prints each failure and the closing line "N passed, N failed".
-function M.run(files, out)
-  out = out or io.stdout
+local function run(files, out)
+  out = out or io_stdout
   local passed, failed = 0, 0
+  local base = snapshot()
   for _, file in ipairs(files) do
-    local tests, err = collect(file)
+    local tests, err = collect(file, base)
     if not tests then
       failed = failed + 1
       out:write(string.format("FAIL %s (loading)\n  %s\n", file, err))
@@ -197,13 +245,20 @@ function M.run(files, out)
   return passed, failed
 end
 
+M.run = run
+
 --- For `designkit test FILE...`: the exit code, 0 when every test passed (and there was one).
-function M.main(files)
+--- `record(failed)`, when given, hands the count to the host, which keeps the exit code at 1
+--- or above for any failure whatever happens after.
+function M.main(files, record)
   if #files == 0 then
-    io.stderr:write("usage: designkit test SPEC.lua...\n")
+    io_stderr:write("usage: designkit test SPEC.lua...\n")
     return 2
   end
-  local passed, failed = M.run(files)
+  local passed, failed = run(files)
+  if record then
+    record(failed > 0 and failed or passed == 0 and 1 or 0)
+  end
   return (failed == 0 and passed > 0) and 0 or 1
 end
 

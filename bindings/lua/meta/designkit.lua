@@ -208,6 +208,9 @@ local Component = {}
 ---@field id integer
 ---@field born number seconds since the start of the run
 
+---A new model. Its name, like every name (groups, components, request classes), is 1 to 64
+---bytes of UTF-8 without control characters or NUL; anything else (quotes, `&`, `<`, `\`,
+---emoji) is allowed and escaped by every output.
 ---@param name string
 ---@return designkit.Model
 function dk.model(name) end
@@ -388,6 +391,7 @@ function Model:check() end
 ---@field replications? integer run N times with seeds seed..seed+N-1; `result.replications` gives means and 95% intervals (default 1)
 ---@field progress? fun(fraction: number)
 ---@field force? boolean run even when m:check finds errors (default false: refused)
+---@field overload? integer|false stop as overloaded (status "full") once this many requests wait at a component whose offered load reaches its capacity (default 1048576); false: never
 
 ---Runs the simulation. A model with check errors is refused (raised, listing them) unless
 ---`force = true`. A handler's error is raised as a string naming its place; a failure of
@@ -621,12 +625,13 @@ function dk.is_model(v) end
 ---@return designkit.Estimate
 function dk.estimate(opts) end
 
----@param servers integer
----@param load number offered load lambda / mu
+---Erlang C, through Erlang B's recurrence: finite for any number of servers up to 10^7.
+---@param servers integer 1 to 10^7
+---@param load number offered load lambda / mu, in [0, servers)
 ---@return number probability of waiting
 function dk.erlang_c(servers, load) end
 
----@param opts {lambda: number, mu: number, c?: integer}
+---@param opts {lambda: number, mu: number, c?: integer} c: servers, 1 to 10^7 (default 1)
 ---@return {utilisation: number, wait_probability: number, mean_wait: number, mean_latency: number, mean_queue: number, mean_in_system: number}
 function dk.mmc(opts) end
 

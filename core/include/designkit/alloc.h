@@ -43,6 +43,11 @@ size_t dk_aligned_size(size_t size, size_t align); /* what dk_calloc_aligned tak
  * n < 0. Implemented on top of the hooks above so it also covers third-party code we route. */
 void dk_alloc_fail_after(long n);
 
+/* Allocations refused so far (by the hook or the injector; a size 0 is not one). A caller whose
+ * callee reports failure without saying why (cJSON returns NULL for malformed text and for
+ * out-of-memory alike) compares the count before and after to tell the two apart. */
+unsigned long dk_alloc_failures(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,8 +10,10 @@ extern "C" {
 #endif
 
 /* Keys are 64-bit integers (hash anything else first); a cache stores presence, not values,
- * which is all a simulation or a hit-ratio study needs. All memory is taken at creation:
- * get/put/remove allocate nothing. Times are nanoseconds on the caller's clock. */
+ * which is all a simulation or a hit-ratio study needs. Memory grows with the entries held
+ * (doubling, up to what the capacity needs), so a large capacity costs nothing until it fills;
+ * get/remove never allocate, and put allocates only while the cache grows. Times are
+ * nanoseconds on the caller's clock. */
 typedef struct dk_cache dk_cache_t;
 
 /* Policies by name: "lru" (more come with later patterns). NULL with `err` naming the policy
@@ -26,7 +28,8 @@ void dk_cache_free(dk_cache_t *c);
 int dk_cache_get(dk_cache_t *c, uint64_t key, int64_t now);
 
 /* Inserts or refreshes `key`, evicting by policy when full; ttl <= 0 means it never expires.
- * Returns 1 if an entry was evicted to make room. */
+ * Returns 1 if an entry was evicted to make room, 0 if not, and -1 when the cache had to grow
+ * and memory ran out (the cache is left as it was). */
 int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl);
 
 int dk_cache_remove(dk_cache_t *c, uint64_t key);         /* 1 if it was there */

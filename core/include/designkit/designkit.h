@@ -13,6 +13,7 @@
 #include "designkit/units.h"
 #include "designkit/suggest.h"
 #include "designkit/file.h"
+#include "designkit/trace.h"
 #include "designkit/balancer.h"
 #include "designkit/cache.h"
 #include "designkit/sim.h"

@@ -103,6 +103,16 @@ const char *dk_kind_prop_list(const dk_kind *kind, char *buf, size_t size);
 typedef struct dk_model dk_model_t;
 typedef struct dk_group dk_group_t;
 
+/* Names: what every name a user gives may hold (core/model/name.c), checked by every adder below
+ * and by the readers before they call them. A name is 1 to 64 bytes of UTF-8 without control
+ * characters (nor NUL) and without U+FFFE/U+FFFF; any other character is allowed and escaped by
+ * each output. `len` is the length as received, so a NUL inside is seen. DK_EINVAL with
+ * `what` ("service name"), the name escaped and the bad character's byte position named. */
+dk_status dk_name_check(const char *what, const char *name, size_t len, dk_error *err);
+/* Writes `name` (len bytes, any bytes) into `buf` quoted for a message: \" \\ escaped, bytes
+ * that are not printable UTF-8 as \xNN, cut after 32 bytes with "...". Returns `buf`. */
+const char *dk_name_quote(const char *name, size_t len, char *buf, size_t size);
+
 dk_model_t *dk_model_new(const char *name, dk_error *err); /* caller frees with dk_model_free */
 void dk_model_free(dk_model_t *m);
 const char *dk_model_name(const dk_model_t *m);

@@ -241,6 +241,18 @@ dk_status dk_sim_run(dk_sim_t *sim, dk_time_t until, uint64_t max_roots,
                      dk_sim_progress_fn progress, void *ud);
 const char *dk_sim_error(const dk_sim_t *sim); /* message of the last failure, "" if none */
 
+/* A watchdog: asked every 1024 events whether the run may go on. DK_OK goes on; any other
+ * status aborts the run with that status and the message the watchdog puts in `err` (a host's
+ * time limit, an interrupt: DK_ELIMIT, DK_EINTR). It runs in the loop, so it must be cheap: a
+ * flag set elsewhere (by a timer or a signal handler) is the intended shape. */
+typedef dk_status (*dk_sim_watchdog_fn)(void *ud, dk_error *err);
+
+/* Installs `fn` (NULL removes it) for every simulator of the process, as dk_set_allocator does
+ * for allocation: the simulator is built deep inside a binding that knows nothing of the host,
+ * and the host is the one that knows the limits. Read when dk_sim_run starts. A run with
+ * neither a watchdog nor a progress callback takes the loop that checks for none. */
+void dk_sim_set_watchdog(dk_sim_watchdog_fn fn, void *ud);
+
 /* The warm-up: statistics count only what happens after simulated time `warmup` (0: from the
  * start). dk_sim_run runs the events up to `warmup`, then forgets every count, integral and
  * histogram (actors, classes, links) and measures from there: a call held at that moment
@@ -252,6 +264,19 @@ dk_time_t dk_sim_warmup(const dk_sim_t *sim);
 /* The time the statistics cover, dk_sim_end_time minus the warm-up: what throughput and
  * utilisation divide by. */
 dk_time_t dk_sim_measured_time(const dk_sim_t *sim);
+
+/* Overload: a design whose requests pile up without bound stops rather than taking all memory.
+ * Whenever the call pool grows past `waiting` calls (never per event), the run looks for the
+ * actor with the most requests waiting, at least `waiting` of them, whose offered load
+ * (arrivals per second of simulated time) is at or above its capacity (replicas x workers /
+ * the mean time one request holds a worker); it aborts with DK_EFULL and a message that names
+ * it, its offered load and its capacity ("overloaded: service \"api\" has 1048576 requests
+ * waiting; offered 1e+12/s against a capacity of 100/s (2 replicas x 50/s)..."). A heavily
+ * loaded but stable design (many requests in flight, few waiting) is never stopped. The default
+ * is DK_SIM_OVERLOAD_WAITING; 0 turns the check off. DK_ESTATE once the simulator has run. */
+#define DK_SIM_OVERLOAD_WAITING 1048576
+dk_status dk_sim_set_overload(dk_sim_t *sim, uint64_t waiting);
+uint64_t dk_sim_overload(const dk_sim_t *sim); /* the threshold in force; 0: off */
 
 /* Whether sources may create another root call now (max_roots not reached). */
 int dk_sim_may_create(const dk_sim_t *sim);

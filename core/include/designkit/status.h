@@ -21,7 +21,9 @@ extern "C" {
     X(DK_ESTATE, -8, "invalid state")                                                              \
     X(DK_EFULL, -9, "full")                                                                        \
     X(DK_EUNSUPPORTED, -10, "not supported")                                                       \
-    X(DK_EINTERNAL, -11, "internal error")
+    X(DK_EINTERNAL, -11, "internal error")                                                         \
+    X(DK_ELIMIT, -12, "limit reached")                                                             \
+    X(DK_EINTR, -13, "interrupted")
 
 typedef enum dk_status {
 #define DK__STATUS_ENUM(name, value, text) name = value,
