@@ -330,6 +330,7 @@ dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_c
     if (a != NULL) {
         dk__actor_handle(a, DK_EV_TIMER, c->users > 0 ? on_user_timer : on_timer);
         dk__actor_handle(a, DK_EV_REPLY, c->users > 0 ? on_user_reply : on_reply);
+        dk__actor_take_replies_inline(a);
     }
     return a;
 oom:

@@ -283,6 +283,7 @@ dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_
     dk__link *l = &from->out[from->nout];
     memset(l, 0, sizeof *l);
     l->to = to;
+    l->reply_inline = from->replies_inline;
     if (latency != NULL && (l->latency = dk_dist_clone(latency)) == NULL)
         return dk_error_set(err, DK_ENOMEM, "link: out of memory");
     uint64_t key = link_key(from, to);

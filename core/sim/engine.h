@@ -26,6 +26,10 @@ typedef struct dk__link {
     dk_rng_t rng;
     uint64_t calls;
     int async; /* calls along it are sent and not waited for (dk_sim_link_set_async) */
+    /* A reply that takes no time along it goes straight to the caller's handler rather than
+     * through the event queue: the caller said its reply handler sends nothing synchronously
+     * (dk__actor_take_replies_inline), so nothing can recurse. Copied from the caller. */
+    uint8_t reply_inline;
 } dk__link;
 
 /* Latencies a simulator holds before recording them as a batch (dk__sim_record), and the
@@ -83,7 +87,17 @@ struct dk_actor {
      * returns 1, or returns 0 when its capacity has no bound (workers without limit, no service
      * time). NULL for the kinds that keep nobody waiting. */
     int (*capacity)(const dk_actor_t *self, dk__capacity *out);
+    /* Replies to this actor may be handed over inline (see dk__link.reply_inline). */
+    uint8_t replies_inline;
 };
+
+/* For an actor whose reply handler only books the answer (a client): no call of another actor,
+ * no reply of its own, so a reply along a link without latency can be handed to it at once, an
+ * event saved per request. Before its links are made. */
+static inline void dk__actor_take_replies_inline(dk_actor_t *a)
+{
+    a->replies_inline = 1;
+}
 
 /* The engine's wrapper around a pooled call: what the public struct does not show. */
 typedef struct dk__call_slot {
@@ -487,6 +501,20 @@ static inline void dk__sim_reply(dk_sim_t *sim, dk_call_t *call, dk_reply_status
         return;
     }
     dk__link *l = ((dk__call_slot *)call)->link;
+    if (l != NULL && l->reply_inline && l->latency == NULL) {
+        /* As the event loop would deliver it, at the same time, and counted as an event. */
+        dk_event ev;
+        ev.time = sim->now;
+        ev.seq = 0;
+        ev.actor = call->caller;
+        ev.call = call;
+        ev.ptr = NULL;
+        ev.kind = DK_EV_REPLY;
+        ev.tag = 0;
+        sim->events++;
+        ev.actor->on[DK_EV_REPLY](ev.actor, &ev);
+        return;
+    }
     dk_time_t delay = l != NULL && l->latency != NULL ? dk__sample_time(l->latency, &l->rng) : 0;
     dk__sim_schedule(sim, call->caller, delay, DK_EV_REPLY, call, 0, NULL);
 }
