@@ -35,6 +35,9 @@ set(_layer_json export)
 set(_layer_report report)
 set(_layer_export report)
 set(_layer_kinds kinds)
+# The low-level-design blocks (issue 8) stand on base alone.
+set(_layer_splitwise lld)
+set(_layer_snakes lld)
 set(_layer_designkit all)
 
 # What each area may include. The run report is the one exporter that reads the simulator, so
@@ -47,8 +50,9 @@ set(_may_export base model export)
 set(_may_report base patterns model sim export report)
 # kinds sits above the run report: it evaluates a run against the model's expectations.
 set(_may_kinds base patterns model sim export report kinds)
-set(_may_lua base patterns model sim export report kinds all)
-set(_may_cli base patterns model sim export report kinds all)
+set(_may_lld base lld)
+set(_may_lua base patterns model sim export report kinds lld all)
+set(_may_cli base patterns model sim export report kinds lld all)
 
 set(_errors "")
 function(_dk_check_dir dir area)
@@ -116,6 +120,7 @@ foreach(h ${_headers})
     endforeach()
   endif()
 endforeach()
+_dk_check_dir(core/lld lld)
 _dk_check_dir(bindings/lua lua)
 _dk_check_dir(bindings/cli cli)
 

@@ -18,13 +18,16 @@
 #define DK_MT_ERROR "designkit.error"
 #define DK_MT_BOX "designkit.box"
 #define DK_MT_JSON_NULL "designkit.json.null"
+#define DK_MT_LEDGER "designkit.ledger"
+#define DK_MT_SNAKES_BOARD "designkit.snakes.board"
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
 #define DK_L_METATABLES(X)                                                                         \
     X(DK_MT_DIST)                                                                                  \
-    X(DK_MT_MODEL) X(DK_MT_COMP) X(DK_MT_GROUP) X(DK_MT_FLOW) X(DK_MT_HANDLER) X(DK_MT_SIM)        \
-        X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL)
+    X(DK_MT_MODEL)                                                                                 \
+    X(DK_MT_COMP) X(DK_MT_GROUP) X(DK_MT_FLOW) X(DK_MT_HANDLER) X(DK_MT_SIM) X(DK_MT_RESULT)       \
+        X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL) X(DK_MT_LEDGER) X(DK_MT_SNAKES_BOARD)
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
@@ -209,5 +212,9 @@ int dk_l_raise_status_at(lua_State *L, dk_status st, const char *place, const ch
 /* l_json.c: dk.json (encode, decode, null). */
 void dk_l_open_json(lua_State *L);
 
+/* l_splitwise.c: dk.splitwise (simplify, ledger, replay). */
+void dk_l_open_splitwise(lua_State *L);
+/* l_snakes.c: dk.snakes (board). */
+void dk_l_open_snakes(lua_State *L);
 
 #endif

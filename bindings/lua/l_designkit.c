@@ -101,6 +101,8 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_run(L);
     dk_l_open_export(L);
     dk_l_open_json(L);
+    dk_l_open_splitwise(L);
+    dk_l_open_snakes(L);
 
     /* Stored before the Lua parts load, since they require "designkit" themselves. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

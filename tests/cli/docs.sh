@@ -22,7 +22,7 @@ else bad "url-shortener.md quotes the tool's current outputs and diagram"; cat "
 # Every whole script in the docs (a ```lua block that requires designkit) runs: a design (it
 # returns m) under `designkit run`, anything else as a plain script. Exit 1 (an expectation
 # failed) is a legitimate result for a design; 2 or 3 means the docs show broken code.
-for doc in "$root"/README.md "$root"/docs/*.md; do
+for doc in "$root"/README.md "$root"/docs/*.md "$root"/docs/*/*.md; do
   awk -v base="$tmp/$(basename "$doc" .md)" '/^```lua/{n++; f=1; out=base "_" n ".lua"; next}
                                            /^```/{f=0} f{print > out}' "$doc"
 done

@@ -12,6 +12,8 @@
 ---@field version string
 ---@field kinds designkit.Kind[]
 ---@field json designkit.json
+---@field splitwise designkit.splitwise
+---@field snakes designkit.snakes
 local dk = {}
 
 -- ---- units ----
@@ -661,5 +663,191 @@ function json.encode(v, opts) end
 ---@return any|nil value
 ---@return string? message "json:1:7: expected a value (got '}')"
 function json.decode(text, source) end
+
+-- ---- low-level-design blocks: Splitwise (docs/lld/splitwise.md) ----
+
+---Shared expenses in integer minor units (cents): splits, a ledger kept as an event log, and
+---debt simplification.
+---@class designkit.splitwise
+dk.splitwise = {}
+
+---@class designkit.Transfer
+---@field from string|integer who pays (a name, or a position when the balances were a list)
+---@field to string|integer who is paid
+---@field amount integer minor units, > 0
+
+---A plan of transfers that settles `balances` (> 0: is owed; they must sum to 0). Greedy by
+---default (largest debtor pays largest creditor: at most k - 1 transfers for k non-zero
+---balances); `exact = true` gives the fewest transfers (up to 20 non-zero balances, else an
+---error). People given by name are taken in byte order of their names, which breaks ties.
+---@param balances table<string, integer>|integer[]
+---@param opts? {exact?: boolean}
+---@return designkit.Transfer[]
+function dk.splitwise.simplify(balances, opts) end
+
+---An empty ledger.
+---@return designkit.Ledger
+function dk.splitwise.ledger() end
+
+---A new ledger made by applying a history (`ledger:history()`, perhaps read back from JSON)
+---event by event; a bad event raises "replay: history[3]: ...".
+---@param history designkit.LedgerEvent[]
+---@return designkit.Ledger
+function dk.splitwise.replay(history) end
+
+---@class designkit.LedgerEvent
+---@field type "user"|"group"|"expense"|"settle"
+---@field name? string user or group
+---@field members? string[] group
+---@field payer? string expense
+---@field amount? integer expense, settle
+---@field split? "equal"|"exact"|"percent"|"shares" expense
+---@field among? string[] expense (equal split)
+---@field shares? [string, number][] expense (other splits), in the order given
+---@field group? string expense, settle
+---@field description? string expense
+---@field owed? table<string, integer> expense: what each participant owes
+---@field from? string settle
+---@field to? string settle
+
+---@class designkit.ExpenseOptions
+---@field payer string
+---@field amount integer minor units, 1 .. 10^12
+---@field split? "equal"|"exact"|"percent"|"shares" default "equal"
+---@field among? string[] equal split: the participants (or leave out and give `group`)
+---@field shares? table<string, number>|[string, number][] other splits: exact amounts, percentages (two decimals at most, summing to 100) or positive integer shares; a map is taken in name order
+---@field group? string counts in this group's balances; participants must be members
+---@field description? string
+
+---A ledger of users, groups, expenses and payments. Leftover minor units of a split go to the
+---participants with the largest dropped fractions, ties to the first listed.
+---@class designkit.Ledger
+local Ledger = {}
+
+---@param name string
+---@return designkit.Ledger self
+function Ledger:add_user(name) end
+
+---@param name string
+---@param members string[] existing users, each once
+---@return designkit.Ledger self
+function Ledger:add_group(name, members) end
+
+---Records an expense; returns what each participant owes.
+---@param opts designkit.ExpenseOptions
+---@return table<string, integer>
+function Ledger:expense(opts) end
+
+---Records a payment from `from` to `to` (within `group` when given).
+---@param from string
+---@param to string
+---@param amount integer
+---@param group? string
+---@return designkit.Ledger self
+function Ledger:settle(from, to, amount, group) end
+
+---The plan that would settle everyone (or a group), recorded nowhere.
+---@param opts? {exact?: boolean, group?: string}
+---@return designkit.Transfer[]
+function Ledger:simplify(opts) end
+
+---Plans and records the payments that settle everyone (or a group); returns them.
+---@param opts? {exact?: boolean, group?: string}
+---@return designkit.Transfer[]
+function Ledger:settle_up(opts) end
+
+---Every user's balance (> 0: is owed), of the whole ledger or of one group's expenses.
+---@param group? string
+---@return table<string, integer>
+function Ledger:balances(group) end
+
+---The users' names in the order they were added.
+---@return string[]
+function Ledger:users() end
+
+---Every event, oldest first.
+---@return designkit.LedgerEvent[]
+function Ledger:history() end
+
+---A new ledger from the first `n` events (all by default): the ledger as it was then.
+---@param n? integer
+---@return designkit.Ledger
+function Ledger:replay(n) end
+
+---Frees the ledger now (also done by the garbage collector and `<close>`).
+function Ledger:close() end
+
+-- ---- low-level-design blocks: snakes and ladders (docs/lld/snakes.md) ----
+
+---@class designkit.snakes
+dk.snakes = {}
+
+---@class designkit.SnakesBoardOptions
+---@field size integer squares, 2 .. 1000; players start on 0 and win on `size`
+---@field ladders? table<integer, integer> { [from] = to }, to > from
+---@field snakes? table<integer, integer> { [from] = to }, to < from
+---@field finish? "exact"|"bounce"|"overshoot" default "exact"
+---@field die? integer faces, 2 .. 20 and at most `size` (default 6)
+---@field extra_turn_on_six? boolean rolling the top face rolls again
+---@field three_sixes_forfeit? boolean the third top face in a row ends the turn where it began
+
+---A validated board: raises for jumps off the board or from the last square, a ladder going
+---down or a snake up, two jumps from one square, cycles of jumps, a finish that some reachable
+---square cannot reach.
+---@param opts designkit.SnakesBoardOptions
+---@return designkit.SnakesBoard
+function dk.snakes.board(opts) end
+
+---@class designkit.SnakesMove
+---@field turn integer
+---@field player integer|string
+---@field roll integer
+---@field from integer
+---@field landed integer the square counted to (after a bounce, before jumps)
+---@field to integer after every jump
+---@field ladder? true
+---@field snake? true
+---@field bounced? true
+---@field blocked? true overshot with an exact finish: stayed
+---@field extra? true rolls again
+---@field forfeit? true third six: back where the turn began
+---@field finished? true
+
+---@class designkit.SnakesGame
+---@field ranking (integer|string)[] first to last
+---@field log designkit.SnakesMove[]
+---@field rolls integer
+
+---@class designkit.SnakesEstimate
+---@field games integer
+---@field mean number rolls
+---@field sd number
+---@field ci95 number[] {lo, hi}
+
+---@class designkit.SnakesBoard
+local SnakesBoard = {}
+
+---The exact expected number of rolls a lone player needs (absorbing Markov chain).
+---@return number
+function SnakesBoard:expected_length() end
+
+---Monte Carlo: the mean rolls of `games` lone-player games and its 95% interval.
+---@param opts? {games?: integer, seed?: integer, max_rolls?: integer}
+---@return designkit.SnakesEstimate
+function SnakesBoard:simulate(opts) end
+
+---Plays a game to the end with seeded (`seed`) or scripted (`dice`) rolls; raises when the
+---scripted rolls run out or the game passes `max_rolls`.
+---@param opts {players: integer|string[], seed?: integer, dice?: integer[], max_rolls?: integer}
+---@return designkit.SnakesGame
+function SnakesBoard:play(opts) end
+
+---Where a player landing on `square` ends up after every jump.
+---@param square integer
+---@return integer
+function SnakesBoard:follow(square) end
+
+---Frees the board now.
+function SnakesBoard:close() end
 
 return dk

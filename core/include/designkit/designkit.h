@@ -23,5 +23,7 @@
 #include "designkit/json.h"
 #include "designkit/export.h"
 #include "designkit/kinds.h"
+#include "designkit/splitwise.h"
+#include "designkit/snakes.h"
 
 #endif
