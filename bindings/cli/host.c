@@ -199,6 +199,29 @@ static int host_judge(lua_State *L)
     return 1;
 }
 
+/* judge_check(model, strict) -> boolean: whether `designkit check` passes, decided in C by
+ * validating the model again: no error, and with `strict` no warning either. A failure keeps
+ * the exit code at 1 or above, as host.judge does for a run. */
+static int host_judge_check(lua_State *L)
+{
+    lmodel *lm = (lmodel *)luaL_checkudata(L, 1, DK_MT_MODEL);
+    int strict = lua_toboolean(L, 2);
+    dk_status st;
+    luaL_argcheck(L, lm->m != NULL, 1, "the model is closed");
+    dk_findings_t *f = dk_model_validate(lm->m, &st);
+    if (f == NULL)
+        return luaL_error(L, "check: %s", dk_strerror(st));
+    size_t warnings = 0, errors = dk_findings_errors(f);
+    for (size_t i = 0; i < dk_findings_count(f); i++)
+        warnings += dk_findings_at(f, i)->severity == DK_SEV_WARNING;
+    dk_findings_free(f);
+    int passed = errors == 0 && !(strict && warnings > 0);
+    if (!passed)
+        raise_floor(DK_EXIT_FAILED);
+    lua_pushboolean(L, passed);
+    return 1;
+}
+
 /* record_failures(n): n specs failed (n > 0 keeps the exit code at 1 or above). */
 static int host_record_failures(lua_State *L)
 {
@@ -244,6 +267,7 @@ int dk_cli_open_host(lua_State *L)
         {"suggest", host_suggest},
         {"exit", host_exit},
         {"judge", host_judge},
+        {"judge_check", host_judge_check},
         {"record_failures", host_record_failures},
         {"is_model", host_is_model},
         {"pin_locale", host_pin_locale},

@@ -621,7 +621,9 @@ function commands.check.main(opts, pos)
   else
     print_findings(out, findings, errors, warnings, use_color(1))
   end
-  if errors > 0 or (opts.strict and warnings > 0) then
+  -- Decided in C as well: the exit code cannot end below 1 when the model fails its check.
+  local clean = host.judge_check(m, opts.strict)
+  if not clean or errors > 0 or (opts.strict and warnings > 0) then
     return EXIT_FAILED
   end
   return EXIT_OK
