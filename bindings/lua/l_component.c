@@ -158,12 +158,18 @@ static void set_prop(lua_State *L, dk_comp_t *c, const dk_prop_info *p, int v)
             dk_l_raise(L, &err);
         return;
     }
-    case LUA_TSTRING:
+    case LUA_TSTRING: {
         if (p->type == DK_PROP_MIX)
             break;
-        if (dk_comp_set_text(c, p->name, lua_tostring(L, v), &err) != DK_OK)
+        size_t len;
+        const char *text = lua_tolstring(L, v, &len);
+        if (strlen(text) != len) /* C would read only up to the NUL: "lru\0x" as "lru" */
+            luaL_error(L, "%s \"%s\": %s: a NUL character inside the text (at byte %d)", kind, name,
+                       p->name, (int)strlen(text) + 1);
+        if (dk_comp_set_text(c, p->name, text, &err) != DK_OK)
             dk_l_raise(L, &err);
         return;
+    }
     case LUA_TUSERDATA: {
         ldist *ld = dk_l_test_dist(L, v);
         if (ld == NULL || p->type != DK_PROP_DIST)
