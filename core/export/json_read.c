@@ -1,16 +1,25 @@
 /* json_read.c - the model from JSON (docs/json-schemas.md): dk_model_from_json. */
-#include "designkit/locale.h"
 #include "designkit/model_json.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/locale.h"
 #include "designkit/suggest.h"
 #include "export/json_util.h"
 
 /* Every failure below the top is reported as DK_EINVAL (the document is well formed but says
  * something the model refuses), except out-of-memory, which stays what it is. */
+
+/* A name the file refers to, as a message shows it (dk_name_quote): quoted, escaped, one line,
+ * whatever bytes it holds; a reference is not checked as a name is. */
+enum { QUOTED = 160 };
+static const char *quoted(const char *name, char buf[QUOTED])
+{
+    return dk_name_quote(name, strlen(name), buf, QUOTED);
+}
+
 static dk_status as_invalid(dk_error *e)
 {
     if (e->status != DK_ENOMEM)
@@ -105,10 +114,10 @@ static dk_status read_groups(dk_model_t *m, const cJSON *arr, dk_error *e)
         if (parent_name != NULL) {
             parent = dk_model_find_group(m, parent_name);
             if (parent == NULL) {
+                char q[QUOTED];
                 dk_error_set(e, DK_EINVAL,
-                             "unknown parent \"%s\" (a parent group is listed before its "
-                             "children)",
-                             parent_name);
+                             "unknown parent %s (a parent group is listed before its children)",
+                             quoted(parent_name, q));
                 goto fail;
             }
         }
@@ -264,7 +273,8 @@ static dk_status read_components(dk_model_t *m, const cJSON *arr, dk_kind_lookup
             opt_array(jc, "routes", &routes, e) != DK_OK)
             goto fail;
         if (group_name != NULL && (group = dk_model_find_group(m, group_name)) == NULL) {
-            dk_error_set(e, DK_EINVAL, "unknown group \"%s\"", group_name);
+            char q[QUOTED];
+            dk_error_set(e, DK_EINVAL, "unknown group %s", quoted(group_name, q));
             goto fail;
         }
         c = dk_model_add(m, group, kind, name, e);
@@ -295,8 +305,9 @@ static dk_status read_route(dk_model_t *m, dk_comp_t *c, const cJSON *jr, dk_err
         need_string(jr, "flow", &flow, e) != DK_OK ||
         opt_array(jr, "targets", &targets, e) != DK_OK)
         return e->status;
+    char q[QUOTED];
     if (!dk_route_kind_parse(flow, &r.kind))
-        return dk_error_set(e, DK_EINVAL, "unknown flow \"%s\" (use %s, %s)", flow,
+        return dk_error_set(e, DK_EINVAL, "unknown flow %s (use %s, %s)", quoted(flow, q),
                             dk_route_kind_name(DK_ROUTE_CACHE_ASIDE),
                             dk_route_kind_name(DK_ROUTE_CALL));
     if (r.kind == DK_ROUTE_CUSTOM)
@@ -314,7 +325,7 @@ static dk_status read_route(dk_model_t *m, dk_comp_t *c, const cJSON *jr, dk_err
                                 dk__json_type_name(t));
         r.targets[r.ntargets] = dk_model_find(m, t->valuestring);
         if (r.targets[r.ntargets] == NULL)
-            return dk_error_set(e, DK_EINVAL, "unknown target \"%s\"", t->valuestring);
+            return dk_error_set(e, DK_EINVAL, "unknown target %s", quoted(t->valuestring, q));
         r.ntargets++;
     }
     return dk_comp_set_route(c, &r, e);
@@ -374,9 +385,10 @@ static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
             dk_error_set(e, DK_EINVAL, "links[%zu].async: want true or false", i);
             return as_invalid(e);
         }
+        char q[QUOTED];
         if (from == NULL || to == NULL)
-            dk_error_set(e, DK_EINVAL, "unknown component \"%s\"",
-                         from == NULL ? from_name : to_name);
+            dk_error_set(e, DK_EINVAL, "unknown component %s",
+                         quoted(from == NULL ? from_name : to_name, q));
         else if (jlat != NULL && !cJSON_IsNull(jlat) &&
                  (latency = dk__json_to_dist(jlat, e)) == NULL)
             dk_error_prefix(e, "latency: ");

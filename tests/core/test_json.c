@@ -428,6 +428,11 @@ START_TEST(bad_component_shapes)
                  "client, balancer, service, cache, database, queue, topic)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"group\":\"g\"}]}",
                  DK_EINVAL, "design.json: components[0] (cache \"x\"): unknown group \"g\"");
+    /* A reference is shown escaped, one clean line, whatever bytes it holds. */
+    expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"group\":"
+                      "\"g\\u0001\\n\\\"\"}]}",
+                 DK_EINVAL,
+                 "design.json: components[0] (cache \"x\"): unknown group \"g\\x01\\x0a\\\"\"");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\"},"
                       "{\"name\":\"x\",\"kind\":\"cache\"}]}",
                  DK_EINVAL,
