@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "designkit/locale.h"
 #include "designkit/alloc.h"
+#include "designkit/locale.h"
+#include "designkit/model.h"
+#include "designkit/suggest.h"
 
 static void *json_malloc(size_t size)
 {
@@ -387,7 +389,17 @@ dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_err
                     break;
                 used += (size_t)n;
             }
-            return dk_error_set(err, DK_EINVAL, "unknown key \"%s\" (use %s)", item->string, list);
+            /* "did you mean", as for properties and options */
+            dk_suggest s;
+            dk_suggest_init(&s, item->string);
+            for (i = 0; valid[i] != NULL; i++)
+                dk_suggest_add(&s, valid[i]);
+            const char *best = dk_suggest_best(&s);
+            char q[160];
+            return dk_error_set(err, DK_EINVAL, "unknown key %s%s%s%s (use %s)",
+                                dk_name_quote(item->string, strlen(item->string), q, sizeof q),
+                                best ? "; did you mean \"" : "", best ? best : "",
+                                best ? "\"?" : "", list);
         }
         /* a repeated key would be read once and silently lose the other value */
         for (const cJSON *prev = obj->child; prev != item; prev = prev->next)

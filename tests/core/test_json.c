@@ -398,6 +398,11 @@ END_TEST
 
 START_TEST(unknown_keys_and_properties_list_the_valid_ones)
 {
+    expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"grup\":\"g\"}]}",
+                 DK_EINVAL,
+                 "design.json: components[0] (cache \"x\"): unknown key \"grup\"; did you mean "
+                 "\"group\"? (use "
+                 "name, kind, group, properties, routes)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\",\"replica\":2}]}",
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): unknown key \"replica\" (use "
