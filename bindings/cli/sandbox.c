@@ -397,124 +397,6 @@ static void protect_shared_metatables(lua_State *L)
     lua_pop(L, 1);
 }
 
-/* ---- The designkit module, read-only ----
- *
- * Every script, and the spec that loads it, gets the same module table from require. A design
- * that replaced dk.model or dk.json.encode in it would change what the spec's own calls do, so
- * in the sandbox require hands out a read-only view: reads (and pairs, #, ipairs) see the module
- * as it is, a nested table through a view of its own, and any write is an error. A view is an
- * empty userdata (a table would take rawset) whose metatable's metamethods close over the
- * table it shows. */
-
-/* Registry key of the weak table that maps a shown table to its view, so a view is made once
- * and dk.json == dk.json holds. */
-#define VIEWS_KEY "designkit.sandbox.views"
-
-static void push_view(lua_State *L, int idx);
-
-/* Pushes `v` (at idx) as a script should see it: a table through its view, the rest as is. */
-static void push_seen(lua_State *L, int idx)
-{
-    if (lua_type(L, idx) == LUA_TTABLE)
-        push_view(L, idx);
-    else
-        lua_pushvalue(L, idx);
-}
-
-static int view_index(lua_State *L)
-{
-    lua_pushvalue(L, 2);
-    lua_gettable(L, lua_upvalueindex(1));
-    push_seen(L, -1);
-    return 1;
-}
-
-static int view_newindex(lua_State *L)
-{
-    luaL_where(L, 1);
-    lua_pushliteral(L, "the designkit module is read-only: it is shared with the host and with "
-                       "every script (keep values of your own in a table of your own)");
-    lua_concat(L, 2);
-    return lua_error(L);
-}
-
-static int view_len(lua_State *L)
-{
-    lua_len(L, lua_upvalueindex(1));
-    return 1;
-}
-
-/* The iterator __pairs returns: next over the shown table (upvalue 1), values as seen. */
-static int view_next(lua_State *L)
-{
-    lua_settop(L, 2);
-    if (lua_next(L, lua_upvalueindex(1)) == 0)
-        return 0;
-    push_seen(L, -1);
-    lua_remove(L, -2);
-    return 2;
-}
-
-static int view_pairs(lua_State *L)
-{
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_pushcclosure(L, view_next, 1);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    return 3;
-}
-
-static void push_view(lua_State *L, int idx)
-{
-    static const luaL_Reg methods[] = {{"__index", view_index},
-                                       {"__newindex", view_newindex},
-                                       {"__len", view_len},
-                                       {"__pairs", view_pairs},
-                                       {NULL, NULL}};
-    idx = lua_absindex(L, idx);
-    if (lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_createtable(L, 0, 1);
-        lua_pushliteral(L, "k");
-        lua_setfield(L, -2, "__mode");
-        lua_setmetatable(L, -2);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
-    }
-    lua_pushvalue(L, idx);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
-    }
-    lua_pop(L, 1);
-    lua_newuserdatauv(L, 0, 0); /* the view: no fields, and rawset cannot give it one */
-    lua_createtable(L, 0, 5);
-    for (const luaL_Reg *m = methods; m->name; m++) {
-        lua_pushvalue(L, idx);
-        lua_pushcclosure(L, m->func, 1);
-        lua_setfield(L, -2, m->name);
-    }
-    lua_pushliteral(L, "designkit: read-only");
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
-    lua_pushvalue(L, idx);
-    lua_pushvalue(L, -2);
-    lua_rawset(L, -4); /* views[shown] = view */
-    lua_remove(L, -2);
-}
-
-/* package.loaded.designkit becomes its view (the host keeps its own copy, designkit.pristine). */
-static void share_module_read_only(lua_State *L)
-{
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    if (lua_getfield(L, -1, "designkit") == LUA_TTABLE) {
-        push_view(L, -1);
-        lua_setfield(L, -3, "designkit");
-    }
-    lua_pop(L, 2);
-}
-
 /* Whether resolved folder `dir` is `/` or holds the resolved file `file`. */
 static int holds(const char *dir, const char *file)
 {
@@ -580,7 +462,6 @@ int dk_cli_sandbox_apply(lua_State *L)
      * rather than the module reaching into the host. */
     dk_l_set_write_guard(L, dk_cli_sandbox_deny);
     protect_shared_metatables(L);
-    share_module_read_only(L);
 
     lua_pushglobaltable(L);
     wrap(L, "load", safe_load);

@@ -164,14 +164,35 @@ local function snapshot()
   return base
 end
 
+-- The designkit module as a spec sees it: a copy of the module as it was before anything ran
+-- (designkit.pristine), its tables (dk.json, dk.kinds) copied too. Code the spec loads shares
+-- the real module and may assign to it; the spec's own dk.model stays what it was.
+local function module_copy()
+  local dk = copy(P.designkit)
+  for k, v in next, dk do
+    if type(v) == "table" then
+      dk[k] = copy(v)
+    end
+  end
+  return dk
+end
+
 -- A spec file's own globals: a fresh copy of `base`, each library a fresh copy too; names
--- that are not there (set by code the spec loads) are looked up in the shared globals.
+-- that are not there (set by code the spec loads) are looked up in the shared globals. Its
+-- require gives it its own copy of the designkit module.
 local function spec_env(base)
   local env = {}
   for k, v in next, base do
     env[k] = type(v) == "table" and k ~= "package" and copy(v) or v
   end
   env._G = env
+  local dk, shared_require = module_copy(), base.require
+  env.require = function(name, ...)
+    if name == "designkit" then
+      return dk
+    end
+    return shared_require(name, ...)
+  end
   return setmetatable(env, { __index = G })
 end
 
