@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # docs/regenerate.sh [--check] [DESIGNKIT] - rewrites what the docs quote from the tool: the
-# URL-shortener diagram, the outputs of the commands in docs/url-shortener.md (each ```sh
-# block holding one `designkit ...` command is followed by a plain ``` block with its output),
+# URL-shortener diagram, the blocks' class diagrams (docs/lld/*_classes.svg, drawn by the
+# declarations in core/lld/*.classes.lua), the outputs of the commands in
+# docs/url-shortener.md (each ```sh block holding one `designkit ...` command is followed by a
+# plain ``` block with its output),
 # and what is written from the kind registry (the option tables of docs/script-reference.md and
 # the kinds' part of the editor annotations).
 # `make docs` runs it; with --check it changes nothing and fails if the docs are out of date
@@ -16,6 +18,11 @@ page=docs/url-shortener.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" draw models/hld/url_shortener.lua -o "$tmp/url_shortener.svg"
+# The blocks' class diagrams, from the declarations beside their code (core/lld/*.classes.lua).
+class_diagrams="splitwise snakes"
+for block in $class_diagrams; do
+  "$bin" --allow-write "$tmp" "core/lld/$block.classes.lua" "$tmp/${block}_classes.svg"
+done
 # The parts written from the kind registry: the option tables and the editor annotations.
 cat > "$tmp/splice.lua" <<'LUA'
 local ref = require "designkit.reference"
@@ -48,6 +55,10 @@ awk -v bin="$bin" '
 if [ $check = 1 ]; then
   status=0
   cmp -s "$tmp/url_shortener.svg" docs/url_shortener.svg || { echo "docs/url_shortener.svg is out of date"; status=1; }
+  for block in $class_diagrams; do
+    cmp -s "$tmp/${block}_classes.svg" "docs/lld/${block}_classes.svg" ||
+      { echo "docs/lld/${block}_classes.svg is out of date"; status=1; }
+  done
   for pair in "docs/script-reference.md:script-reference.md" "bindings/lua/meta/designkit.lua:designkit.lua"; do
     f=${pair%%:*}
     if ! cmp -s "$tmp/${pair#*:}" "$f"; then
@@ -62,7 +73,8 @@ if [ $check = 1 ]; then
   exit $status
 fi
 cp "$tmp/url_shortener.svg" docs/url_shortener.svg
+for block in $class_diagrams; do cp "$tmp/${block}_classes.svg" "docs/lld/${block}_classes.svg"; done
 cp "$tmp/page.md" "$page"
 cp "$tmp/script-reference.md" docs/script-reference.md
 cp "$tmp/designkit.lua" bindings/lua/meta/designkit.lua
-echo "regenerated docs/url_shortener.svg, the outputs in $page, and the kinds' option tables and annotations"
+echo "regenerated docs/url_shortener.svg, docs/lld/*_classes.svg, the outputs in $page, and the kinds' option tables and annotations"

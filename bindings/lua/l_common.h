@@ -20,14 +20,19 @@
 #define DK_MT_JSON_NULL "designkit.json.null"
 #define DK_MT_LEDGER "designkit.ledger"
 #define DK_MT_SNAKES_BOARD "designkit.snakes.board"
+#define DK_MT_CLASSES "designkit.classes"
+#define DK_MT_STATEMACHINE "designkit.statemachine"
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
 #define DK_L_METATABLES(X)                                                                         \
     X(DK_MT_DIST)                                                                                  \
     X(DK_MT_MODEL)                                                                                 \
-    X(DK_MT_COMP) X(DK_MT_GROUP) X(DK_MT_FLOW) X(DK_MT_HANDLER) X(DK_MT_SIM) X(DK_MT_RESULT)       \
-        X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL) X(DK_MT_LEDGER) X(DK_MT_SNAKES_BOARD)
+    X(DK_MT_COMP)                                                                                  \
+    X(DK_MT_GROUP)                                                                                 \
+    X(DK_MT_FLOW) X(DK_MT_HANDLER) X(DK_MT_SIM) X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX)        \
+        X(DK_MT_JSON_NULL) X(DK_MT_LEDGER) X(DK_MT_SNAKES_BOARD) X(DK_MT_CLASSES)                  \
+            X(DK_MT_STATEMACHINE)
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
@@ -161,6 +166,9 @@ int dk_l_kind_info(lua_State *L);
  * sandbox). The module never calls into the host by name. */
 typedef const char *(*dk_l_write_guard)(lua_State *L, const char *path);
 void dk_l_set_write_guard(lua_State *L, dk_l_write_guard guard);
+/* What the module's other writers (dk.classes' d:draw) ask: NULL when writing `path` is allowed,
+ * else the reason, pushed on the stack. */
+const char *dk_l_write_denied(lua_State *L, const char *path);
 /* Adds m:<kind> constructors, one per registered kind, to the methods table at `methods`. */
 void dk_l_add_kind_constructors(lua_State *L, int methods);
 /* Pushes the list of registered kind names (dk.kinds). */
@@ -216,5 +224,9 @@ void dk_l_open_json(lua_State *L);
 void dk_l_open_splitwise(lua_State *L);
 /* l_snakes.c: dk.snakes (board). */
 void dk_l_open_snakes(lua_State *L);
+/* l_statemachine.c: dk.statemachine. */
+void dk_l_open_statemachine(lua_State *L);
+/* l_classes.c: dk.classes (UML class diagrams). */
+void dk_l_open_classes(lua_State *L);
 
 #endif

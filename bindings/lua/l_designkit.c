@@ -103,6 +103,8 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_json(L);
     dk_l_open_splitwise(L);
     dk_l_open_snakes(L);
+    dk_l_open_statemachine(L);
+    dk_l_open_classes(L);
 
     /* Stored before the Lua parts load, since they require "designkit" themselves. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

@@ -22,6 +22,11 @@ static const char *denied(lua_State *L, const char *path)
     return guard != NULL ? guard(L, path) : NULL;
 }
 
+const char *dk_l_write_denied(lua_State *L, const char *path)
+{
+    return denied(L, path);
+}
+
 /* Pushes the newline-separated `omitted` text as a list (empty when NULL). */
 static void push_lines(lua_State *L, const char *text)
 {

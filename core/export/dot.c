@@ -17,6 +17,7 @@
 #include "designkit/alloc.h"
 #include "designkit/file.h"
 #include "designkit/units.h"
+#include "dot_internal.h"
 
 #define FONT "Helvetica"
 /* Room for a name of DK__NAME_MAX (64) bytes with every byte escaped (&amp; is 5) and a
@@ -902,10 +903,7 @@ static void pin_pdf_date(char *pdf, size_t len)
 dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk_draw_format fmt,
                          char **data, size_t *len, dk_error *err)
 {
-    const char *format = format_name(fmt);
-    char *result = NULL;
-    unsigned int result_len = 0;
-    dk_status st = DK_OK;
+    dk_status st;
 
     if (data != NULL)
         *data = NULL;
@@ -913,7 +911,7 @@ dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk
         *len = 0;
     if (m == NULL || data == NULL || len == NULL)
         return dk_error_set(err, DK_EINVAL, "dk_draw_render: model and outputs are required");
-    if (format == NULL)
+    if (format_name(fmt) == NULL)
         return dk_error_set(err, DK_EINVAL, "dk_draw_render: unknown format %d", (int)fmt);
 
     if (fmt == DK_DRAW_DOT && (st = check_dot_names(m, err)) != DK_OK)
@@ -921,6 +919,26 @@ dk_status dk_draw_render(const dk_model_t *m, const dk_draw_overlay *overlay, dk
     Agraph_t *g = build_graph(m, overlay, fmt == DK_DRAW_DOT);
     if (g == NULL)
         return dk_error_set(err, DK_ENOMEM, "cannot draw: out of memory building the graph");
+    return dk__draw_graph(g, fmt, data, len, err);
+}
+
+/*
+ * dk__draw_graph - lays `g` out in the shared context and renders it into memory (the other
+ * drawers of export/, such as dot_uml.c, build their graph and end here). The rendered bytes
+ * are copied into a dk_malloc buffer so the caller frees them like everything else of ours;
+ * the layout and the graph are freed before returning, whatever happens.
+ */
+dk_status dk__draw_graph(Agraph_t *g, dk_draw_format fmt, char **data, size_t *len, dk_error *err)
+{
+    const char *format = format_name(fmt);
+    char *result = NULL;
+    unsigned int result_len = 0;
+    dk_status st = DK_OK;
+
+    if (format == NULL) {
+        agclose(g);
+        return dk_error_set(err, DK_EINVAL, "dk_draw_render: unknown format %d", (int)fmt);
+    }
     GVC_t *gvc = context();
     if (gvc == NULL) {
         agclose(g);

@@ -850,4 +850,237 @@ function SnakesBoard:follow(square) end
 ---Frees the board now.
 function SnakesBoard:close() end
 
+-- ---- low-level-design blocks: state machines (docs/lld/statemachine.md) ----
+
+---A callback: the event's name (nil while starting and for eventless and delayed
+---transitions), the data given to `send`, and the machine. A guard's result is read as a boolean.
+---@alias designkit.StateCallback fun(event: string|nil, data: any, machine: designkit.StateMachine): any
+
+---@class designkit.Transition
+---@field target? string|string[] none: a targetless transition (exits nothing)
+---@field guard? designkit.StateCallback
+---@field action? designkit.StateCallback
+---@field type? "internal"|"external" internal: does not exit a compound source
+
+---@alias designkit.TransitionSpec string|designkit.Transition|designkit.Transition[]
+
+---@class designkit.State
+---@field id? string required in a list of states; the key in a map
+---@field initial? string the default child of a compound state
+---@field states? designkit.State[]|table<string, designkit.State>
+---@field on? table<string, designkit.TransitionSpec> event descriptor -> transition
+---@field always? designkit.TransitionSpec eventless
+---@field after? table<designkit.Duration, designkit.TransitionSpec> taken that long after entry
+---@field entry? designkit.StateCallback
+---@field exit? designkit.StateCallback
+---@field parallel? boolean every child is a region, active at once
+---@field final? boolean its parent is done (done.state.PARENT) when entered
+---@field history? "shallow"|"deep"
+---@field target? string a history state's default
+
+---@class designkit.StateMachineOptions
+---@field id string
+---@field initial string
+---@field states designkit.State[]|table<string, designkit.State>
+---@field entry? designkit.StateCallback
+---@field exit? designkit.StateCallback
+
+---A checked statechart and its machine, not started. Raises at the caller's line, naming the
+---state, for unknown targets, a compound state without an initial, misplaced history, ...
+---@param opts designkit.StateMachineOptions
+---@return designkit.StateMachine
+function dk.statemachine(opts) end
+
+---@class designkit.StateMachine
+local StateMachine = {}
+
+---Enters the initial configuration and runs to completion.
+---@return designkit.StateMachine self
+function StateMachine:start() end
+
+---One external event, run to completion (from a callback: queued until the current one is done).
+---@param event string
+---@param data? any given to the callbacks
+---@return designkit.StateMachine self
+function StateMachine:send(event, data) end
+
+---For callbacks: an internal event, processed before any sent one.
+---@param event string
+---@param data? any
+---@return designkit.StateMachine self
+function StateMachine:raise(event, data) end
+
+---Moves the virtual clock, taking each due delayed transition at its own time.
+---@param duration designkit.Duration
+---@return designkit.StateMachine self
+function StateMachine:advance(duration) end
+
+---@param id string
+---@return boolean
+function StateMachine:is_in(id) end
+
+---The active atomic states in document order.
+---@return string[]
+function StateMachine:configuration() end
+
+---One line per microstep: "EVENT: -exited ... +entered ...".
+---@return string[]
+function StateMachine:trace() end
+
+---The virtual clock in seconds.
+---@return number
+function StateMachine:now() end
+
+---Whether a final child of the root was entered.
+---@return boolean
+function StateMachine:finished() end
+
+---@class designkit.StateFinding
+---@field kind "unreachable"|"dead end"|"shadowed"|"unhandled"
+---@field state? string
+---@field event? string
+
+---Findings, legal but probably mistakes, in document order: states no path enters, atomic
+---non-final states nothing leaves (outside parallel states), transitions hidden by an earlier
+---unguarded one on the same event, and which of `events` no transition takes.
+---@param events? string[] the events the script means to send
+---@return designkit.StateFinding[]
+function StateMachine:check(events) end
+
+---@class designkit.StateSnapshot
+---@field clock integer the virtual clock, ns
+---@field active string[] every active state, in document order
+---@field history? table<string, string[]> what each history state recorded
+---@field pending? { state: string, nth: integer, due: integer }[] delays to come (`nth` of the state's `after` entries in order of delay; `due` in ns)
+
+---What the machine holds between events, as plain data (`dk.json.encode` writes it).
+---@return designkit.StateSnapshot
+function StateMachine:snapshot() end
+
+---Puts a machine never started (of the same description) in the state a snapshot describes,
+---with no action run. Raises, naming the state, for an inconsistent snapshot.
+---@param snapshot designkit.StateSnapshot
+---@return designkit.StateMachine self
+function StateMachine:restore(snapshot) end
+
+---Frees the machine now (also done by the garbage collector and `<close>`).
+function StateMachine:close() end
+
+-- ---- low-level-design blocks: UML class diagrams (docs/lld/classes.md) ----
+
+---A member: its UML text with an optional visibility first ("-balance: int",
+---"+deposit(amount: int)"), or a table with the text first and its flags.
+---@alias designkit.ClassMember string|{ [1]: string, static?: boolean, abstract?: boolean }
+
+---@class designkit.ClassOptions
+---@field name string unique in the diagram
+---@field abstract? boolean drawn in italics
+---@field fields? designkit.ClassMember[] no parentheses; static ones are underlined
+---@field methods? designkit.ClassMember[] with their parameter list "name(...)"; abstract ones in italics
+
+---@class designkit.InterfaceOptions
+---@field name string
+---@field fields? designkit.ClassMember[] only static ones (constants)
+---@field methods? designkit.ClassMember[]
+
+---@class designkit.EnumOptions
+---@field name string
+---@field values? string[]
+
+---@class designkit.RelationOptions
+---@field mult? string the multiplicity at the target end: "1", "0..1", "*", "1..*", "n..m"
+---@field role? string the role name at the target end
+---@field from_mult? string the multiplicity at the source end
+---@field from_role? string the role name at the source end
+---@field label? string the relation's name, drawn at its middle
+---@field navigable? boolean (associates) an open arrowhead at the target end
+---@field from_navigable? boolean (associates) an open arrowhead at the source end
+
+---A new, empty UML class diagram.
+---@param title? string
+---@return designkit.ClassDiagram
+function dk.classes(title) end
+
+---@class designkit.ClassDiagram
+local ClassDiagram = {}
+
+---Declares a class; raises for a duplicate name or a malformed member.
+---@param opts designkit.ClassOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:class(opts) end
+
+---Declares an interface (drawn with «interface», its name in italics).
+---@param opts designkit.InterfaceOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:interface(opts) end
+
+---Declares an enumeration (drawn with «enumeration» and its values).
+---@param opts designkit.EnumOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:enum(opts) end
+
+---`child` inherits `parent` (a hollow triangle at the parent); both classes or both interfaces.
+---@param child string
+---@param parent string
+---@return designkit.ClassDiagram self
+function ClassDiagram:inherits(child, parent) end
+
+---`class` realises `interface` (a dashed line, a hollow triangle at the interface).
+---@param class string
+---@param interface string
+---@return designkit.ClassDiagram self
+function ClassDiagram:realizes(class, interface) end
+
+---`whole` owns `part`, which lives and dies with it (a filled diamond at the whole).
+---@param whole string
+---@param part string
+---@param opts? designkit.RelationOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:composes(whole, part, opts) end
+
+---`whole` holds `part`, which may outlive it (a hollow diamond at the whole).
+---@param whole string
+---@param part string
+---@param opts? designkit.RelationOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:aggregates(whole, part, opts) end
+
+---`a` knows `b` (a plain line; an open arrowhead towards a navigable end).
+---@param a string
+---@param b string
+---@param opts? designkit.RelationOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:associates(a, b, opts) end
+
+---`a` uses `b` (a dashed open arrow).
+---@param a string
+---@param b string
+---@param opts? designkit.RelationOptions
+---@return designkit.ClassDiagram self
+function ClassDiagram:depends(a, b, opts) end
+
+---The whole diagram: true, or nil and the first fault (an unknown class in a relation, an
+---inheritance cycle, a class realising something that is not an interface, ...).
+---@return true|nil ok
+---@return string? message
+function ClassDiagram:check() end
+
+---The Mermaid classDiagram text; raises when the diagram does not check.
+---@return string
+function ClassDiagram:mermaid() end
+
+---The DOT text Graphviz lays out; raises when the diagram does not check.
+---@return string
+function ClassDiagram:dot() end
+
+---Draws the diagram to `path` (.svg, .png, .pdf, .dot): true, or nil and why (the sandbox
+---forbids the write, the file cannot be written). Raises when the diagram does not check.
+---@param path string
+---@return true|nil ok
+---@return string? message
+function ClassDiagram:draw(path) end
+
+---Frees the diagram now (also done by the garbage collector and `<close>`).
+function ClassDiagram:close() end
+
 return dk

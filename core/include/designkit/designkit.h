@@ -25,5 +25,8 @@
 #include "designkit/kinds.h"
 #include "designkit/splitwise.h"
 #include "designkit/snakes.h"
+#include "designkit/statemachine.h"
+#include "designkit/classdiagram.h"
+#include "designkit/draw_uml.h"
 
 #endif
