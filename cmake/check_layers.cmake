@@ -38,10 +38,14 @@ set(_layer_kinds kinds)
 # The low-level-design blocks (issue 8) stand on base alone.
 set(_layer_splitwise lld)
 set(_layer_snakes lld)
+set(_layer_atm lld)
 set(_layer_statemachine lld)
+set(_layer_statemachine_export lld)
 set(_layer_classdiagram lld)
 # A class diagram drawn (export/dot_uml.c) reads the lld model of it.
 set(_layer_draw_uml export)
+# So is a state machine (export/dot_sm.c).
+set(_layer_draw_sm export)
 set(_layer_designkit all)
 
 # What each area may include. The run report is the one exporter that reads the simulator, so
@@ -90,8 +94,8 @@ function(_dk_check_dir dir area)
       if(line MATCHES "[<\"](lua|lauxlib|lualib)\\.h" AND NOT _area MATCHES "^(lua|cli)$")
         list(APPEND _errors "${dir}/${_name}: the core never sees Lua")
       endif()
-      if(line MATCHES "[<\"](cgraph|gvc)\\.h|graphviz/" AND NOT _name MATCHES "^dot(_uml)?\\.c$")
-        list(APPEND _errors "${dir}/${_name}: Graphviz is called only in core/export/dot.c (and dot_uml.c)")
+      if(line MATCHES "[<\"](cgraph|gvc)\\.h|graphviz/" AND NOT _name MATCHES "^dot(_uml|_sm)?\\.c$")
+        list(APPEND _errors "${dir}/${_name}: Graphviz is called only in core/export/dot.c (and dot_uml.c, dot_sm.c)")
       endif()
       if(line MATCHES "cJSON\\.h" AND NOT dir STREQUAL "core/export")
         list(APPEND _errors "${dir}/${_name}: cJSON is used only in core/export")

@@ -33,3 +33,14 @@ light:send "maintenance";                       show("maintenance")
 light:send "repaired";                          show("repaired (history)")
 print("\nmicrosteps:")
 for _, line in ipairs(light:trace()) do print("  " .. line) end
+
+-- What to test: the shortest event path to every state (guards taken as true), each replayed on
+-- a fresh light, and how the statechart looks in Mermaid (paste it into any Mermaid viewer).
+print("\nshortest paths:")
+for _, p in ipairs(light:paths()) do
+  local steps = {}
+  for i, s in ipairs(p.steps) do steps[i] = type(s) == "number" and ("+" .. s .. "s") or s end
+  print(string.format("  %-10s %s", p.target, #steps > 0 and table.concat(steps, ", ") or "(start)"))
+end
+print(string.format("%d paths cover every transition", #light:covering_paths()))
+print("\n" .. light:mermaid())

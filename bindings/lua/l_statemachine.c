@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l_common.h"
+#include "l_statemachine_export.h"
 
 /* The machine userdata. Its user values: 1 the Lua callbacks (a list the C callbacks index),
  * 2 the data of the events in flight (by key), 3 the error a callback raised. */
@@ -869,14 +870,49 @@ static int sm_tostring(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg sm_methods[] = {
-    {"start", sm_start},       {"send", sm_send},
-    {"raise", sm_raise},       {"advance", sm_advance},
-    {"is_in", sm_is_in},       {"configuration", sm_configuration},
-    {"trace", sm_trace},       {"now", sm_now},
-    {"finished", sm_finished}, {"check", sm_check},
-    {"snapshot", sm_snapshot}, {"restore", sm_restore},
-    {"close", sm_close},       {NULL, NULL}};
+const dk_sm_def_t *dk_l_statemachine_def(lua_State *L, int idx)
+{
+    return check_sm(L, idx)->def;
+}
+
+int dk_l_push_statemachine(lua_State *L, dk_sm_def_t *def)
+{
+    lsm *s = (lsm *)lua_newuserdatauv(L, sizeof *s, 3);
+    memset(s, 0, sizeof *s);
+    s->def = def; /* owned from here: the collector frees it */
+    luaL_setmetatable(L, DK_MT_STATEMACHINE);
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, UV_FNS);
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, UV_DATA);
+    dk_error err;
+    if ((s->m = dk_sm_new(s->def, &err)) == NULL)
+        return dk_l_raise_status(L, err.status, "%s", err.message);
+    dk_sm_set_context(s->m, s);
+    return 1;
+}
+
+static const luaL_Reg sm_methods[] = {{"start", sm_start},
+                                      {"send", sm_send},
+                                      {"raise", sm_raise},
+                                      {"advance", sm_advance},
+                                      {"is_in", sm_is_in},
+                                      {"configuration", sm_configuration},
+                                      {"trace", sm_trace},
+                                      {"now", sm_now},
+                                      {"finished", sm_finished},
+                                      {"check", sm_check},
+                                      {"snapshot", sm_snapshot},
+                                      {"restore", sm_restore},
+                                      {"close", sm_close},
+                                      {"dot", dk_l_sm_dot},
+                                      {"draw", dk_l_sm_draw},
+                                      {"mermaid", dk_l_sm_mermaid},
+                                      {"paths", dk_l_sm_paths},
+                                      {"covering_paths", dk_l_sm_covering_paths},
+                                      {"replay", dk_l_sm_replay},
+                                      {"scxml", dk_l_sm_scxml},
+                                      {NULL, NULL}};
 
 void dk_l_open_statemachine(lua_State *L)
 {
@@ -884,4 +920,6 @@ void dk_l_open_statemachine(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_statemachine);
     lua_setfield(L, -2, "statemachine");
+    lua_pushcfunction(L, dk_l_from_scxml);
+    lua_setfield(L, -2, "from_scxml");
 }

@@ -850,6 +850,125 @@ function SnakesBoard:follow(square) end
 ---Frees the board now.
 function SnakesBoard:close() end
 
+-- ---- low-level-design blocks: the ATM (docs/lld/atm.md) ----
+
+---@class designkit.AtmAccount
+---@field pin string 4 to 12 digits
+---@field balance? integer minor units, >= 0 (default 0)
+
+---@class designkit.AtmOptions
+---@field cassettes table<integer, integer> { [note value] = count }, 1 to 8 cassettes
+---@field accounts? table<string, designkit.AtmAccount> { [card] = { pin =, balance = } }
+---@field pin_attempts? integer wrong PINs before the card is retained (default 3)
+---@field daily_limit? integer most one card withdraws in a day (default 0: no limit)
+
+---An idle ATM. Raises for a bad cassette, account or option, naming it.
+---@param opts designkit.AtmOptions
+---@return designkit.Atm
+function dk.atm(opts) end
+
+---A session call returns true (or its result) when it went through and `nil, message` when it
+---is refused; a call the current state does not allow raises.
+---@class designkit.Atm
+local Atm = {}
+
+---idle -> pin. An unknown or retained card, or the link down, is refused and ejected.
+---@param card string
+---@return true|nil ok
+---@return string? why
+function Atm:insert(card) end
+
+---pin -> menu; the last allowed wrong PIN retains the card (back to idle).
+---@param pin string
+---@return true|nil ok
+---@return string? why
+function Atm:pin(pin) end
+
+---The notes given, { [value] = count }, the fewest the cassettes allow; nil and why when refused
+---(balance, daily limit, no combination, not a multiple of the notes' step, link, dispenser).
+---@param amount integer
+---@return table<integer, integer>|nil notes
+---@return string? why
+function Atm:withdraw(amount) end
+
+---Cash is available at once; a cheque is pending until `clear_cheques`.
+---@param amount integer
+---@param kind? "cash"|"cheque" default "cash"
+---@return true|nil ok
+---@return string? why
+function Atm:deposit(amount, kind) end
+
+---@param to string the card of the receiving account
+---@param amount integer
+---@return true|nil ok
+---@return string? why
+function Atm:transfer(to, amount) end
+
+---The session account's available and pending balance, through the bank link.
+---@return integer|nil available
+---@return integer|string pending or why
+function Atm:balance() end
+
+---card_inserted, pin or menu -> ejecting.
+---@return true
+function Atm:cancel() end
+
+---ejecting -> idle: the customer took the card.
+---@return true
+function Atm:take_card() end
+
+---@return "idle"|"card_inserted"|"pin"|"menu"|"transaction"|"dispensing"|"ejecting"
+function Atm:state() end
+
+---What the bank holds for `card` (no session needed); raises for an unknown card.
+---@param card string
+---@return integer available
+---@return integer pending
+function Atm:account(card) end
+
+---@param card string
+---@return boolean
+function Atm:retained(card) end
+
+---The operator adds `count` notes of `value` (a new cassette if needed); only while idle.
+---@param value integer
+---@param count integer
+---@return true|nil ok
+---@return string? why
+function Atm:refill(value, count) end
+
+---@return table<integer, integer> { [value] = count }
+function Atm:stock() end
+
+---The bank clears every pending cheque.
+---@return designkit.Atm
+function Atm:clear_cheques() end
+
+---The next `n` (default 1) calls over the bank link fail.
+---@param n? integer
+---@return designkit.Atm
+function Atm:fail_link(n) end
+
+---The next `n` (default 1) dispenses fail after the debit, which is credited back.
+---@param n? integer
+---@return designkit.Atm
+function Atm:fail_dispense(n) end
+
+---Moves the machine's clock; a new day resets the daily limits.
+---@param duration string|number "1d", or seconds
+---@return designkit.Atm
+function Atm:advance(duration) end
+
+---@return number seconds
+function Atm:now() end
+
+---The audit log, oldest first: "t=NS card CARD: EVENT: RESULT".
+---@return string[]
+function Atm:audit() end
+
+---Frees the machine now (also done by the garbage collector and `<close>`).
+function Atm:close() end
+
 -- ---- low-level-design blocks: state machines (docs/lld/statemachine.md) ----
 
 ---A callback: the event's name (nil while starting and for eventless and delayed
@@ -965,6 +1084,66 @@ function StateMachine:restore(snapshot) end
 
 ---Frees the machine now (also done by the garbage collector and `<close>`).
 function StateMachine:close() end
+
+---The DOT text of the statechart: composite states as clusters, parallel regions dashed,
+---initial points, final double circles, history H/H*, arrows "event [guard] / action".
+---@return string
+function StateMachine:dot() end
+
+---Writes the drawing, format from the extension (.svg .png .pdf .dot).
+---@param path string
+---@return true|nil ok
+---@return string? why a write the sandbox forbids, a file that cannot be written
+function StateMachine:draw(path) end
+
+---The Mermaid stateDiagram-v2 text.
+---@return string
+function StateMachine:mermaid() end
+
+---The SCXML text (delays as dk:after) and what it leaves out: guards and actions, which are code.
+---@return string text
+---@return string[] left_out e.g. `state "locked": transition on unlock: guard`
+function StateMachine:scxml() end
+
+---A step of a path: an event sent, or a number of seconds the clock is advanced.
+---@alias designkit.StatePathStep string|number
+
+---@class designkit.StateTransitionRef
+---@field source string
+---@field event string?
+---@field after number? seconds, for a delayed transition
+---@field targets string[]
+
+---@class designkit.StatePath
+---@field target string? the state reached (shortest paths)
+---@field steps designkit.StatePathStep[]
+---@field covers designkit.StateTransitionRef[]? the transitions it takes first (covering paths)
+
+---@class designkit.StatePaths: designkit.StatePath[]
+---@field missing string[]? states no path reaches (shortest paths)
+---@field uncovered designkit.StateTransitionRef[]? transitions no path takes (covering paths)
+
+---The shortest event path from the start to every state (not the root, not history states),
+---found breadth-first over configurations with every guard taken as true and no action run.
+---@return designkit.StatePaths
+function StateMachine:paths() end
+
+---Paths that together take every transition that can be taken with every guard true.
+---@return designkit.StatePaths
+function StateMachine:covering_paths() end
+
+---Starts the machine (never started), runs the path's steps with its own guards and actions,
+---and says whether the path's target is then active.
+---@param path designkit.StatePath
+---@return boolean ok
+---@return string? why what is active instead
+function StateMachine:replay(path) end
+
+---A machine (not started, without guards or actions) read from SCXML text.
+---@param text string
+---@return designkit.StateMachine|nil machine
+---@return string? why naming the line ("scxml:12: ...")
+function dk.from_scxml(text) end
 
 -- ---- low-level-design blocks: UML class diagrams (docs/lld/classes.md) ----
 

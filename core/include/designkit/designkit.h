@@ -25,7 +25,10 @@
 #include "designkit/kinds.h"
 #include "designkit/splitwise.h"
 #include "designkit/snakes.h"
+#include "designkit/atm.h"
 #include "designkit/statemachine.h"
+#include "designkit/statemachine_export.h"
+#include "designkit/draw_sm.h"
 #include "designkit/classdiagram.h"
 #include "designkit/draw_uml.h"
 
