@@ -3,6 +3,7 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # CI (and anyone who asks) builds with -Werror.
 WERROR     ?= $(if $(CI),ON,OFF)
@@ -27,7 +28,7 @@ BENCH_PACKAGES := python3-simpy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps configure build run test asan valgrind fuzz docs install bench format clean help
+.PHONY: all deps bench-deps configure build run test asan tsan valgrind fuzz docs install bench format clean help
 
 all: build
 
@@ -35,6 +36,7 @@ help:
 	@echo "make run      install what is missing, build, run the URL-shortener design"
 	@echo "make test     install what is missing, build, run every test"
 	@echo "make asan     the tests again under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make tsan     the threaded tests (names matching TSAN_TESTS) under ThreadSanitizer"
 	@echo "make valgrind the CLI's main paths under valgrind: no error, no leak of our own"
 	@echo "make fuzz     the libFuzzer targets in tests/fuzz, FUZZ_SECONDS each (clang)"
 	@echo "make bench    the benchmarks (tests/bench), side by side with their baselines"
@@ -81,6 +83,19 @@ asan: deps
 	@cmake --build $(ASAN_BUILD) -j$(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j$(JOBS)
 
+# The threaded blocks under ThreadSanitizer: only their own test programs are built (TSan slows
+# everything down and the rest of the suite runs single-threaded).
+TSAN_TESTS   ?= core/test_parking
+TSAN_TARGETS ?= test_parking
+tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_WERROR=$(WERROR) \
+	    -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	    -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
+	    $(QUIET_CMAKE) $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TARGETS)
+	@cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	    ctest --output-on-failure -R '$(TSAN_TESTS)'
+
 valgrind: build
 	@$(MAKE) --no-print-directory deps PACKAGES="valgrind"
 	@bash tests/valgrind.sh $(BUILD)
@@ -122,4 +137,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) build-fuzz out

@@ -23,6 +23,7 @@
 #define DK_MT_CLASSES "designkit.classes"
 #define DK_MT_STATEMACHINE "designkit.statemachine"
 #define DK_MT_ATM "designkit.atm"
+#define DK_MT_PARKING "designkit.parking"
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
@@ -32,8 +33,10 @@
     X(DK_MT_COMP)                                                                                  \
     X(DK_MT_GROUP)                                                                                 \
     X(DK_MT_FLOW)                                                                                  \
-    X(DK_MT_HANDLER) X(DK_MT_SIM) X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL)   \
-        X(DK_MT_LEDGER) X(DK_MT_SNAKES_BOARD) X(DK_MT_CLASSES) X(DK_MT_STATEMACHINE) X(DK_MT_ATM)
+    X(DK_MT_HANDLER)                                                                               \
+    X(DK_MT_SIM)                                                                                   \
+    X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL) X(DK_MT_LEDGER)                 \
+        X(DK_MT_SNAKES_BOARD) X(DK_MT_CLASSES) X(DK_MT_STATEMACHINE) X(DK_MT_ATM) X(DK_MT_PARKING)
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
@@ -225,7 +228,11 @@ void dk_l_open_json(lua_State *L);
 void dk_l_open_splitwise(lua_State *L);
 /* l_snakes.c: dk.snakes (board). */
 void dk_l_open_snakes(lua_State *L);
+/* l_elevator.c: dk.elevator (seek, simulate; no userdata). */
+void dk_l_open_elevator(lua_State *L);
 void dk_l_open_atm(lua_State *L);
+/* l_parking.c: dk.parking (a parking lot). */
+void dk_l_open_parking(lua_State *L);
 /* l_statemachine.c: dk.statemachine. */
 void dk_l_open_statemachine(lua_State *L);
 /* l_classes.c: dk.classes (UML class diagrams). */

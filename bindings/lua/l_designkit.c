@@ -103,7 +103,9 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_json(L);
     dk_l_open_splitwise(L);
     dk_l_open_snakes(L);
+    dk_l_open_elevator(L);
     dk_l_open_atm(L);
+    dk_l_open_parking(L);
     dk_l_open_statemachine(L);
     dk_l_open_classes(L);
 

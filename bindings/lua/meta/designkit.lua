@@ -14,6 +14,7 @@
 ---@field json designkit.json
 ---@field splitwise designkit.splitwise
 ---@field snakes designkit.snakes
+---@field elevator designkit.elevator
 local dk = {}
 
 -- ---- units ----
@@ -850,6 +851,67 @@ function SnakesBoard:follow(square) end
 ---Frees the board now.
 function SnakesBoard:close() end
 
+-- ---- low-level-design blocks: the elevator (docs/lld/elevator.md) ----
+
+---@class designkit.elevator
+dk.elevator = {}
+
+---@alias designkit.ElevatorStrategy "fcfs"|"nearest"|"scan"|"look"|"destination"
+
+---@class designkit.ElevatorPassenger
+---@field from integer floor, 0 (the lobby) .. floors - 1
+---@field to integer floor, not `from`
+---@field at? integer the tick the passenger appears (default 0)
+---@field patience? integer gives up after waiting this many ticks (0, the default: never)
+
+---@class designkit.ElevatorOptions
+---@field floors integer 2 .. 1000; floor 0 is the lobby
+---@field cars? integer 1 .. 64 (default 1), all starting idle at the lobby
+---@field capacity? integer passengers per car, 1 .. 1000 (default 8)
+---@field strategy? designkit.ElevatorStrategy default "look"
+---@field dwell? integer ticks the doors stay open at a stop, 1 .. 1000 (default 2)
+---@field passengers? designkit.ElevatorPassenger[] an explicit workload (not with `traffic`)
+---@field traffic? "up-peak"|"down-peak"|"interfloor" a seeded Poisson workload
+---@field count? integer passengers of `traffic` (default 1000)
+---@field rate? number arrivals per tick of `traffic`, > 0 and <= 1000 (default 0.1)
+---@field seed? integer default 1
+---@field max_ticks? integer raises past it (default 1e7)
+
+---@class designkit.ElevatorReport
+---@field strategy designkit.ElevatorStrategy
+---@field passengers integer
+---@field served integer
+---@field abandoned integer gave up waiting
+---@field mean_wait number ticks from arrival to boarding, over the served
+---@field p95_wait number nearest-rank
+---@field mean_ride number ticks from boarding to alighting
+---@field p95_ride number
+---@field stops integer door openings, all cars
+---@field highest integer the highest floor any car reached
+---@field merged_calls integer presses of a hall or car call already registered
+---@field cancelled_calls integer hall calls dropped when everyone waiting gave up
+---@field ticks integer when the last passenger alighted or gave up
+---@field checks integer safety checks made (doors, capacity, committed stop)
+
+---Simulates an elevator group tick by tick (a car moves one floor a tick); deterministic for a
+---seed. Raises naming the option or passengers[i] at fault, or past `max_ticks`.
+---@param opts designkit.ElevatorOptions
+---@return designkit.ElevatorReport
+function dk.elevator.simulate(opts) end
+
+---@class designkit.ElevatorSeekOptions
+---@field requests integer[] positions, in arrival order
+---@field start integer where the head starts
+---@field strategy? "fcfs"|"nearest"|"scan"|"look" default "look"
+---@field direction? "up"|"down" the sweep's first way, for scan and look (default "up")
+---@field lo? integer the lowest position (default 0)
+---@field hi? integer the highest position, where scan turns going up (default the largest given)
+
+---The disk-arm schedule: the order the requests are served in and the distance travelled.
+---@param opts designkit.ElevatorSeekOptions
+---@return { order: integer[], travel: integer }
+function dk.elevator.seek(opts) end
+
 -- ---- low-level-design blocks: the ATM (docs/lld/atm.md) ----
 
 ---@class designkit.AtmAccount
@@ -968,6 +1030,109 @@ function Atm:audit() end
 
 ---Frees the machine now (also done by the garbage collector and `<close>`).
 function Atm:close() end
+
+-- ---- low-level-design blocks: the parking lot (docs/lld/parking.md) ----
+
+---@alias designkit.ParkingVehicle "motorcycle"|"car"|"truck"|"ev"|"accessible"
+---@alias designkit.ParkingSpot "motorcycle"|"compact"|"large"|"ev"|"accessible"
+
+---@class designkit.ParkingCandidate
+---@field spot integer
+---@field floor integer
+---@field type designkit.ParkingSpot
+---@field distance integer to the entrance
+---@field overflow boolean a larger spot than the vehicle's own type
+
+---@class designkit.ParkingTier
+---@field up_to? integer hours since the start of the day this rate runs to (absent: every later hour)
+---@field rate integer minor units per hour begun
+
+---@class designkit.ParkingFee
+---@field tiers designkit.ParkingTier[] up_to growing; at most 8
+---@field daily_cap? integer most one 24-hour day costs (default 0: no cap)
+
+---@class designkit.ParkingOptions
+---@field strategy? "nearest"|"lowest_floor"|"best_fit"|fun(vehicle: designkit.ParkingVehicle, candidates: designkit.ParkingCandidate[]): integer? default "nearest"; a function returns a candidate's index, or nil to turn the vehicle away
+---@field overflow? boolean a vehicle may take a larger spot when its own are full (default false)
+---@field fees? table<designkit.ParkingVehicle, designkit.ParkingFee> absent: free
+---@field lost_fee? integer added to the fee of a lost ticket (default 0)
+
+---An empty lot (add floors and spots). Raises for a bad option, naming it.
+---@param opts? designkit.ParkingOptions
+---@return designkit.Parking
+function dk.parking(opts) end
+
+---Tickets run active -pay-> paid -exit-> closed, or active -lose-> lost -pay-> paid. A call the
+---ticket's state does not allow raises; a full lot is `nil, message`.
+---@class designkit.Parking
+local Parking = {}
+
+---@return integer floor its number: 0, 1, ... in the order added
+function Parking:add_floor() end
+
+---@param floor integer
+---@param type designkit.ParkingSpot
+---@param distance? integer to the entrance (default 0)
+---@return integer spot its id (never reused)
+function Parking:add_spot(floor, type, distance) end
+
+---Raises when a vehicle is on it.
+---@param spot integer
+function Parking:remove_spot(spot) end
+
+---All of its spots or none: raises when any is taken.
+---@param floor integer
+function Parking:remove_floor(floor) end
+
+---@param vehicle designkit.ParkingVehicle
+---@return integer|nil ticket
+---@return integer|string spot or why
+function Parking:enter(vehicle) end
+
+---What the ticket owes now (the lost fee included).
+---@param ticket integer
+---@return integer
+function Parking:quote(ticket) end
+
+---@param ticket integer
+function Parking:lose(ticket) end
+
+---Raises when `tendered` is short or the ticket is paid already.
+---@param ticket integer
+---@param tendered integer
+---@return integer change
+function Parking:pay(ticket, tendered) end
+
+---The vehicle leaves; the ticket must be paid.
+---@param ticket integer
+function Parking:exit(ticket) end
+
+---@param ticket integer
+---@return "active"|"paid"|"lost"|"closed"|nil
+function Parking:state(ticket) end
+
+---Free spots; nil for either means all.
+---@param floor? integer
+---@param type? designkit.ParkingSpot
+---@return integer
+function Parking:available(floor, type) end
+
+---@return integer spots taken
+function Parking:occupied() end
+
+---@return integer the sum of every payment
+function Parking:revenue() end
+
+---Moves the lot's clock (fees are charged by it).
+---@param duration string|number
+---@return designkit.Parking self
+function Parking:advance(duration) end
+
+---Checks the invariants from scratch (one vehicle per spot, counts agree, no ticket paid twice).
+---@return true
+function Parking:check() end
+
+function Parking:close() end
 
 -- ---- low-level-design blocks: state machines (docs/lld/statemachine.md) ----
 
