@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" draw models/hld/url_shortener.lua -o "$tmp/url_shortener.svg"
 # The blocks' class diagrams, from the declarations beside their code (core/lld/*.classes.lua).
-class_diagrams="splitwise snakes"
+class_diagrams="splitwise snakes atm parking elevator statemachine"
 for block in $class_diagrams; do
   "$bin" --allow-write "$tmp" "core/lld/$block.classes.lua" "$tmp/${block}_classes.svg"
 done

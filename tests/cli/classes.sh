@@ -23,7 +23,7 @@ dk "$ROOT/examples/classes.lua" denied.svg
 check "without --allow-write nothing is written" test ! -e denied.svg
 check "and the script says why" out_has "not drawn: cannot write"
 
-for block in splitwise snakes; do
+for block in splitwise snakes atm parking elevator statemachine; do
   dk --allow-write . "$ROOT/core/lld/$block.classes.lua" "$block.svg"
   check "the $block block's declarations draw" rc_is 0
   check "its SVG is well-formed" well_formed "$block.svg"
