@@ -27,6 +27,8 @@
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
+/* (Kept out of clang-format, which reflows this list differently on every run.) */
+/* clang-format off */
 #define DK_L_METATABLES(X)                                                                         \
     X(DK_MT_DIST)                                                                                  \
     X(DK_MT_MODEL)                                                                                 \
@@ -35,8 +37,17 @@
     X(DK_MT_FLOW)                                                                                  \
     X(DK_MT_HANDLER)                                                                               \
     X(DK_MT_SIM)                                                                                   \
-    X(DK_MT_RESULT) X(DK_MT_ERROR) X(DK_MT_BOX) X(DK_MT_JSON_NULL) X(DK_MT_LEDGER)                 \
-        X(DK_MT_SNAKES_BOARD) X(DK_MT_CLASSES) X(DK_MT_STATEMACHINE) X(DK_MT_ATM) X(DK_MT_PARKING)
+    X(DK_MT_RESULT)                                                                                \
+    X(DK_MT_ERROR)                                                                                 \
+    X(DK_MT_BOX)                                                                                   \
+    X(DK_MT_JSON_NULL)                                                                             \
+    X(DK_MT_LEDGER)                                                                                \
+    X(DK_MT_SNAKES_BOARD)                                                                          \
+    X(DK_MT_CLASSES)                                                                               \
+    X(DK_MT_STATEMACHINE)                                                                          \
+    X(DK_MT_ATM)                                                                                   \
+    X(DK_MT_PARKING)
+/* clang-format on */
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
  * a string like "2ms"): its parameters are then nanoseconds. Otherwise they are plain numbers,
