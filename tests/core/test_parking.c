@@ -384,9 +384,11 @@ static void *gate_run(void *arg)
             int t = mine[--n];
             if ((g->seed >> 20) % 4 == 0)
                 dk_park_lose(g->lot, t, NULL);
+            /* The clock thread may move time on between the quote and the payment, and the
+             * fee with it: pay well over the quote, as the last loop does. */
             int64_t fee = 0;
             if (dk_park_quote(g->lot, t, &fee, NULL) != DK_OK ||
-                dk_park_pay(g->lot, t, fee + 1000, NULL, NULL) != DK_OK ||
+                dk_park_pay(g->lot, t, fee + 1000000, NULL, NULL) != DK_OK ||
                 dk_park_exit(g->lot, t, NULL) != DK_OK)
                 return (void *)1;
         }
