@@ -24,7 +24,7 @@ MAKEFLAGS      += --no-print-directory
 # serves the benchmark.
 PACKAGES   := cmake pkg-config gcc make liblua5.4-dev lua5.4 libgraphviz-dev libcjson-dev check python3 \
               python3-jsonschema luarocks libxml2-utils locales
-BENCH_PACKAGES := python3-simpy
+BENCH_PACKAGES := python3-simpy libck-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -85,8 +85,8 @@ asan: deps
 
 # The threaded blocks under ThreadSanitizer: only their own test programs are built (TSan slows
 # everything down and the rest of the suite runs single-threaded).
-TSAN_TESTS   ?= core/test_parking
-TSAN_TARGETS ?= test_parking
+TSAN_TESTS   ?= core/test_parking|core/test_atm_threads|core/test_bqueue|core/test_ring_stress|core/test_sync|core/test_rwlock|core/test_pool|core/test_cmap|core/test_lockorder|lua/thread_spec|lua/pool_spec|lua/queue_threads_spec|lua/sync_threads_spec
+TSAN_TARGETS ?= test_parking test_atm_threads test_bqueue test_ring_stress test_sync test_rwlock test_pool test_cmap test_lockorder designkit_cli
 tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDK_WERROR=$(WERROR) \
 	    -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \

@@ -48,6 +48,14 @@ set(_layer_classdiagram lld)
 set(_layer_draw_uml export)
 # So is a state machine (export/dot_sm.c).
 set(_layer_draw_sm export)
+# Issue 9's locks, pool and striped map.
+set(_layer_sync concurrency)
+set(_layer_lockorder concurrency)
+set(_layer_pool concurrency)
+set(_layer_cmap concurrency)
+# The queues and rings of issue 9.
+set(_layer_bqueue concurrency)
+set(_layer_ring concurrency)
 set(_layer_designkit all)
 
 # What each area may include. The run report is the one exporter that reads the simulator, so
@@ -60,9 +68,13 @@ set(_may_export base model lld export)
 set(_may_report base patterns model sim export report)
 # kinds sits above the run report: it evaluates a run against the model's expectations.
 set(_may_kinds base patterns model sim export report kinds)
-set(_may_lld base lld)
-set(_may_lua base patterns model sim export report kinds lld all)
-set(_may_cli base patterns model sim export report kinds lld all)
+# lld may use the event engine: the issue asks blocks that simulate traffic (the elevator) to run
+# on core/sim rather than on a loop of their own (sim sits on base and patterns only).
+set(_may_lld base patterns sim lld)
+# Thread-safe structures and lock-order checking: pthreads and C11 atomics over base.
+set(_may_concurrency base concurrency)
+set(_may_lua base patterns model sim export report kinds lld concurrency all)
+set(_may_cli base patterns model sim export report kinds lld concurrency all)
 
 set(_errors "")
 function(_dk_check_dir dir area)
@@ -131,6 +143,7 @@ foreach(h ${_headers})
   endif()
 endforeach()
 _dk_check_dir(core/lld lld)
+_dk_check_dir(core/concurrency concurrency)
 _dk_check_dir(bindings/lua lua)
 _dk_check_dir(bindings/cli cli)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # docs/regenerate.sh [--check] [DESIGNKIT] - rewrites what the docs quote from the tool: the
 # URL-shortener diagram, the blocks' class diagrams (docs/lld/*_classes.svg, drawn by the
-# declarations in core/lld/*.classes.lua), the outputs of the commands in
+# declarations in core/lld/*.classes.lua), their state diagrams (docs/lld/*_states.svg, drawn
+# from the machines their code runs), the outputs of the commands in
 # docs/url-shortener.md (each ```sh block holding one `designkit ...` command is followed by a
 # plain ``` block with its output),
 # and what is written from the kind registry (the option tables of docs/script-reference.md and
@@ -22,6 +23,24 @@ trap 'rm -rf "$tmp"' EXIT
 class_diagrams="splitwise snakes atm parking elevator statemachine"
 for block in $class_diagrams; do
   "$bin" --allow-write "$tmp" "core/lld/$block.classes.lua" "$tmp/${block}_classes.svg"
+done
+# Machines a block defines in C and draws through its own Lua function:
+# core/lld/BLOCK.MACHINE.lua draws docs/lld/BLOCK_MACHINE.svg (the elevator's doors).
+drawn_machines="elevator.doors"
+for sm in $drawn_machines; do
+  "$bin" --allow-write "$tmp" "core/lld/$sm.lua" "$tmp/${sm/./_}.svg"
+done
+# The blocks' state diagrams, from the machines their code runs: BLOCK:FUNCTION draws
+# dk.FUNCTION() (the block's own machine definition) into docs/lld/BLOCK_states.svg.
+state_diagrams="atm:atm_session_machine parking:parking_ticket_machine"
+mkdir "$tmp/states" # apart from the script: the sandbox refuses a write scope holding it
+cat > "$tmp/states.lua" <<'LUA'
+local dk = require "designkit"
+local fn, out = ...
+assert(dk[fn]():draw(out))
+LUA
+for pair in $state_diagrams; do
+  "$bin" --allow-write "$tmp/states" "$tmp/states.lua" "${pair#*:}" "$tmp/states/${pair%%:*}_states.svg"
 done
 # The parts written from the kind registry: the option tables and the editor annotations.
 cat > "$tmp/splice.lua" <<'LUA'
@@ -59,6 +78,14 @@ if [ $check = 1 ]; then
     cmp -s "$tmp/${block}_classes.svg" "docs/lld/${block}_classes.svg" ||
       { echo "docs/lld/${block}_classes.svg is out of date"; status=1; }
   done
+  for sm in $drawn_machines; do
+    cmp -s "$tmp/${sm/./_}.svg" "docs/lld/${sm/./_}.svg" ||
+      { echo "docs/lld/${sm/./_}.svg is out of date"; status=1; }
+  done
+  for pair in $state_diagrams; do
+    cmp -s "$tmp/states/${pair%%:*}_states.svg" "docs/lld/${pair%%:*}_states.svg" ||
+      { echo "docs/lld/${pair%%:*}_states.svg is out of date"; status=1; }
+  done
   for pair in "docs/script-reference.md:script-reference.md" "bindings/lua/meta/designkit.lua:designkit.lua"; do
     f=${pair%%:*}
     if ! cmp -s "$tmp/${pair#*:}" "$f"; then
@@ -74,7 +101,9 @@ if [ $check = 1 ]; then
 fi
 cp "$tmp/url_shortener.svg" docs/url_shortener.svg
 for block in $class_diagrams; do cp "$tmp/${block}_classes.svg" "docs/lld/${block}_classes.svg"; done
+for sm in $drawn_machines; do cp "$tmp/${sm/./_}.svg" "docs/lld/${sm/./_}.svg"; done
+for pair in $state_diagrams; do cp "$tmp/states/${pair%%:*}_states.svg" "docs/lld/${pair%%:*}_states.svg"; done
 cp "$tmp/page.md" "$page"
 cp "$tmp/script-reference.md" docs/script-reference.md
 cp "$tmp/designkit.lua" bindings/lua/meta/designkit.lua
-echo "regenerated docs/url_shortener.svg, docs/lld/*_classes.svg, the outputs in $page, and the kinds' option tables and annotations"
+echo "regenerated docs/url_shortener.svg, docs/lld/*_classes.svg, docs/lld/*_states.svg, the outputs in $page, and the kinds' option tables and annotations"

@@ -29,6 +29,10 @@ int dk_cli_memory_limit_from_env(void);
 dk_status dk_cli_memory_set_limit(const char *text, int origin, dk_error *err);
 /* Puts the Lua state `L` on the same budget, booking what it holds already. */
 void dk_cli_memory_attach(lua_State *L);
+/* A new Lua state on the same budget (for a thread: thread_state.c), or NULL when memory runs
+ * out; closed with dk_cli_memory_close_state, on the thread that ran it last. */
+lua_State *dk_cli_memory_new_state(void);
+void dk_cli_memory_close_state(lua_State *L);
 /* The limit as the user wrote it, or NULL when there is none; and where it came from. */
 const char *dk_cli_memory_limit(void);
 int dk_cli_memory_origin(void);
@@ -57,12 +61,24 @@ void dk_cli_limits_stop(dk_cli_stop why);
 /* Whether the command was stopped; a refusal of the memory budget that nothing came after
  * (memory.c) counts as the memory limit's stop. */
 int dk_cli_limits_stopped(void);
+/* Puts the count hook on the new state `L` of a thread (thread_state.c), and on `parent`, the
+ * state starting it, when it has none: every state looks at the stop flag at least every few
+ * thousand instructions once threads run. Call on the parent's OS thread. */
+void dk_cli_limits_attach(lua_State *L, lua_State *parent);
 /* Ends the stops (the signals get their default action back). When the command was stopped,
  * prints why on stderr and returns the exit code that says so (2 for a limit, 130 for SIGINT,
  * 143 for SIGTERM); otherwise returns `code`. */
 int dk_cli_limits_finish(int code);
 /* The module "designkit.limits" (package.preload): cli.lua sets the limits through it. */
 int dk_cli_open_limits(lua_State *L);
+
+/* main.c: puts designkit and its embedded Lua modules in package.preload of `L`, and the host's
+ * own modules (designkit.host, designkit.limits) when `host` is set (the main state only). */
+void dk_cli_preload(lua_State *L, int host);
+
+/* thread_state.c: makes the states of dk.thread and dk.pool the way the main one is made (the
+ * memory budget, the limits, the sandbox as it is in the state that starts them). */
+void dk_cli_threads_install(lua_State *L);
 
 /* The module "designkit.host" (package.preload): the few services cli.lua needs from C:
  * isatty, durations, atomic writes and the sandbox. Returns the module table. */
@@ -85,6 +101,13 @@ int dk_cli_exit_of(lua_State *L, int idx, const char **message);
  * user named on the command line (the host writes those, not the script); returns fn's
  * results or raises its error, the rule back in place either way. */
 int dk_cli_sandbox_privileged(lua_State *L);
+
+/* For the states of dk.thread (thread_state.c): whether the sandbox is on in `L`, with the
+ * folder it allows writes in, resolved and as the user named it ("" when none), copied out; and
+ * the same sandbox on the new state `L` (raises; call in protected mode). */
+enum { DK_CLI_PATH_MAX = 4096 }; /* Linux's PATH_MAX, the size realpath fills */
+int dk_cli_sandbox_settings(lua_State *L, char allow[DK_CLI_PATH_MAX], char named[DK_CLI_PATH_MAX]);
+void dk_cli_sandbox_inherit(lua_State *L, const char *allow, const char *named);
 
 /* Whether the sandbox is on. */
 int dk_cli_sandboxed(lua_State *L);

@@ -13,11 +13,18 @@
  * hours, a Graphviz layout, a coroutine that loops when no count hook is set) cannot see the
  * flag; GRACE seconds after a stop the SIGALRM handler ends the process itself: it unlinks the
  * temporary file of a write in progress, writes the message prepared beforehand and calls
- * _exit. */
+ * _exit.
+ *
+ * The states of dk.thread (thread_state.c) run on other OS threads: each carries the count hook
+ * from its start (dk_cli_limits_attach), as does the state that starts it, since a stop can
+ * set no hook in a state another thread is running; the flag and the counts are atomics. The
+ * threads start with the signals blocked (l_thread.c), so the handlers run on the main
+ * thread. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,18 +44,27 @@ enum {
     GRACE = 2,     /* seconds a stopped command has to unwind before it is ended from outside */
 };
 
-static volatile sig_atomic_t stopped = DK_CLI_STOP_NONE;
+/* Set once, by a signal handler or any thread: a lock-free atomic, which a handler may touch.
+ * Sequentially consistent: stops are rare and this is the order easiest to reason about. */
+static atomic_int stopped = DK_CLI_STOP_NONE;
 static lua_State *main_state;
+static _Thread_local int on_main_thread; /* the thread that runs main_state */
+static atomic_int threads_attached;      /* a thread's state was made: keep the main hook */
 
-/* The limits; 0: none. The texts are as the user wrote them, for the messages. */
+/* The limits; 0: none. The texts are as the user wrote them, for the messages. Every state's
+ * hook adds to one count of instructions; the counts order nothing else (relaxed). */
 static int64_t max_time_ns;
-static uint64_t max_instructions, instructions;
+static _Atomic uint64_t max_instructions, instructions;
 static char time_text[32], instructions_text[32];
 static int time_origin, instructions_origin;
 static struct timespec started;
 
 /* The script the command runs (for messages), and the line it was at when it was stopped. */
 static char script[256], place[300];
+/* The first hook to note a place claims it (place_taken) and publishes it when written
+ * (place_ready, release; the reader acquires), since several threads' hooks may stop at once. */
+static atomic_flag place_taken = ATOMIC_FLAG_INIT;
+static atomic_int place_ready;
 
 /* What the SIGALRM handler writes when it must end the process itself, one per stop, prepared
  * whenever a limit or the script changes (snprintf is not async-signal-safe). */
@@ -155,16 +171,21 @@ static void prepare_last_words(void)
  * instruction of every coroutine that gets here, after noting where the script was. */
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-    if (stopped == DK_CLI_STOP_NONE) {
-        instructions += BLOCK;
-        if (max_instructions == 0 || instructions < max_instructions)
+    if (atomic_load(&stopped) == DK_CLI_STOP_NONE) {
+        uint64_t most = atomic_load_explicit(&max_instructions, memory_order_relaxed);
+        uint64_t done =
+            atomic_fetch_add_explicit(&instructions, BLOCK, memory_order_relaxed) + BLOCK;
+        if (most == 0 || done < most)
             return;
         dk_cli_limits_stop(DK_CLI_STOP_INSTRUCTIONS);
     }
-    if (place[0] == '\0' && lua_getinfo(L, "Sl", ar) && ar->source[0] == '@' &&
-        ar->currentline > 0 &&
-        (strcmp(ar->source + 1, script) == 0 || strncmp(ar->source, "@designkit/", 11) != 0))
+    if (!atomic_load_explicit(&place_ready, memory_order_acquire) && lua_getinfo(L, "Sl", ar) &&
+        ar->source[0] == '@' && ar->currentline > 0 &&
+        (strcmp(ar->source + 1, script) == 0 || strncmp(ar->source, "@designkit/", 11) != 0) &&
+        !atomic_flag_test_and_set(&place_taken)) {
         snprintf(place, sizeof place, "%s:%d", ar->source + 1, ar->currentline);
+        atomic_store_explicit(&place_ready, 1, memory_order_release);
+    }
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
     lua_pushliteral(L, "the command was stopped");
     lua_error(L);
@@ -173,7 +194,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 /* The end of the grace: only async-signal-safe calls from here on. */
 static void end_now(void)
 {
-    int why = stopped;
+    int why = atomic_load(&stopped);
     const char *tmp = dk_file_pending();
     const char *words = last_words[why];
     if (tmp != NULL)
@@ -185,12 +206,14 @@ static void end_now(void)
 
 void dk_cli_limits_stop(dk_cli_stop why)
 {
-    if (stopped != DK_CLI_STOP_NONE)
+    int none = DK_CLI_STOP_NONE;
+    if (!atomic_compare_exchange_strong(&stopped, &none, (int)why))
         return;
-    stopped = why;
     /* As lua.c's laction: the main thread stops at its next instruction, not at its next block;
-     * the coroutines stop at their next block. */
-    if (main_state != NULL)
+     * the coroutines stop at their next block. Only from the main thread itself: another
+     * thread's stop (a limit its state reached) is seen by the main state's own hook, which
+     * every state that starts threads carries. */
+    if (main_state != NULL && on_main_thread)
         lua_sethook(main_state, count_hook, LUA_MASKCOUNT, 1);
     alarm(GRACE);
 }
@@ -199,11 +222,11 @@ static void on_signal(int sig)
 {
     int saved = errno;
     if (sig == SIGALRM) {
-        if (stopped == DK_CLI_STOP_NONE)
+        if (atomic_load(&stopped) == DK_CLI_STOP_NONE)
             dk_cli_limits_stop(DK_CLI_STOP_TIME);
         else
             end_now(); /* the grace is over */
-    } else if (stopped != DK_CLI_STOP_NONE) {
+    } else if (atomic_load(&stopped) != DK_CLI_STOP_NONE) {
         end_now(); /* a second signal: the user does not want to wait */
     } else {
         dk_cli_limits_stop(sig == SIGINT ? DK_CLI_STOP_SIGINT : DK_CLI_STOP_SIGTERM);
@@ -214,7 +237,7 @@ static void on_signal(int sig)
 /* The simulator's watchdog and the writes' guard: the status a stop stands for. */
 static dk_status stop_status(void)
 {
-    int why = stopped;
+    int why = atomic_load(&stopped);
     if (why == DK_CLI_STOP_NONE)
         return DK_OK;
     return why == DK_CLI_STOP_SIGINT || why == DK_CLI_STOP_SIGTERM ? DK_EINTR : DK_ELIMIT;
@@ -226,7 +249,7 @@ static dk_status watchdog(void *ud, dk_error *err)
     dk_status st = stop_status();
     if (st != DK_OK) {
         char text[512];
-        describe(text, sizeof text, stopped);
+        describe(text, sizeof text, atomic_load(&stopped));
         dk_error_set(err, st, "%s", text);
     }
     return st;
@@ -242,6 +265,7 @@ void dk_cli_limits_install(lua_State *L)
 {
     struct sigaction sa;
     main_state = L;
+    on_main_thread = 1;
     clock_gettime(CLOCK_MONOTONIC, &started);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -260,15 +284,24 @@ void dk_cli_limits_install(lua_State *L)
 
 int dk_cli_limits_stopped(void)
 {
-    if (stopped == DK_CLI_STOP_NONE && dk_cli_memory_refusal_pending())
+    if (atomic_load(&stopped) == DK_CLI_STOP_NONE && dk_cli_memory_refusal_pending())
         dk_cli_limits_stop(DK_CLI_STOP_MEMORY);
-    return stopped != DK_CLI_STOP_NONE;
+    return atomic_load(&stopped) != DK_CLI_STOP_NONE;
+}
+
+void dk_cli_limits_attach(lua_State *L, lua_State *parent)
+{
+    int now = atomic_load(&stopped) != DK_CLI_STOP_NONE;
+    atomic_store(&threads_attached, 1);
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, now ? 1 : BLOCK);
+    if (lua_gethook(parent) == NULL)
+        lua_sethook(parent, count_hook, LUA_MASKCOUNT, now ? 1 : BLOCK);
 }
 
 int dk_cli_limits_finish(int code)
 {
     struct sigaction sa;
-    int why = stopped;
+    int why = atomic_load(&stopped);
     alarm(0);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
@@ -279,7 +312,8 @@ int dk_cli_limits_finish(int code)
     if (why == DK_CLI_STOP_NONE)
         return code;
     char message[1024];
-    full_message(message, sizeof message, why, place[0] ? place : script);
+    int noted = atomic_load_explicit(&place_ready, memory_order_acquire);
+    full_message(message, sizeof message, why, noted ? place : script);
     if (isatty(STDERR_FILENO))
         fprintf(stderr, "\r%40s\r", ""); /* over a progress bar the stop cut short */
     fputs(message, stderr);
@@ -312,7 +346,7 @@ static void arm_timer(void)
         if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
             it.it_value.tv_usec = 1;
     }
-    if (stopped == DK_CLI_STOP_NONE)
+    if (atomic_load(&stopped) == DK_CLI_STOP_NONE)
         setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -372,15 +406,17 @@ static int l_set(lua_State *L)
                          "must be a whole number above 0 (1000000, 1e9), or none (got %s)", text);
             goto bad;
         }
-        max_instructions = none ? 0 : n;
+        atomic_store_explicit(&max_instructions, none ? 0 : n, memory_order_relaxed);
         snprintf(instructions_text, sizeof instructions_text, "%s", text);
         instructions_origin = origin;
         /* Lua 5.4 looks at a hook before every instruction once one is set (a tight loop runs a
          * fifth slower), so the count hook is there only for a limit that needs it; a stop sets
          * it anyway. Coroutines made from now on inherit it. */
-        if (stopped == DK_CLI_STOP_NONE)
-            lua_sethook(main_state, none ? NULL : count_hook, none ? 0 : LUA_MASKCOUNT, BLOCK);
-        if (max_instructions != 0 && instructions >= max_instructions)
+        if (atomic_load(&stopped) == DK_CLI_STOP_NONE) {
+            int hook = !none || atomic_load(&threads_attached);
+            lua_sethook(main_state, hook ? count_hook : NULL, hook ? LUA_MASKCOUNT : 0, BLOCK);
+        }
+        if (n != 0 && atomic_load_explicit(&instructions, memory_order_relaxed) >= n)
             dk_cli_limits_stop(DK_CLI_STOP_INSTRUCTIONS);
     }
     prepare_last_words();

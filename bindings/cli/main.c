@@ -41,16 +41,18 @@ static int load_embedded(lua_State *L)
     return 1;
 }
 
-static void preload(lua_State *L)
+void dk_cli_preload(lua_State *L, int host)
 {
     const struct dk_embedded_lua *mod;
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
     lua_pushcfunction(L, luaopen_designkit);
     lua_setfield(L, -2, "designkit");
-    lua_pushcfunction(L, dk_cli_open_host);
-    lua_setfield(L, -2, "designkit.host");
-    lua_pushcfunction(L, dk_cli_open_limits);
-    lua_setfield(L, -2, "designkit.limits");
+    if (host) {
+        lua_pushcfunction(L, dk_cli_open_host);
+        lua_setfield(L, -2, "designkit.host");
+        lua_pushcfunction(L, dk_cli_open_limits);
+        lua_setfield(L, -2, "designkit.limits");
+    }
     for (mod = dk_embedded_lua; mod->name != NULL; mod++) {
         lua_pushlightuserdata(L, (void *)mod);
         lua_pushcclosure(L, load_embedded, 1);
@@ -135,7 +137,8 @@ static int pmain(lua_State *L)
 
     luaL_checkversion(L);
     luaL_openlibs(L);
-    preload(L);
+    dk_cli_preload(L, 1);
+    dk_cli_threads_install(L);
 
     lua_pushcfunction(L, msghandler);
     lua_getglobal(L, "require");
@@ -189,8 +192,10 @@ int main(int argc, char **argv)
                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(no message)");
         code = EXIT_INTERNAL;
     }
-    code = dk_cli_limits_finish(code);
+    /* Closed while the limits still hold: the close waits for the threads the script never
+     * joined (bindings/lua/l_thread.c), and one that runs on must meet the limits' stop. */
     lua_close(L);
+    code = dk_cli_limits_finish(code);
     /* A report that never reached its reader is a failed run, but not ours: the output the user
      * named (a full disk, /dev/full, a closed pipe) cannot be written, which is bad input. */
     errno = 0;

@@ -3,7 +3,13 @@
  * grows without end, a script that fills a table) stops with "the memory limit" and exit 2
  * instead of taking the machine down. The books are kept from the first allocation on, with no
  * limit, because the limit is known only once cli.lua has read the command line; setting it
- * then is one number. */
+ * then is one number.
+ *
+ * The states of dk.thread (thread_state.c) run on other OS threads and share the one budget:
+ * the counts are atomics. Each count is a total that orders no other memory (a block's
+ * contents are the allocator's business), so every operation on them is relaxed; taking is a
+ * compare-and-swap loop so that two threads cannot both take the last bytes under the limit. */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,9 +22,9 @@
 #include "cli.h"
 #include "designkit/designkit.h"
 
-static size_t used, peak, limit = SIZE_MAX; /* SIZE_MAX: no limit */
-static size_t lua_used;                     /* the part of `used` that Lua holds */
-static char limit_text[32];
+static atomic_size_t used, peak, limit = SIZE_MAX; /* SIZE_MAX: no limit */
+static atomic_size_t lua_used;                     /* the part of `used` that Lua states hold */
+static char limit_text[32]; /* set by the main state only, before a message reads it */
 static int limit_origin = DK_CLI_ORIGIN_NONE;
 
 /* Lua asks again after a full garbage collection when its allocator says no, so a refusal is
@@ -26,26 +32,45 @@ static int limit_origin = DK_CLI_ORIGIN_NONE;
  * holds, or when the next request is another one: its string buffers raise "not enough
  * memory" at once, without collecting. A refusal still pending when the command ends is final
  * too (dk_cli_limits_stopped asks). */
-static struct {
+typedef struct refusal {
     int pending;
     const void *ptr;
     size_t nsize;
 } refusal;
 
+/* Each state has its own (Lua's retry is per state): the main state's is this one; a thread's
+ * state carries its own as its allocator's user data. */
+static refusal main_refusal;
+
 /* Books `n` more bytes, or says no without booking anything. */
 static int take(size_t n)
 {
-    if (used > limit || n > limit - used) /* a limit set below what is held already refuses */
-        return 0;
-    used += n;
-    if (used > peak)
-        peak = used;
+    size_t now = atomic_load_explicit(&used, memory_order_relaxed);
+    do {
+        size_t cap = atomic_load_explicit(&limit, memory_order_relaxed);
+        if (now > cap || n > cap - now) /* a limit set below what is held already refuses */
+            return 0;
+    } while (!atomic_compare_exchange_weak_explicit(&used, &now, now + n, memory_order_relaxed,
+                                                    memory_order_relaxed));
+    size_t high = atomic_load_explicit(&peak, memory_order_relaxed);
+    while (now + n > high && !atomic_compare_exchange_weak_explicit(
+                                 &peak, &high, now + n, memory_order_relaxed, memory_order_relaxed))
+        ;
     return 1;
+}
+
+/* Takes `n` from the count `c`, stopping at 0. */
+static void drop(atomic_size_t *c, size_t n)
+{
+    size_t now = atomic_load_explicit(c, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(c, &now, n > now ? 0 : now - n,
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
 }
 
 static void give(size_t n)
 {
-    used = n > used ? 0 : used - n;
+    drop(&used, n);
 }
 
 /* designkit's hooks do not pass the old size to realloc and free, so each block carries it in
@@ -114,25 +139,30 @@ static void core_free(void *ptr, void *ud)
  * the switch came from the C library too, so realloc and free apply to them alike. */
 static void *lua_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-    (void)ud;
+    refusal *r = ud;
     if (ptr == NULL)
         osize = 0;
     if (nsize == 0) {
         free(ptr);
         give(osize);
-        lua_used -= osize < lua_used ? osize : lua_used;
+        drop(&lua_used, osize);
         return NULL;
     }
-    int again = refusal.pending && refusal.ptr == ptr && refusal.nsize == nsize;
-    if (nsize > osize && refusal.pending && !again)
+    int again = r->pending && r->ptr == ptr && r->nsize == nsize;
+    if (nsize > osize && r->pending && !again)
         dk_cli_limits_stop(DK_CLI_STOP_MEMORY); /* the last refusal was not asked again */
     if (nsize > osize && !take(nsize - osize)) {
-        size_t core_used = used - lua_used;
-        if (again || core_used >= limit || nsize > limit - core_used)
+        /* What the core holds, and the limit, as one thread sees them: another thread may
+         * change both meanwhile, which only moves the stop by one allocation. */
+        size_t all = atomic_load_explicit(&used, memory_order_relaxed);
+        size_t in_lua = atomic_load_explicit(&lua_used, memory_order_relaxed);
+        size_t cap = atomic_load_explicit(&limit, memory_order_relaxed);
+        size_t core_used = all > in_lua ? all - in_lua : 0;
+        if (again || core_used >= cap || nsize > cap - core_used)
             dk_cli_limits_stop(DK_CLI_STOP_MEMORY); /* no collection can make room */
-        refusal.pending = 1;
-        refusal.ptr = ptr;
-        refusal.nsize = nsize;
+        r->pending = 1;
+        r->ptr = ptr;
+        r->nsize = nsize;
         return NULL;
     }
     void *moved = realloc(ptr, nsize);
@@ -143,10 +173,10 @@ static void *lua_budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     if (nsize < osize) {
         give(osize - nsize);
-        lua_used -= osize - nsize < lua_used ? osize - nsize : lua_used;
+        drop(&lua_used, osize - nsize);
     } else {
-        lua_used += nsize - osize;
-        refusal.pending = 0;
+        atomic_fetch_add_explicit(&lua_used, nsize - osize, memory_order_relaxed);
+        r->pending = 0;
     }
     return moved;
 }
@@ -161,7 +191,7 @@ dk_status dk_cli_memory_set_limit(const char *text, int origin, dk_error *err)
 {
     uint64_t bytes = 0;
     if (text == NULL || strcmp(text, "none") == 0) {
-        limit = SIZE_MAX;
+        atomic_store_explicit(&limit, SIZE_MAX, memory_order_relaxed);
         limit_text[0] = '\0';
         limit_origin = DK_CLI_ORIGIN_NONE;
         return DK_OK;
@@ -171,7 +201,7 @@ dk_status dk_cli_memory_set_limit(const char *text, int origin, dk_error *err)
     if (bytes == 0 || bytes >= SIZE_MAX)
         return dk_error_set(err, DK_ERANGE,
                             "must be a size above 0, such as 512MiB, or none (got %s)", text);
-    limit = (size_t)bytes;
+    atomic_store_explicit(&limit, (size_t)bytes, memory_order_relaxed);
     snprintf(limit_text, sizeof limit_text, "%s", text); /* as the user wrote it */
     limit_origin = origin;
     return DK_OK;
@@ -196,13 +226,34 @@ void dk_cli_memory_attach(lua_State *L)
 {
     size_t held = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
     take(held);
-    lua_used += held;
-    lua_setallocf(L, lua_budget_alloc, NULL);
+    atomic_fetch_add_explicit(&lua_used, held, memory_order_relaxed);
+    lua_setallocf(L, lua_budget_alloc, &main_refusal);
+}
+
+lua_State *dk_cli_memory_new_state(void)
+{
+    refusal *r = calloc(1, sizeof *r); /* outside the budget: a few bytes per thread */
+    if (r == NULL)
+        return NULL;
+    lua_State *L = lua_newstate(lua_budget_alloc, r);
+    if (L == NULL)
+        free(r);
+    return L;
+}
+
+void dk_cli_memory_close_state(lua_State *L)
+{
+    void *r = NULL;
+    lua_getallocf(L, &r);
+    lua_close(L);
+    if (r != NULL && ((refusal *)r)->pending)
+        dk_cli_limits_stop(DK_CLI_STOP_MEMORY); /* the thread ended on the refusal */
+    free(r);
 }
 
 const char *dk_cli_memory_limit(void)
 {
-    return limit != SIZE_MAX ? limit_text : NULL;
+    return atomic_load_explicit(&limit, memory_order_relaxed) != SIZE_MAX ? limit_text : NULL;
 }
 
 int dk_cli_memory_origin(void)
@@ -212,10 +263,10 @@ int dk_cli_memory_origin(void)
 
 int dk_cli_memory_refusal_pending(void)
 {
-    return refusal.pending;
+    return main_refusal.pending;
 }
 
 size_t dk_cli_memory_peak(void)
 {
-    return peak;
+    return atomic_load_explicit(&peak, memory_order_relaxed);
 }

@@ -31,8 +31,9 @@ static const char *const host_modules[] = {"designkit.host", "designkit.limits",
 static const char *const host_instances[] = {"designkit.pristine", "designkit.cli",
                                              "designkit.report", "designkit.spec", NULL};
 
-/* Above zero while the host writes an output the user named (host.privileged). */
-static int privileged;
+/* Above zero while the host writes an output the user named (host.privileged). Per OS thread:
+ * it lifts the rule for the main state only, never for the states of dk.thread. */
+static _Thread_local int privileged;
 
 int dk_cli_sandboxed(lua_State *L)
 {
@@ -441,6 +442,8 @@ static const char *allow_folder(lua_State *L, const char *named, const char *scr
  * are confined too. Code loaded before (designkit.cli) keeps the references it took. One-way: a
  * second call raises, so a script cannot move the folder.
  */
+static void confine(lua_State *L);
+
 int dk_cli_sandbox_apply(lua_State *L)
 {
     const char *named = luaL_optstring(L, 1, NULL);
@@ -458,6 +461,44 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_newtable(L);
     lua_setfield(L, -2, "tmp");
     lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+    confine(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+int dk_cli_sandbox_settings(lua_State *L, char allow[DK_CLI_PATH_MAX], char named[DK_CLI_PATH_MAX])
+{
+    int top = lua_gettop(L), on = 0;
+    allow[0] = named[0] = '\0';
+    if (lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY) == LUA_TTABLE) {
+        on = 1;
+        if (lua_getfield(L, -1, "allow") == LUA_TSTRING && lua_rawlen(L, -1) < DK_CLI_PATH_MAX)
+            strcpy(allow, lua_tostring(L, -1));
+        if (lua_getfield(L, -2, "named") == LUA_TSTRING && lua_rawlen(L, -1) < DK_CLI_PATH_MAX)
+            strcpy(named, lua_tostring(L, -1));
+    }
+    lua_settop(L, top);
+    return on;
+}
+
+void dk_cli_sandbox_inherit(lua_State *L, const char *allow, const char *named)
+{
+    lua_createtable(L, 0, 3);
+    if (allow != NULL && allow[0] != '\0') {
+        lua_pushstring(L, allow);
+        lua_setfield(L, -2, "allow");
+        lua_pushstring(L, named);
+        lua_setfield(L, -2, "named");
+    }
+    lua_newtable(L);
+    lua_setfield(L, -2, "tmp");
+    lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+    confine(L);
+}
+
+/* Swaps the standard library of `L` for the safe one, in place; the state table is set. */
+static void confine(lua_State *L)
+{
     /* The module's own writers (m:draw, m:export) ask the same rule: the host hands it over
      * rather than the module reaching into the host. */
     dk_l_set_write_guard(L, dk_cli_sandbox_deny);
@@ -528,6 +569,4 @@ int dk_cli_sandbox_apply(lua_State *L)
     lua_setfield(L, -4, LUA_DBLIBNAME);
     lua_setglobal(L, LUA_DBLIBNAME);
     lua_pop(L, 2);
-    lua_pushboolean(L, 1);
-    return 1;
 }

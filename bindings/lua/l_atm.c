@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "l_common.h"
+#include "l_statemachine_export.h"
 
 typedef struct latm {
     dk_atm_t *a;
@@ -106,22 +107,31 @@ static void read_accounts(lua_State *L, int opts, int self)
 
 /*
  * dk.atm { cassettes = { [value] = count }, accounts = { [card] = { pin =, balance = } },
- * pin_attempts = 3, daily_limit = 0 } - an idle machine.
+ * pin_attempts = 3, daily_limit = 0, bank = other_atm } - an idle machine; with `bank`, it
+ * shares the other machine's accounts (the bank is counted, so either may be closed first).
  */
 static int l_atm(lua_State *L)
 {
-    static const char *const keys[] = {"cassettes", "accounts", "pin_attempts", "daily_limit",
-                                       NULL};
+    static const char *const keys[] = {"cassettes",   "accounts", "pin_attempts",
+                                       "daily_limit", "bank",     NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     dk_l_check_keys(L, 1, "atm", keys);
     dk_atm_cassette stock[DK_ATM_MAX_CASSETTES];
-    dk_atm_config cfg = {stock, 0, 0, 0};
+    dk_atm_config cfg = {stock, 0, 0, 0, NULL};
     cfg.ncassettes = read_cassettes(L, 1, stock);
     if (lua_getfield(L, 1, "pin_attempts") != LUA_TNIL)
         cfg.pin_attempts = (int)check_amount(L, -1, "atm: pin_attempts");
     if (lua_getfield(L, 1, "daily_limit") != LUA_TNIL)
         cfg.daily_limit = check_amount(L, -1, "atm: daily_limit");
-    lua_pop(L, 2);
+    if (lua_getfield(L, 1, "bank") != LUA_TNIL) {
+        latm *other = (latm *)luaL_testudata(L, -1, DK_MT_ATM);
+        if (other == NULL || other->a == NULL)
+            return luaL_error(L,
+                              "atm: bank must be an open dk.atm whose accounts to share (got %s)",
+                              other == NULL ? luaL_typename(L, -1) : "a closed atm");
+        cfg.bank = dk_atm_bank_of(other->a);
+    }
+    lua_pop(L, 3);
     if (cfg.pin_attempts < 0 || cfg.pin_attempts > 100)
         return luaL_error(L, "atm: pin_attempts must be from 1 to 100 (got %d)", cfg.pin_attempts);
     latm *la = (latm *)lua_newuserdatauv(L, sizeof *la, 0);
@@ -369,10 +379,23 @@ static const luaL_Reg atm_methods[] = {{"insert", m_insert},
                                        {"close", m_close},
                                        {NULL, NULL}};
 
+/* dk.atm_session_machine() - the session machine every ATM runs, as a dk.statemachine (not
+ * started, no actions) to draw, export or walk: the docs draw theirs from it. */
+static int l_atm_session_machine(lua_State *L)
+{
+    dk_error err;
+    dk_sm_def_t *d = dk_atm_session_def(&err);
+    if (d == NULL)
+        return dk_l_raise(L, &err);
+    return dk_l_push_statemachine(L, d);
+}
+
 void dk_l_open_atm(lua_State *L)
 {
     dk_l_new_class(L, DK_MT_ATM, atm_methods, NULL, m_tostring, m_close);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_atm);
     lua_setfield(L, -2, "atm");
+    lua_pushcfunction(L, l_atm_session_machine);
+    lua_setfield(L, -2, "atm_session_machine");
 }

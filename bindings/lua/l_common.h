@@ -24,6 +24,17 @@
 #define DK_MT_STATEMACHINE "designkit.statemachine"
 #define DK_MT_ATM "designkit.atm"
 #define DK_MT_PARKING "designkit.parking"
+#define DK_MT_THREAD "designkit.thread"
+#define DK_MT_POOL "designkit.pool"
+#define DK_MT_FUTURE "designkit.future"
+#define DK_MT_QUEUE "designkit.queue"
+#define DK_MT_RING "designkit.ring"
+#define DK_MT_MUTEX "designkit.mutex"
+#define DK_MT_RWLOCK "designkit.rwlock"
+#define DK_MT_SEMAPHORE "designkit.semaphore"
+#define DK_MT_LATCH "designkit.latch"
+#define DK_MT_BARRIER "designkit.barrier"
+#define DK_MT_MAP "designkit.map"
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
@@ -46,7 +57,18 @@
     X(DK_MT_CLASSES)                                                                               \
     X(DK_MT_STATEMACHINE)                                                                          \
     X(DK_MT_ATM)                                                                                   \
-    X(DK_MT_PARKING)
+    X(DK_MT_PARKING)                                                                               \
+    X(DK_MT_THREAD)                                                                                \
+    X(DK_MT_POOL)                                                                                  \
+    X(DK_MT_FUTURE)                                                                                \
+    X(DK_MT_QUEUE)                                                                                 \
+    X(DK_MT_RING)                                                                                  \
+    X(DK_MT_MUTEX)                                                                                 \
+    X(DK_MT_RWLOCK)                                                                                \
+    X(DK_MT_SEMAPHORE)                                                                             \
+    X(DK_MT_LATCH)                                                                                 \
+    X(DK_MT_BARRIER)                                                                               \
+    X(DK_MT_MAP)
 /* clang-format on */
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
@@ -248,5 +270,13 @@ void dk_l_open_parking(lua_State *L);
 void dk_l_open_statemachine(lua_State *L);
 /* l_classes.c: dk.classes (UML class diagrams). */
 void dk_l_open_classes(lua_State *L);
+/* l_thread.c: dk.thread (l_thread.h: the state factory). */
+void dk_l_open_thread(lua_State *L);
+/* l_pool.c: dk.pool (a thread pool of Lua states, with futures). */
+void dk_l_open_pool(lua_State *L);
+/* l_queues.c: dk.queue (bounded blocking queue) and dk.ring (lock-free rings), shared handles. */
+void dk_l_open_queues(lua_State *L);
+/* l_sync.c: dk.mutex, dk.rwlock, dk.semaphore, dk.latch, dk.barrier, dk.map, dk.lockorder. */
+void dk_l_open_sync(lua_State *L);
 
 #endif

@@ -35,7 +35,8 @@ int dk_l_raise(lua_State *L, const dk_error *err)
 }
 
 /* The pure-Lua layer: each module adds to the partial table in package.loaded. */
-static const char *const lua_parts[] = {"designkit.dsl", "designkit.estimate", NULL};
+static const char *const lua_parts[] = {"designkit.dsl", "designkit.estimate", "designkit.explore",
+                                        NULL};
 
 int luaopen_designkit(lua_State *L);
 
@@ -108,6 +109,10 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_parking(L);
     dk_l_open_statemachine(L);
     dk_l_open_classes(L);
+    dk_l_open_sync(L);
+    dk_l_open_thread(L);
+    dk_l_open_pool(L);
+    dk_l_open_queues(L);
 
     /* Stored before the Lua parts load, since they require "designkit" themselves. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

@@ -1,8 +1,10 @@
-/* l_elevator.c - dk.elevator: the disk-arm schedule (seek) and the elevator group simulation
- * (simulate), both plain functions over tables: nothing here outlives a call. */
+/* l_elevator.c - dk.elevator: the disk-arm schedule (seek), the elevator group simulation
+ * (simulate, with a strategy that may be a Lua function) and the doors' state diagram
+ * (draw_doors), plain functions over tables: nothing here outlives a call. */
 #include <math.h>
 #include <string.h>
 
+#include "designkit/draw_sm.h"
 #include "l_common.h"
 
 /* The whole number at `idx` within [lo, hi]; raises "<what> must be ..." otherwise. */
@@ -157,6 +159,102 @@ static dk_elevator_passenger *read_passengers(lua_State *L, int list, size_t *n)
     return p;
 }
 
+/* Reads modes = { { at =, mode = "maintenance" | "service" | "fire", car = }, ... } into a
+ * scratch array (pushed). */
+static dk_elevator_mode_event *read_modes(lua_State *L, int list, size_t *n)
+{
+    static const char *const keys[] = {"at", "mode", "car", NULL};
+    static const char *const modes[] = {"maintenance", "service", "fire", NULL};
+    *n = (size_t)luaL_len(L, list);
+    if (*n > 100000)
+        luaL_error(L, "simulate: at most 100000 modes (got %d)", (int)*n);
+    dk_elevator_mode_event *m = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *m, 0);
+    for (size_t i = 0; i < *n; i++) {
+        char what[64];
+        if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TTABLE)
+            luaL_error(L, "simulate: modes[%d] must be a table { at =, mode = } (got %s)",
+                       (int)i + 1, luaL_typename(L, -1));
+        int t = lua_gettop(L);
+        snprintf(what, sizeof what, "simulate: modes[%d]", (int)i + 1);
+        dk_l_check_keys(L, t, what, keys);
+        for (int k = 0; k < 2; k++)
+            if (lua_getfield(L, t, keys[k]) == LUA_TNIL)
+                luaL_error(L, "%s: %s is missing", what, keys[k]);
+        lua_pop(L, 2);
+        m[i].at = (long)int_option(L, t, "at", what, 0, INT32_MAX, 0);
+        m[i].mode = (dk_elevator_mode)name_option(L, t, "mode", what, modes, 0);
+        m[i].car = (int)int_option(L, t, "car", what, INT32_MIN, INT32_MAX, 0);
+        lua_pop(L, 1);
+    }
+    return m;
+}
+
+/* A strategy written in Lua: the function at stack index `fn` of `L`. */
+typedef struct lua_strategy {
+    lua_State *L;
+    int fn;
+} lua_strategy;
+
+static void push_floors(lua_State *L, const int *floors, size_t n, const char *field)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, floors[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, field);
+}
+
+/* Calls the Lua strategy with the car's view: { number, floor, direction = "up" | "down",
+ * floors, tick, car_calls = { ... }, hall_calls = { ... } } -> a floor or nil. Never raises:
+ * the simulation's resources are on the C stack below; an error comes back as a status. */
+static dk_status choose_in_lua(const dk_elevator_view *v, void *ud, int *stop, dk_error *err)
+{
+    lua_strategy *ls = ud;
+    lua_State *L = ls->L;
+    if (!lua_checkstack(L, 8))
+        return dk_error_set(err, DK_ENOMEM, "elevator strategy: out of memory");
+    lua_pushvalue(L, ls->fn);
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, v->car);
+    lua_setfield(L, -2, "number");
+    lua_pushinteger(L, v->floor);
+    lua_setfield(L, -2, "floor");
+    lua_pushstring(L, v->direction > 0 ? "up" : "down");
+    lua_setfield(L, -2, "direction");
+    lua_pushinteger(L, v->floors);
+    lua_setfield(L, -2, "floors");
+    lua_pushinteger(L, v->tick);
+    lua_setfield(L, -2, "tick");
+    push_floors(L, v->car_calls, v->ncar_calls, "car_calls");
+    push_floors(L, v->hall_calls, v->nhall_calls, "hall_calls");
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        dk_error_set(err, DK_EINVAL, "elevator strategy: %s",
+                     msg != NULL ? msg : "(error object is not a string)");
+        lua_pop(L, 1);
+        return DK_EINVAL;
+    }
+    dk_status st = DK_OK;
+    int isnum = 0;
+    lua_Integer floor = lua_tointegerx(L, -1, &isnum);
+    if (lua_isnil(L, -1))
+        *stop = -1;
+    else if (isnum && floor >= 0 && floor < v->floors)
+        *stop = (int)floor;
+    else if (isnum)
+        st = dk_error_set(err, DK_EINVAL,
+                          "elevator strategy: car %d at floor %d on tick %ld: floor %lld is "
+                          "outside 0..%d",
+                          v->car, v->floor, v->tick, (long long)floor, v->floors - 1);
+    else
+        st = dk_error_set(err, DK_EINVAL,
+                          "elevator strategy: car %d must get a whole floor number or nil (got %s)",
+                          v->car, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return st;
+}
+
 static void set_number(lua_State *L, const char *field, double v)
 {
     lua_pushnumber(L, v);
@@ -170,16 +268,20 @@ static void set_integer(lua_State *L, const char *field, lua_Integer v)
 }
 
 /*
- * dk.elevator.simulate { floors =, cars = 1, capacity = 8, strategy = "look", dwell = 2,
- * passengers = { ... } | traffic = "up-peak", count = 1000, rate = 0.1, seed = 1,
- * max_ticks = 1e7 } - runs the group: the report as a table.
+ * dk.elevator.simulate { floors =, cars = 1, capacity = 8, strategy = "look" | function(car),
+ * dispatch = "look", dwell = 2, door_open = 0, door_close = 0, modes = { ... }, passengers = { ...
+ * } | traffic = "up-peak", count = 1000, rate = 0.1, seed = 1, max_ticks = 1e7 } - runs the group:
+ * the report as a table. A strategy function chooses each car's next stop; hall calls are then
+ * given to cars as the built-in strategy `dispatch` (default "look") gives them.
  */
 static int l_simulate(lua_State *L)
 {
-    static const char *const keys[] = {"floors", "cars",      "capacity",   "strategy",
-                                       "dwell",  "traffic",   "count",      "rate",
-                                       "seed",   "max_ticks", "passengers", NULL};
+    static const char *const keys[] = {"floors",   "cars",      "capacity",   "strategy",
+                                       "dispatch", "dwell",     "door_open",  "door_close",
+                                       "modes",    "traffic",   "count",      "rate",
+                                       "seed",     "max_ticks", "passengers", NULL};
     dk_elevator_config c = {0};
+    lua_strategy ls = {L, 0};
     dk_elevator_passenger *p;
     dk_elevator_report r;
     dk_error err;
@@ -194,8 +296,28 @@ static int l_simulate(lua_State *L)
     c.cars = (int)int_option(L, 1, "cars", "simulate", INT32_MIN, INT32_MAX, 1);
     c.capacity = (int)int_option(L, 1, "capacity", "simulate", INT32_MIN, INT32_MAX, 8);
     c.dwell = (int)int_option(L, 1, "dwell", "simulate", 1, 1000, 2);
-    c.strategy = (dk_elevator_strategy)name_option(L, 1, "strategy", "simulate", strategies, 3);
-    lua_Integer max = int_option(L, 1, "max_ticks", "simulate", 1, INT32_MAX, 10000000);
+    c.door_open = (int)int_option(L, 1, "door_open", "simulate", 0, 1000, 0);
+    c.door_close = (int)int_option(L, 1, "door_close", "simulate", 0, 1000, 0);
+    if (lua_getfield(L, 1, "strategy") == LUA_TFUNCTION) {
+        ls.fn = lua_gettop(L); /* stays on the stack for the run */
+        c.choose = choose_in_lua;
+        c.choose_ud = &ls;
+        c.strategy = (dk_elevator_strategy)name_option(L, 1, "dispatch", "simulate", strategies, 3);
+    } else {
+        lua_pop(L, 1);
+        c.strategy = (dk_elevator_strategy)name_option(L, 1, "strategy", "simulate", strategies, 3);
+        lua_getfield(L, 1, "dispatch");
+        if (!lua_isnil(L, -1))
+            return luaL_error(L, "simulate: dispatch goes with a strategy function (the built-in "
+                                 "strategies dispatch their own way)");
+        lua_pop(L, 1);
+    }
+    if (lua_getfield(L, 1, "modes") != LUA_TNIL) {
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "simulate: modes must be a list (got %s)", luaL_typename(L, -1));
+        c.modes = read_modes(L, lua_gettop(L), &c.nmodes);
+    }
+    lua_Integer max = int_option(L, 1, "max_ticks", "simulate", 1, DK_ELEVATOR_MAX_TICKS, 10000000);
     int listed = lua_getfield(L, 1, "passengers") != LUA_TNIL;
     if (listed) {
         if (!lua_istable(L, -1))
@@ -228,8 +350,8 @@ static int l_simulate(lua_State *L)
     if (dk_elevator_run(&c, p, n, (long)max, &r, &err) != DK_OK)
         return err.status == DK_ENOMEM ? dk_l_raise_status(L, err.status, "%s", err.message)
                                        : luaL_error(L, "%s", err.message);
-    lua_createtable(L, 0, 14);
-    lua_pushstring(L, dk_elevator_strategy_name(c.strategy));
+    lua_createtable(L, 0, 20);
+    lua_pushstring(L, c.choose != NULL ? "function" : dk_elevator_strategy_name(c.strategy));
     lua_setfield(L, -2, "strategy");
     set_integer(L, "passengers", (lua_Integer)n);
     set_integer(L, "served", (lua_Integer)r.served);
@@ -244,10 +366,63 @@ static int l_simulate(lua_State *L)
     set_integer(L, "cancelled_calls", (lua_Integer)r.cancelled_calls);
     set_integer(L, "ticks", r.ticks);
     set_integer(L, "checks", (lua_Integer)r.checks);
+    set_integer(L, "reopenings", (lua_Integer)r.reopenings);
+    set_integer(L, "maintenance", (lua_Integer)r.maintenance);
+    set_integer(L, "recalls", (lua_Integer)r.recalls);
+    set_integer(L, "redispatched", (lua_Integer)r.redispatched);
+    set_integer(L, "evacuated", (lua_Integer)r.evacuated);
+    set_integer(L, "stranded", (lua_Integer)r.stranded);
     return 1;
 }
 
-static const luaL_Reg module_funcs[] = {{"seek", l_seek}, {"simulate", l_simulate}, {NULL, NULL}};
+static void free_def(void *p)
+{
+    dk_sm_def_free(p);
+}
+
+/*
+ * dk.elevator.draw_doors(path, { door_open = 0, dwell = 2, door_close = 0 }) - draws the doors'
+ * state machine with those timings (format from the extension): true, or nil and the reason.
+ */
+static int l_draw_doors(lua_State *L)
+{
+    static const char *const keys[] = {"door_open", "dwell", "door_close", NULL};
+    const char *path = luaL_checkstring(L, 1);
+    dk_elevator_config c = {0};
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        dk_l_check_keys(L, 2, "draw_doors", keys);
+        c.door_open = (int)int_option(L, 2, "door_open", "draw_doors", 0, 1000, 0);
+        c.dwell = (int)int_option(L, 2, "dwell", "draw_doors", 1, 1000, 2);
+        c.door_close = (int)int_option(L, 2, "door_close", "draw_doors", 0, 1000, 0);
+    }
+    dk_error err;
+    dk_draw_format fmt;
+    if (dk_draw_format_from_path(path, &fmt, &err) != DK_OK)
+        return luaL_error(L, "draw_doors: %s", err.message);
+    const char *why = dk_l_write_denied(L, path);
+    if (why != NULL) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    dk_sm_def_t **slot = (dk_sm_def_t **)dk_l_newbox(L, free_def);
+    if ((*slot = dk_elevator_doors_def(&c, &err)) == NULL)
+        return dk_l_raise_status(L, err.status, "draw_doors: %s", err.message);
+    if (dk_sm_draw_file(*slot, path, &err) != DK_OK) {
+        if (err.status == DK_ENOMEM)
+            return dk_l_raise_status(L, err.status, "draw_doors: %s", err.message);
+        luaL_pushfail(L);
+        lua_pushstring(L, err.message);
+        return 2;
+    }
+    dk_l_box_free(L, -1);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static const luaL_Reg module_funcs[] = {
+    {"seek", l_seek}, {"simulate", l_simulate}, {"draw_doors", l_draw_doors}, {NULL, NULL}};
 
 void dk_l_open_elevator(lua_State *L)
 {

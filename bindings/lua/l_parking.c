@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "l_common.h"
+#include "l_statemachine_export.h"
 
 /* The lot and what a Lua strategy needs while the C side runs it: the state of the call that
  * parks (a coroutine may park), and the message of a strategy that failed. The function itself
@@ -428,10 +429,23 @@ static const luaL_Reg lot_methods[] = {{"add_floor", m_add_floor},
                                        {"close", m_close},
                                        {NULL, NULL}};
 
+/* dk.parking_ticket_machine() - the machine every ticket runs, as a dk.statemachine (not
+ * started) to draw, export or walk: the docs draw theirs from it. */
+static int l_parking_ticket_machine(lua_State *L)
+{
+    dk_error err;
+    dk_sm_def_t *d = dk_park_ticket_def(&err);
+    if (d == NULL)
+        return dk_l_raise(L, &err);
+    return dk_l_push_statemachine(L, d);
+}
+
 void dk_l_open_parking(lua_State *L)
 {
     dk_l_new_class(L, DK_MT_PARKING, lot_methods, NULL, m_tostring, m_close);
     lua_pop(L, 1);
     lua_pushcfunction(L, l_parking);
     lua_setfield(L, -2, "parking");
+    lua_pushcfunction(L, l_parking_ticket_machine);
+    lua_setfield(L, -2, "parking_ticket_machine");
 }

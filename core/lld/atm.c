@@ -1,21 +1,16 @@
-/* atm.c - an ATM: the card session as a state machine, accounts, dispensing and the audit log. */
+/* atm.c - an ATM: the card session as a state machine, dispensing and the audit log; the
+ * accounts are its bank's (atm_bank.c). */
 #include "designkit/atm.h"
 
 #include <stdarg.h>
 #include <string.h>
 
+#include "atm_internal.h"
 #include "designkit/alloc.h"
 #include "designkit/locale.h"
 #include "designkit/statemachine.h"
 
-typedef struct account {
-    char *card;
-    char pin[16];
-    int64_t available, pending;
-    int retained;
-    int64_t day;       /* the day `withdrawn` counts */
-    int64_t withdrawn; /* today */
-} account;
+typedef dk__atm_account account;
 
 struct dk_atm {
     dk_sm_def_t *def;
@@ -24,9 +19,8 @@ struct dk_atm {
     size_t nstock;
     int pin_attempts;
     int64_t daily_limit;
-    account *accounts;
-    size_t naccounts, accounts_cap;
-    account *session; /* the account of the card in the machine, or NULL */
+    dk_atm_bank_t *bank; /* shared with other machines, perhaps on other threads */
+    account *session;    /* the account of the card in the machine, or NULL */
     int wrong_pins;
     int link_failures, dispense_failures;
     dk_atm_clock_fn clock;
@@ -61,7 +55,7 @@ static const struct {
     {"ejecting", "taken", "idle"},
 };
 
-static dk_sm_def_t *session_def(dk_error *err)
+dk_sm_def_t *dk_atm_session_def(dk_error *err)
 {
     dk_sm_def_t *d = dk_sm_def_new("atm", err);
     if (d == NULL)
@@ -200,7 +194,14 @@ dk_atm_t *dk_atm_new(const dk_atm_config *cfg, dk_error *err)
     }
     a->pin_attempts = cfg->pin_attempts > 0 ? cfg->pin_attempts : 3;
     a->daily_limit = cfg->daily_limit;
-    a->def = session_def(err);
+    if (cfg->bank != NULL) {
+        dk__atm_bank_retain(cfg->bank);
+        a->bank = cfg->bank;
+    } else if ((a->bank = dk_atm_bank_new(err)) == NULL) {
+        dk_atm_free(a);
+        return NULL;
+    }
+    a->def = dk_atm_session_def(err);
     a->sm = a->def != NULL ? dk_sm_new(a->def, err) : NULL;
     if (a->sm == NULL || dk_sm_start(a->sm, err) != DK_OK) {
         dk_atm_free(a);
@@ -215,87 +216,33 @@ void dk_atm_free(dk_atm_t *a)
         return;
     dk_sm_free(a->sm);
     dk_sm_def_free(a->def);
-    for (size_t i = 0; i < a->naccounts; i++)
-        dk_free(a->accounts[i].card);
-    dk_free(a->accounts);
+    dk_atm_bank_free(a->bank);
     for (size_t i = 0; i < a->naudit; i++)
         dk_free(a->audit[i]);
     dk_free(a->audit);
     dk_free(a);
 }
 
-/* A linear search: an ATM serves a handful of test accounts, and the order stays stable. */
-static account *find_account(const dk_atm_t *a, const char *card)
+dk_atm_bank_t *dk_atm_bank_of(const dk_atm_t *a)
 {
-    for (size_t i = 0; card != NULL && i < a->naccounts; i++)
-        if (strcmp(a->accounts[i].card, card) == 0)
-            return &a->accounts[i];
-    return NULL;
-}
-
-static int pin_valid(const char *pin)
-{
-    size_t n = pin != NULL ? strlen(pin) : 0;
-    if (n < 4 || n > 12)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (pin[i] < '0' || pin[i] > '9')
-            return 0;
-    return 1;
+    return a->bank;
 }
 
 dk_status dk_atm_account_add(dk_atm_t *a, const char *card, const char *pin, int64_t balance,
                              dk_error *err)
 {
-    if (card == NULL || *card == '\0')
-        return dk_error_set(err, DK_EINVAL, "atm: account: card must be a non-empty string");
-    if (find_account(a, card) != NULL)
-        return dk_error_set(err, DK_EEXIST, "atm: account \"%s\": the card is in use", card);
-    if (!pin_valid(pin))
-        return dk_error_set(err, DK_EINVAL, "atm: account \"%s\": pin must be 4 to 12 digits",
-                            card);
-    if (balance < 0)
-        return dk_error_set(err, DK_EINVAL, "atm: account \"%s\": balance must be >= 0 (got %lld)",
-                            card, (long long)balance);
-    if (a->session != NULL)
-        return dk_error_set(err, DK_ESTATE, "atm: account \"%s\": not during a session", card);
-    if (a->naccounts == a->accounts_cap) {
-        size_t cap = a->accounts_cap ? 2 * a->accounts_cap : 8;
-        account *grown = dk_realloc(a->accounts, cap * sizeof *grown);
-        if (grown == NULL)
-            return dk_error_set(err, DK_ENOMEM, "atm: out of memory");
-        a->accounts = grown;
-        a->accounts_cap = cap;
-    }
-    account *ac = &a->accounts[a->naccounts];
-    memset(ac, 0, sizeof *ac);
-    ac->card = dk_strdup(card);
-    if (ac->card == NULL)
-        return dk_error_set(err, DK_ENOMEM, "atm: out of memory");
-    memcpy(ac->pin, pin, strlen(pin) + 1);
-    ac->available = balance;
-    a->naccounts++;
-    return DK_OK;
+    return dk_atm_bank_account_add(a->bank, card, pin, balance, err);
 }
 
 dk_status dk_atm_account(const dk_atm_t *a, const char *card, int64_t *available, int64_t *pending,
                          dk_error *err)
 {
-    const account *ac = find_account(a, card);
-    if (ac == NULL)
-        return dk_error_set(err, DK_ENOTFOUND, "atm: no account for card \"%s\"",
-                            card != NULL ? card : "(null)");
-    if (available != NULL)
-        *available = ac->available;
-    if (pending != NULL)
-        *pending = ac->pending;
-    return DK_OK;
+    return dk_atm_bank_account(a->bank, card, available, pending, err);
 }
 
 int dk_atm_retained(const dk_atm_t *a, const char *card)
 {
-    const account *ac = find_account(a, card);
-    return ac != NULL && ac->retained;
+    return dk_atm_bank_retained(a->bank, card);
 }
 
 /* ---- the bank link ----------------------------------------------------------------------- */
@@ -340,8 +287,9 @@ dk_status dk_atm_insert(dk_atm_t *a, const char *card, dk_error *err)
     dk_status st = need(a, "idle", "insert", err);
     if (st != DK_OK || (st = go(a, "card", err)) != DK_OK)
         return st;
-    account *ac = find_account(a, card);
-    if (ac == NULL || ac->retained) {
+    int retained = 0;
+    account *ac = dk__atm_bank_find(a->bank, card, &retained);
+    if (ac == NULL || retained) {
         audit(a, "insert %s: refused", card != NULL ? card : "(null)");
         go(a, "reject", NULL);
         return ac == NULL ? dk_error_set(err, DK_ENOTFOUND, "atm: unknown card \"%s\"",
@@ -373,7 +321,7 @@ dk_status dk_atm_enter_pin(dk_atm_t *a, const char *pin, dk_error *err)
         return dk_error_set(err, DK_EINVAL, "atm: wrong PIN (%d attempts left)",
                             a->pin_attempts - a->wrong_pins);
     }
-    a->session->retained = 1;
+    dk__atm_bank_keep_card(a->bank, a->session);
     audit(a, "pin: wrong (%d of %d): card retained", a->wrong_pins, a->pin_attempts);
     a->session = NULL;
     if ((st = go(a, "retain", err)) != DK_OK)
@@ -389,17 +337,6 @@ static dk_status refuse(dk_atm_t *a, const char *what, dk_status st, dk_error *e
     return st;
 }
 
-/* The amount a card may still take today; a new day (on the clock) starts from zero. */
-static int64_t left_today(dk_atm_t *a, account *ac)
-{
-    int64_t day = dk_atm_now(a) / DK_ATM_DAY_NS;
-    if (day != ac->day) {
-        ac->day = day;
-        ac->withdrawn = 0;
-    }
-    return a->daily_limit - ac->withdrawn;
-}
-
 dk_status dk_atm_withdraw(dk_atm_t *a, int64_t amount, int64_t *notes, dk_error *err)
 {
     dk_status st = need(a, "menu", "withdraw", err);
@@ -413,28 +350,24 @@ dk_status dk_atm_withdraw(dk_atm_t *a, int64_t amount, int64_t *notes, dk_error 
                                    "atm: withdraw: amount must be positive (got %lld)",
                                    (long long)amount),
                       err);
-    if (a->daily_limit > 0 && amount > left_today(a, ac))
-        return refuse(a, "withdraw",
-                      dk_error_set(err, DK_ELIMIT,
-                                   "atm: withdraw %lld: over the daily limit (%lld left today)",
-                                   (long long)amount, (long long)left_today(a, ac)),
-                      err);
-    if (amount > ac->available)
-        return refuse(a, "withdraw",
-                      dk_error_set(err, DK_ERANGE,
-                                   "atm: withdraw %lld: the available balance is %lld",
-                                   (long long)amount, (long long)ac->available),
-                      err);
+    /* The limit and the balance are checked first, to refuse in the documented order; another
+     * machine may move the account before the debit below, which checks them again. */
+    int64_t day = dk_atm_now(a) / DK_ATM_DAY_NS;
+    if ((st = dk__atm_bank_debit(a->bank, ac, amount, a->daily_limit, day, 0, err)) != DK_OK)
+        return refuse(a, "withdraw", st, err);
     if ((st = dk_atm_plan(a->stock, a->nstock, amount, take, err)) != DK_OK)
         return refuse(a, "withdraw", st, err);
     if ((st = link_call(a, "withdraw", err)) != DK_OK)
         return refuse(a, "withdraw", st, err);
-    ac->available -= amount; /* the debit, before the notes move: a failure credits it back */
+    /* The debit, before the notes move (a failure credits it back): its checks and the debit
+     * are one step under the bank's lock, so two sessions on one account cannot both pass. */
+    if ((st = dk__atm_bank_debit(a->bank, ac, amount, a->daily_limit, day, 1, err)) != DK_OK)
+        return refuse(a, "withdraw", st, err);
     if ((st = go(a, "dispense", err)) != DK_OK)
         return st;
     if (a->dispense_failures > 0) {
         a->dispense_failures--;
-        ac->available += amount;
+        dk__atm_bank_refund(a->bank, ac, amount, day);
         audit(a, "withdraw %lld: dispenser failed, debit rolled back", (long long)amount);
         go(a, "done", NULL);
         return dk_error_set(err, DK_EIO, "atm: withdraw %lld: the dispenser failed; not debited",
@@ -452,7 +385,6 @@ dk_status dk_atm_withdraw(dk_atm_t *a, int64_t amount, int64_t *notes, dk_error 
             used += n > 0 ? (size_t)n : 0;
         }
     }
-    ac->withdrawn += amount;
     audit(a, "withdraw %lld: ok (%s)", (long long)amount, detail);
     return go(a, "done", err);
 }
@@ -470,10 +402,7 @@ dk_status dk_atm_deposit(dk_atm_t *a, int64_t amount, int cheque, dk_error *err)
                       err);
     if ((st = link_call(a, "deposit", err)) != DK_OK)
         return refuse(a, "deposit", st, err);
-    if (cheque)
-        a->session->pending += amount;
-    else
-        a->session->available += amount;
+    dk__atm_bank_deposit(a->bank, a->session, amount, cheque);
     audit(a, "deposit %lld %s: ok", (long long)amount, cheque ? "cheque (pending)" : "cash");
     return go(a, "done", err);
 }
@@ -483,7 +412,8 @@ dk_status dk_atm_transfer(dk_atm_t *a, const char *to, int64_t amount, dk_error 
     dk_status st = need(a, "menu", "transfer", err);
     if (st != DK_OK || (st = go(a, "select", err)) != DK_OK)
         return st;
-    account *dst = find_account(a, to);
+    int retained = 0;
+    account *dst = dk__atm_bank_find(a->bank, to, &retained);
     if (dst == NULL)
         return refuse(a, "transfer",
                       dk_error_set(err, DK_ENOTFOUND, "atm: transfer: no account for card \"%s\"",
@@ -494,16 +424,17 @@ dk_status dk_atm_transfer(dk_atm_t *a, const char *to, int64_t amount, dk_error 
                       dk_error_set(err, DK_EINVAL, "atm: transfer: %s",
                                    amount <= 0 ? "amount must be positive" : "to the same account"),
                       err);
-    if (amount > a->session->available)
+    int64_t have = 0;
+    dk__atm_bank_balance(a->bank, a->session, &have, NULL);
+    if (amount > have) /* checked again with the move, under the bank's lock */
         return refuse(a, "transfer",
                       dk_error_set(err, DK_ERANGE,
                                    "atm: transfer %lld: the available balance is %lld",
-                                   (long long)amount, (long long)a->session->available),
+                                   (long long)amount, (long long)have),
                       err);
-    if ((st = link_call(a, "transfer", err)) != DK_OK)
+    if ((st = link_call(a, "transfer", err)) != DK_OK ||
+        (st = dk__atm_bank_transfer(a->bank, a->session, dst, amount, err)) != DK_OK)
         return refuse(a, "transfer", st, err);
-    a->session->available -= amount;
-    dst->available += amount;
     audit(a, "transfer %lld to %s: ok", (long long)amount, dst->card);
     return go(a, "done", err);
 }
@@ -515,10 +446,7 @@ dk_status dk_atm_balance(dk_atm_t *a, int64_t *available, int64_t *pending, dk_e
         return st;
     if ((st = link_call(a, "balance", err)) != DK_OK)
         return refuse(a, "balance", st, err);
-    if (available != NULL)
-        *available = a->session->available;
-    if (pending != NULL)
-        *pending = a->session->pending;
+    dk__atm_bank_balance(a->bank, a->session, available, pending);
     audit(a, "balance: ok");
     return go(a, "done", err);
 }
@@ -576,9 +504,6 @@ size_t dk_atm_stock(const dk_atm_t *a, dk_atm_cassette *out, size_t cap)
 
 void dk_atm_clear(dk_atm_t *a)
 {
-    for (size_t i = 0; i < a->naccounts; i++) {
-        a->accounts[i].available += a->accounts[i].pending;
-        a->accounts[i].pending = 0;
-    }
+    dk_atm_bank_clear(a->bank);
     audit(a, "cheques cleared");
 }

@@ -1,44 +1,30 @@
-/* elevator.c - the elevator group simulation: hall and car calls, dispatch, boarding, and the
- * safety invariants checked before every car step. */
-#include <math.h>
+/* elevator.c - the elevator group simulation on the event engine (core/sim): passengers
+ * arrive and give up, modes change, cars move a floor a tick and open their doors (a state
+ * machine, elevator_doors.c), all as events; the safety invariants are checked before every
+ * move. Which car serves what is elevator_dispatch.c; the checks of the input and the sums of
+ * the report, elevator_report.c. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "designkit/alloc.h"
-#include "designkit/elevator.h"
+#include "designkit/locale.h"
+#include "elevator_internal.h"
 
-enum { UP, DOWN };                                   /* hall call directions */
-enum { NOT_YET, WAITING, RIDING, ARRIVED, GAVE_UP }; /* passenger states */
+/* A tick is DK_SEC of engine time. Within a tick, events keep an order of phases, so that a
+ * run means what the tick loop it replaced meant: mode changes and arrivals first, then
+ * give-ups, then the cars. Ties within a phase run in the order they were scheduled. */
+enum { PHASE_ARRIVE = 0, PHASE_GIVE_UP = 1, PHASE_CAR = 2 };
 
-/* A growable list of passenger indices (a floor's queue or a car's riders). */
-typedef struct ilist {
-    size_t *v, n, cap;
-} ilist;
+/* Timer tags: what the event is, in the low byte; a car's index above it. */
+enum { T_DOORS, T_STEP, T_MOVED, T_ARRIVE, T_GIVE_UP, T_MODE };
 
-typedef struct car {
-    int floor, dir; /* dir: +1 or -1, the way the car last moved (or will sweep) */
-    int target;     /* the stop committed to this tick, -1 when idle */
-    int doors;      /* ticks the doors stay open, 0 when closed */
-    ilist riders;
-    long *call;   /* per floor: the tick a car call was pressed, -1 for none */
-    int *pickups; /* destination dispatch: per floor, the passengers given this car there */
-} car;
+long dk__elevator_tick(const dk__elevator *s)
+{
+    return (long)(dk_sim_now(s->engine) / DK_SEC);
+}
 
-typedef struct sim {
-    dk_elevator_config cfg;
-    const dk_elevator_passenger *p;
-    size_t n, finished;
-    unsigned char *state;
-    long *board, *alight;
-    int *given;       /* destination dispatch: the car each passenger was given, -1 before */
-    ilist *waiting;   /* per floor, in arrival order */
-    long *hall_at[2]; /* per floor and direction: the tick pressed, -1 for none */
-    int *hall_car[2]; /* the car a hall call is assigned to, -1 for none */
-    car cars[DK_ELEVATOR_MAX_CARS];
-    dk_elevator_report *r;
-} sim;
-
-static int push(ilist *l, size_t x)
+int dk__elevator_push(dk__ilist *l, size_t x)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 8;
@@ -52,134 +38,58 @@ static int push(ilist *l, size_t x)
     return 0;
 }
 
-static int dir_of(const dk_elevator_passenger *p)
+int dk__elevator_dir_of(const dk_elevator_passenger *p)
 {
     return p->to > p->from ? UP : DOWN;
 }
 
-static int full(const sim *s, const car *c)
+dk_status dk__elevator_fail(dk__elevator *s, dk_status st, const char *fmt, ...)
+{
+    if (s->failed)
+        return s->err.status;
+    va_list ap;
+    va_start(ap, fmt);
+    s->err.status = st;
+    dk_vsnprintf(s->err.message, sizeof s->err.message, fmt, ap);
+    va_end(ap);
+    s->failed = 1;
+    dk_sim_abort(s->engine, st, "%s", s->err.message);
+    return st;
+}
+
+/* A timer at engine time `at`, in phase `phase` of its tick or later. */
+static void timer_at(dk__elevator *s, dk_time_t at, int phase, uint32_t tag, void *ptr)
+{
+    dk_time_t in_tick = at % DK_SEC;
+    if (in_tick < phase)
+        at += phase - in_tick;
+    dk_sim_timer(s->engine, s->actor, at - dk_sim_now(s->engine), tag, ptr);
+}
+
+void dk__elevator_car_timer(dk__elevator *s, int k, dk_time_t delay, uint32_t what, void *ptr)
+{
+    timer_at(s, dk_sim_now(s->engine) + delay, PHASE_CAR, what | (uint32_t)k << 8, ptr);
+}
+
+/* Every idle car in service looks again for work (a call was pressed, given or dropped). */
+static void wake(dk__elevator *s)
+{
+    dk__elevator_assign(s);
+    for (int k = 0; k < s->cfg.cars; k++) {
+        dk__car *c = &s->cars[k];
+        if (!c->busy && c->mode != PARKED) {
+            c->busy = 1;
+            dk__elevator_car_timer(s, k, 0, T_STEP, NULL);
+        }
+    }
+}
+
+static int full(const dk__elevator *s, const dk__car *c)
 {
     return c->riders.n >= (size_t)s->cfg.capacity;
 }
 
-/* The tick floor `f` became a stop of car `k` (its car call, or a hall call assigned to it
- * while it has room), or -1 when it is not one. */
-static long stop_since(const sim *s, int k, int f)
-{
-    const car *c = &s->cars[k];
-    long at = c->call[f];
-    int destination = s->cfg.strategy == DK_ELEVATOR_DESTINATION;
-    for (int d = UP; d <= DOWN && !full(s, c); d++) {
-        int mine = destination ? c->pickups[f] > 0 : s->hall_car[d][f] == k;
-        if (mine && s->hall_at[d][f] >= 0 && (at < 0 || s->hall_at[d][f] < at))
-            at = s->hall_at[d][f];
-    }
-    return at;
-}
-
-/* The nearest stop of car `k` strictly ahead of it in direction `dir`, or -1. */
-static int ahead(const sim *s, int k, int dir)
-{
-    const car *c = &s->cars[k];
-    for (int f = c->floor + dir; f >= 0 && f < s->cfg.floors; f += dir)
-        if (stop_since(s, k, f) >= 0)
-            return f;
-    return -1;
-}
-
-/* The stop car `k` serves next under the group's strategy, or -1 when it has none. */
-static int pick(sim *s, int k)
-{
-    car *c = &s->cars[k];
-    int best = -1;
-    long best_key = 0;
-    if (s->cfg.strategy == DK_ELEVATOR_FCFS || s->cfg.strategy == DK_ELEVATOR_NEAREST) {
-        for (int f = 0; f < s->cfg.floors; f++) {
-            long since = stop_since(s, k, f);
-            long key = s->cfg.strategy == DK_ELEVATOR_FCFS ? since : labs((long)f - c->floor);
-            if (since >= 0 && (best < 0 || key < best_key)) {
-                best = f;
-                best_key = key;
-            }
-        }
-        return best;
-    }
-    if (stop_since(s, k, c->floor) >= 0)
-        return c->floor;
-    if ((best = ahead(s, k, c->dir)) >= 0)
-        return best;
-    if ((best = ahead(s, k, -c->dir)) < 0)
-        return -1; /* no stops at all */
-    int end = c->dir > 0 ? s->cfg.floors - 1 : 0;
-    if (s->cfg.strategy == DK_ELEVATOR_SCAN && c->floor != end)
-        return end; /* SCAN runs on to the end of the shaft before it turns */
-    c->dir = -c->dir;
-    return best;
-}
-
-/* How far car `k` is from serving floor `f`, as its strategy would travel. */
-static long cost(const sim *s, int k, int f)
-{
-    const car *c = &s->cars[k];
-    if (s->cfg.strategy == DK_ELEVATOR_FCFS) { /* the shortest queue */
-        long stops = 0;
-        for (int g = 0; g < s->cfg.floors; g++)
-            stops += stop_since(s, k, g) >= 0;
-        return stops;
-    }
-    long busy = 0; /* destination dispatch also weighs the stops a car already has */
-    for (int g = 0; s->cfg.strategy == DK_ELEVATOR_DESTINATION && g < s->cfg.floors; g++)
-        busy += s->cfg.dwell * (stop_since(s, k, g) >= 0);
-    if (s->cfg.strategy == DK_ELEVATOR_NEAREST || c->target < 0 ||
-        (long)(f - c->floor) * c->dir >= 0)
-        return busy + labs((long)f - c->floor);
-    int end = c->dir > 0 ? s->cfg.floors - 1 : 0; /* behind a sweeping car: via the turn */
-    return busy + labs((long)end - c->floor) + labs((long)end - f);
-}
-
-/* Gives every unassigned hall call (and every call held by a full car) to the cheapest car
- * with room; ties go to the lower-numbered car. */
-static void assign(sim *s)
-{
-    for (int f = 0; s->cfg.strategy != DK_ELEVATOR_DESTINATION && f < s->cfg.floors; f++)
-        for (int d = UP; d <= DOWN; d++) {
-            int *owner = &s->hall_car[d][f];
-            if (s->hall_at[d][f] < 0 || (*owner >= 0 && !full(s, &s->cars[*owner])))
-                continue;
-            *owner = -1;
-            long best = 0;
-            int pick_car = -1;
-            for (int k = 0; k < s->cfg.cars; k++) {
-                if (full(s, &s->cars[k]))
-                    continue;
-                long c = cost(s, k, f);
-                if (pick_car < 0 || c < best) {
-                    best = c;
-                    pick_car = k;
-                }
-            }
-            *owner = pick_car;
-        }
-}
-
-/* Destination dispatch: the passenger keys in a destination on arrival and is given at once
- * the cheapest car (ties to the lower-numbered), which will stop for them. */
-static void give_car(sim *s, size_t x)
-{
-    int f = s->p[x].from, best = 0;
-    long best_cost = cost(s, 0, f);
-    for (int k = 1; k < s->cfg.cars; k++) {
-        long c = cost(s, k, f);
-        if (c < best_cost) {
-            best = k;
-            best_cost = c;
-        }
-    }
-    s->given[x] = best;
-    s->cars[best].pickups[f]++;
-}
-
-static void press_hall(sim *s, int f, int d, long t)
+static void press_hall(dk__elevator *s, int f, int d, long t)
 {
     if (s->hall_at[d][f] >= 0) {
         s->r->merged_calls++;
@@ -189,38 +99,30 @@ static void press_hall(sim *s, int f, int d, long t)
     s->hall_car[d][f] = -1;
 }
 
-static int waits_for(const sim *s, int f, int d)
+static int waits_for(const dk__elevator *s, int f, int d)
 {
     for (size_t i = 0; i < s->waiting[f].n; i++)
-        if (dir_of(&s->p[s->waiting[f].v[i]]) == d)
+        if (dk__elevator_dir_of(&s->p[s->waiting[f].v[i]]) == d)
             return 1;
     return 0;
 }
 
-/* A car opens at its floor: riders for it alight, those waiting board in arrival order while
- * there is room and press their car calls; the hall calls clear when nobody is left. */
-static dk_status open_doors(sim *s, int k, long t, dk_error *err)
+static void finish(dk__elevator *s, size_t x, int how)
 {
-    car *c = &s->cars[k];
+    s->state[x] = (unsigned char)how;
+    s->finished++;
+    s->r->ticks = dk__elevator_tick(s);
+}
+
+/* Those waiting at car k's floor board in arrival order while there is room and press their
+ * car calls; the hall calls clear when nobody is left. */
+static dk_status board(dk__elevator *s, int k)
+{
+    dk__car *c = &s->cars[k];
     int f = c->floor;
-    ilist *q = &s->waiting[f];
-    s->r->stops++;
-    c->doors = s->cfg.dwell;
-    c->call[f] = -1;
+    long t = dk__elevator_tick(s);
+    dk__ilist *q = &s->waiting[f];
     size_t kept = 0;
-    for (size_t i = 0; i < c->riders.n; i++) {
-        size_t x = c->riders.v[i];
-        if (s->p[x].to == f) {
-            s->state[x] = ARRIVED;
-            s->alight[x] = t;
-            s->finished++;
-            s->r->ticks = t;
-        } else {
-            c->riders.v[kept++] = x;
-        }
-    }
-    c->riders.n = kept;
-    kept = 0;
     for (size_t i = 0; i < q->n; i++) {
         size_t x = q->v[i];
         if (full(s, c) || (s->given[x] >= 0 && s->given[x] != k)) {
@@ -229,8 +131,8 @@ static dk_status open_doors(sim *s, int k, long t, dk_error *err)
         }
         if (s->given[x] >= 0)
             c->pickups[f]--;
-        if (push(&c->riders, x) != 0)
-            return dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
+        if (dk__elevator_push(&c->riders, x) != 0)
+            return dk__elevator_fail(s, DK_ENOMEM, "elevator: out of memory");
         s->state[x] = RIDING;
         s->board[x] = t;
         if (c->call[s->p[x].to] >= 0)
@@ -247,74 +149,253 @@ static dk_status open_doors(sim *s, int k, long t, dk_error *err)
     return DK_OK;
 }
 
-/* The safety invariants, before car `k` moves one floor toward its target. */
-static dk_status check_move(sim *s, int k, long t, dk_error *err)
+dk_status dk__elevator_serve(dk__elevator *s, int k)
 {
-    const car *c = &s->cars[k];
+    dk__car *c = &s->cars[k];
+    int f = c->floor;
+    long t = dk__elevator_tick(s);
+    if (c->mode == RECALLED) {
+        if (f != 0)
+            return dk_sm_raise(c->doors, "close", NULL); /* opened as the recall came: shut */
+        for (size_t i = 0; i < c->riders.n; i++) {       /* everyone out at the lobby */
+            size_t x = c->riders.v[i];
+            s->alight[x] = t;
+            finish(s, x, s->p[x].to == f ? ARRIVED : EVACUATED);
+            s->r->evacuated += s->p[x].to != f;
+        }
+        c->riders.n = 0;
+        c->mode = PARKED;
+        return dk_sm_raise(c->doors, "hold", NULL); /* and the doors stay open */
+    }
+    c->call[f] = -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < c->riders.n; i++) {
+        size_t x = c->riders.v[i];
+        if (s->p[x].to == f) {
+            s->alight[x] = t;
+            finish(s, x, ARRIVED);
+        } else {
+            c->riders.v[kept++] = x;
+        }
+    }
+    c->riders.n = kept;
+    if (c->mode == IN_SERVICE) {
+        dk_status st = board(s, k);
+        if (st != DK_OK)
+            return st;
+    }
+    wake(s);
+    return DK_OK;
+}
+
+/* The safety invariants, before car `k` moves one floor toward its target. The doors are
+ * asked, not remembered: the car may move only when their machine is `closed`. */
+static dk_status check_move(dk__elevator *s, int k)
+{
+    const dk__car *c = &s->cars[k];
     const char *broken = NULL;
     s->r->checks++;
-    if (c->doors > 0)
+    if (!dk__elevator_doors_closed(s, k))
         broken = "moves with its doors open";
     else if (c->riders.n > (size_t)s->cfg.capacity)
         broken = "is over capacity";
     else if (c->target < 0 || c->target == c->floor)
         broken = "moves without a stop to go to";
-    else if (s->cfg.strategy != DK_ELEVATOR_FCFS && c->call[c->floor] >= 0)
+    else if ((s->cfg.strategy != DK_ELEVATOR_FCFS || s->cfg.choose != NULL) &&
+             c->call[c->floor] >= 0)
         broken = "passes a floor it accepted a car call for";
     if (broken != NULL)
-        return dk_error_set(err, DK_EINTERNAL, "elevator: car %d at floor %d on tick %ld %s", k + 1,
-                            c->floor, t, broken);
+        return dk__elevator_fail(s, DK_EINTERNAL, "elevator: car %d at floor %d on tick %ld %s",
+                                 k + 1, c->floor, dk__elevator_tick(s), broken);
     return DK_OK;
 }
 
-static dk_status step_car(sim *s, int k, long t, dk_error *err)
+dk_status dk__elevator_step(dk__elevator *s, int k)
 {
-    car *c = &s->cars[k];
-    if (c->doors > 0 && --c->doors > 0)
-        return DK_OK; /* the doors are still open */
-    c->target = pick(s, k);
-    if (c->target < 0)
-        return DK_OK;
-    if (c->target == c->floor)
-        return open_doors(s, k, t, err);
-    dk_status st = check_move(s, k, t, err);
+    dk__car *c = &s->cars[k];
+    if (s->failed)
+        return s->err.status;
+    c->busy = 0;
+    if (c->mode == LEAVING && c->riders.n == 0)
+        c->mode = PARKED; /* its riders are out: it parks where it is */
+    dk__elevator_assign(s);
+    int stop = -1;
+    dk_status st = dk__elevator_pick(s, k, &stop);
     if (st != DK_OK)
         return st;
-    c->dir = c->target > c->floor ? 1 : -1;
-    c->floor += c->dir;
+    c->target = stop;
+    if (stop < 0)
+        return DK_OK; /* idle until woken */
+    c->busy = 1;
+    if (stop == c->floor) {
+        s->r->stops++;
+        return dk__elevator_doors_send(s, k, "open");
+    }
+    if ((st = check_move(s, k)) != DK_OK)
+        return st;
+    c->dir = stop > c->floor ? 1 : -1;
+    c->floor += c->dir; /* committed: from now on it is counted at the next floor */
     if (c->floor > s->r->highest)
         s->r->highest = c->floor;
+    dk__elevator_car_timer(s, k, DK_SEC, T_MOVED, NULL);
     return DK_OK;
 }
 
-/* Passengers whose patience ran out leave; a hall call nobody waits for any more is cancelled. */
-static void give_up(sim *s, long t)
+/* Passengers whose tick has come appear, press their hall call (destination dispatch: are
+ * given a car) and, where a car of theirs is closing its doors at the floor, reopen them; a car
+ * standing open takes them at once. */
+static dk_status arrive(dk__elevator *s)
 {
-    for (int f = 0; f < s->cfg.floors; f++) {
-        ilist *q = &s->waiting[f];
-        size_t kept = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            const dk_elevator_passenger *p = &s->p[q->v[i]];
-            if (p->patience > 0 && t - p->arrival >= p->patience) {
-                if (s->given[q->v[i]] >= 0)
-                    s->cars[s->given[q->v[i]]].pickups[f]--;
-                s->state[q->v[i]] = GAVE_UP;
-                s->finished++;
-                s->r->abandoned++;
-                s->r->ticks = t;
-            } else {
-                q->v[kept++] = q->v[i];
+    long t = dk__elevator_tick(s);
+    for (; s->next < s->n && s->p[s->order[s->next]].arrival <= t; s->next++) {
+        size_t x = s->order[s->next];
+        const dk_elevator_passenger *p = &s->p[x];
+        if (dk__elevator_push(&s->waiting[p->from], x) != 0)
+            return dk__elevator_fail(s, DK_ENOMEM, "elevator: out of memory");
+        s->state[x] = WAITING;
+        press_hall(s, p->from, dk__elevator_dir_of(p), t);
+        if (s->cfg.strategy == DK_ELEVATOR_DESTINATION)
+            dk__elevator_give_car(s, x);
+        if (p->patience > 0)
+            timer_at(s, (p->arrival + p->patience) * DK_SEC, PHASE_GIVE_UP, T_GIVE_UP,
+                     (void *)(uintptr_t)x);
+        for (int k = 0; k < s->cfg.cars; k++) {
+            dk__car *c = &s->cars[k];
+            if (c->floor != p->from || !dk__elevator_takes_calls(s, k) ||
+                (s->given[x] >= 0 && s->given[x] != k))
+                continue;
+            dk_status st = DK_OK;
+            if (dk_sm_in(c->doors, "closing")) {
+                s->r->reopenings++;
+                st = dk__elevator_doors_send(s, k, "reopen");
+            } else if (dk_sm_in(c->doors, "open")) {
+                st = board(s, k);
             }
+            if (st != DK_OK)
+                return st;
+            if (s->state[x] != WAITING)
+                break;
         }
-        q->n = kept;
-        for (int d = UP; d <= DOWN; d++)
-            if (s->hall_at[d][f] >= 0 && !waits_for(s, f, d)) {
-                s->hall_at[d][f] = -1;
-                s->hall_car[d][f] = -1;
-                s->r->cancelled_calls++;
+    }
+    if (s->next < s->n)
+        timer_at(s, s->p[s->order[s->next]].arrival * DK_SEC, PHASE_ARRIVE, T_ARRIVE, NULL);
+    wake(s);
+    return DK_OK;
+}
+
+/* A passenger whose patience ran out leaves; a hall call nobody waits for any more is
+ * cancelled. */
+static void give_up(dk__elevator *s, size_t x)
+{
+    if (s->state[x] != WAITING)
+        return;
+    int f = s->p[x].from;
+    dk__ilist *q = &s->waiting[f];
+    size_t kept = 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->v[i] != x)
+            q->v[kept++] = q->v[i];
+    q->n = kept;
+    if (s->given[x] >= 0)
+        s->cars[s->given[x]].pickups[f]--;
+    finish(s, x, GAVE_UP);
+    s->r->abandoned++;
+    for (int d = UP; d <= DOWN; d++)
+        if (s->hall_at[d][f] >= 0 && !waits_for(s, f, d)) {
+            s->hall_at[d][f] = -1;
+            s->hall_car[d][f] = -1;
+            s->r->cancelled_calls++;
+        }
+    wake(s);
+}
+
+/* A mode change (see dk_elevator_mode). */
+static dk_status change_mode(dk__elevator *s, const dk_elevator_mode_event *m)
+{
+    if (m->mode == DK_ELEVATOR_FIRE_RECALL) {
+        s->r->recalls++;
+        for (int k = 0; k < s->cfg.cars; k++) {
+            dk__car *c = &s->cars[k];
+            dk__elevator_release(s, k, 0);
+            for (int f = 0; f < s->cfg.floors; f++)
+                c->call[f] = -1; /* no stop on the way: everyone gets out at the lobby */
+            if (c->mode == PARKED && c->floor == 0 && dk_sm_in(c->doors, "held"))
+                continue; /* recalled already, waiting at the lobby */
+            c->mode = RECALLED;
+            dk_status st = DK_OK;
+            if (dk_sm_in(c->doors, "open")) {
+                st = dk__elevator_doors_send(s, k, "close");
+            } else if (dk_sm_in(c->doors, "held")) { /* held open elsewhere: shut them and go */
+                st = dk__elevator_doors_send(s, k, "release");
+            } else if (!c->busy) { /* idle or parked: it sets off now */
+                c->busy = 1;
+                dk__elevator_car_timer(s, k, 0, T_STEP, NULL);
             }
+            if (st != DK_OK)
+                return st;
+        }
+        return DK_OK;
+    }
+    int k = m->car - 1;
+    dk__car *c = &s->cars[k];
+    if (m->mode == DK_ELEVATOR_MAINTENANCE) {
+        if (c->mode != IN_SERVICE)
+            return DK_OK;
+        s->r->maintenance++;
+        c->mode = LEAVING;
+        dk__elevator_release(s, k, 1);
+        wake(s);
+        return DK_OK;
+    }
+    if (c->mode == IN_SERVICE)
+        return DK_OK;
+    c->mode = IN_SERVICE;
+    if (dk_sm_in(c->doors, "held"))
+        return dk__elevator_doors_send(s, k, "release");
+    wake(s);
+    return DK_OK;
+}
+
+static void on_event(dk_actor_t *self, const dk_event *ev)
+{
+    dk__elevator *s = dk_actor_data(self);
+    if (s->failed)
+        return;
+    if (ev->kind == DK_EV_START) {
+        for (size_t i = 0; i < s->cfg.nmodes; i++)
+            timer_at(s, s->cfg.modes[i].at * DK_SEC, PHASE_ARRIVE, T_MODE, (void *)(uintptr_t)i);
+        if (s->n > 0)
+            timer_at(s, s->p[s->order[0]].arrival * DK_SEC, PHASE_ARRIVE, T_ARRIVE, NULL);
+        return;
+    }
+    if (ev->kind != DK_EV_TIMER)
+        return;
+    int k = (int)(ev->tag >> 8);
+    switch (ev->tag & 0xff) {
+    case T_DOORS:
+        dk__elevator_doors_timer(s, k, (unsigned)(uintptr_t)ev->ptr);
+        break;
+    case T_STEP:
+        dk__elevator_step(s, k);
+        break;
+    case T_MOVED: /* at the next floor (counted there since it left): what now? */
+        dk__elevator_step(s, k);
+        break;
+    case T_ARRIVE:
+        arrive(s);
+        break;
+    case T_GIVE_UP:
+        give_up(s, (size_t)(uintptr_t)ev->ptr);
+        break;
+    case T_MODE:
+        change_mode(s, &s->cfg.modes[(size_t)(uintptr_t)ev->ptr]);
+        break;
+    default:
+        break;
     }
 }
+
+static const dk_actor_ops elevator_ops = {.kind = "elevator", .on_event = on_event};
 
 /* A passenger's place in the arrival order: by tick, then by position in the input. */
 typedef struct arrival {
@@ -330,142 +411,76 @@ static int by_arrival(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-static int by_value(const void *a, const void *b)
+static dk_status simulate(dk__elevator *s, long max_ticks, dk_error *err)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Mean and nearest-rank 95th percentile of v[n] (sorted in place). */
-static void summarize(double *v, size_t n, double *mean, double *p95)
-{
-    double sum = 0;
-    *mean = *p95 = 0;
-    if (n == 0)
-        return;
-    for (size_t i = 0; i < n; i++)
-        sum += v[i];
-    qsort(v, n, sizeof *v, by_value);
-    *mean = sum / (double)n;
-    *p95 = v[(size_t)ceil(0.95 * (double)n) - 1];
-}
-
-static dk_status validate(const dk_elevator_config *c, const dk_elevator_passenger *p, size_t n,
-                          dk_error *err)
-{
-    if (c->floors < 2 || c->floors > DK_ELEVATOR_MAX_FLOORS)
-        return dk_error_set(err, DK_EINVAL, "elevator: floors must be 2 to %d (got %d)",
-                            DK_ELEVATOR_MAX_FLOORS, c->floors);
-    if (c->cars < 1 || c->cars > DK_ELEVATOR_MAX_CARS)
-        return dk_error_set(err, DK_EINVAL, "elevator: cars must be 1 to %d (got %d)",
-                            DK_ELEVATOR_MAX_CARS, c->cars);
-    if (c->capacity < 1 || c->capacity > DK_ELEVATOR_MAX_CAPACITY)
-        return dk_error_set(err, DK_EINVAL, "elevator: capacity must be 1 to %d (got %d)",
-                            DK_ELEVATOR_MAX_CAPACITY, c->capacity);
-    if ((unsigned)c->strategy > DK_ELEVATOR_DESTINATION)
-        return dk_error_set(err, DK_EINVAL, "elevator: unknown strategy %d", (int)c->strategy);
-    if (c->dwell < 0 || c->dwell > 1000)
-        return dk_error_set(err, DK_EINVAL, "elevator: dwell must be 1 to 1000 (got %d)", c->dwell);
-    if (n > 0 && p == NULL)
-        return dk_error_set(err, DK_EINVAL, "elevator: %zu passengers but no list", n);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i].from < 0 || p[i].from >= c->floors || p[i].to < 0 || p[i].to >= c->floors)
-            return dk_error_set(err, DK_EINVAL,
-                                "elevator: passenger %zu: floor %d -> %d is outside 0..%d", i + 1,
-                                p[i].from, p[i].to, c->floors - 1);
-        if (p[i].from == p[i].to)
-            return dk_error_set(err, DK_EINVAL,
-                                "elevator: passenger %zu: from and to are both floor %d", i + 1,
-                                p[i].from);
-        if (p[i].arrival < 0 || p[i].patience < 0)
-            return dk_error_set(err, DK_EINVAL,
-                                "elevator: passenger %zu: arrival and patience must be >= 0",
-                                i + 1);
+    dk_status st = DK_OK;
+    dk_error e;
+    if ((s->engine = dk_sim_new(0, &st)) == NULL)
+        return dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
+    if ((s->actor = dk_sim_add_actor(s->engine, "elevator", &elevator_ops, s, &e)) == NULL)
+        return dk_error_set(err, e.status, "elevator: %s", e.message);
+    dk_sim_set_overload(s->engine, 0); /* no calls here: nothing to pile up */
+    for (int k = 0; k < s->cfg.cars; k++) {
+        dk__car *c = &s->cars[k];
+        if ((c->doors = dk_sm_new(s->doors_def, &e)) == NULL)
+            return dk_error_set(err, e.status, "elevator: %s", e.message);
+        dk_sm_set_context(c->doors, c);
+        if (dk_sm_start(c->doors, &e) != DK_OK)
+            return dk_error_set(err, e.status, "elevator: %s", e.message);
     }
-    return DK_OK;
-}
-
-static dk_status simulate(sim *s, const arrival *order, long max_ticks, int patient, dk_error *err)
-{
-    size_t next = 0;
-    for (long t = 0; s->finished < s->n; t++) {
-        if (t > max_ticks)
-            return dk_error_set(err, DK_ELIMIT,
-                                "elevator: %zu of %zu passengers still travelling after %ld ticks",
-                                s->n - s->finished, s->n, max_ticks);
-        for (; next < s->n && order[next].at <= t; next++) {
-            size_t x = order[next].i;
-            if (push(&s->waiting[s->p[x].from], x) != 0)
-                return dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
-            s->state[x] = WAITING;
-            press_hall(s, s->p[x].from, dir_of(&s->p[x]), t);
-            if (s->cfg.strategy == DK_ELEVATOR_DESTINATION)
-                give_car(s, x);
-        }
-        if (patient)
-            give_up(s, t);
-        assign(s);
-        for (int k = 0; k < s->cfg.cars; k++) {
-            dk_status st = step_car(s, k, t, err);
-            if (st != DK_OK)
-                return st;
-        }
-    }
-    return DK_OK;
-}
-
-static dk_status report(sim *s)
-{
-    double *w = dk_malloc((s->r->served ? s->r->served : 1) * sizeof *w);
-    double *r = dk_malloc((s->r->served ? s->r->served : 1) * sizeof *r);
-    size_t m = 0;
-    if (w == NULL || r == NULL) {
-        dk_free(w);
-        dk_free(r);
-        return DK_ENOMEM;
-    }
-    for (size_t i = 0; i < s->n; i++)
-        if (s->state[i] == ARRIVED) {
-            w[m] = (double)(s->board[i] - s->p[i].arrival);
-            r[m++] = (double)(s->alight[i] - s->board[i]);
-        }
-    summarize(w, m, &s->r->mean_wait, &s->r->p95_wait);
-    summarize(r, m, &s->r->mean_ride, &s->r->p95_ride);
-    dk_free(w);
-    dk_free(r);
-    return DK_OK;
+    dk_time_t until = (dk_time_t)max_ticks * DK_SEC + (DK_SEC - 1); /* every phase of the last */
+    st = dk_sim_run(s->engine, until, 0, NULL, NULL);
+    if (s->failed)
+        return dk_error_set(err, s->err.status, "%s", s->err.message);
+    if (st != DK_OK)
+        return dk_error_set(err, st, "elevator: %s", dk_sim_error(s->engine));
+    return dk__elevator_account(s, until, max_ticks, err);
 }
 
 dk_status dk_elevator_run(const dk_elevator_config *cfg, const dk_elevator_passenger *passengers,
                           size_t n, long max_ticks, dk_elevator_report *out, dk_error *err)
 {
-    dk_status st = validate(cfg, passengers, n, err);
+    dk_status st = dk__elevator_validate(cfg, passengers, n, err);
     if (st != DK_OK)
         return st;
-    sim s = {.cfg = *cfg, .p = passengers, .n = n, .r = out};
-    int F = cfg->floors, patient = 0;
+    if (max_ticks < 0 || max_ticks > DK_ELEVATOR_MAX_TICKS)
+        return dk_error_set(err, DK_EINVAL, "elevator: max_ticks must be 0 to %ld (got %ld)",
+                            DK_ELEVATOR_MAX_TICKS, max_ticks);
+    dk__elevator *s = dk_calloc(1, sizeof *s);
+    if (s == NULL)
+        return dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
+    s->cfg = *cfg;
+    s->p = passengers;
+    s->n = n;
+    s->r = out;
+    int F = cfg->floors;
     memset(out, 0, sizeof *out);
-    if (s.cfg.dwell == 0)
-        s.cfg.dwell = 2;
+    if (s->cfg.dwell == 0)
+        s->cfg.dwell = 2;
     arrival *order = dk_malloc((n ? n : 1) * sizeof *order);
-    s.state = dk_calloc(n ? n : 1, 1);
-    s.board = dk_calloc(n ? n : 1, sizeof(long));
-    s.alight = dk_calloc(n ? n : 1, sizeof(long));
-    s.given = dk_malloc((n ? n : 1) * sizeof(int));
-    for (size_t i = 0; s.given != NULL && i < n; i++)
-        s.given[i] = -1;
-    s.waiting = dk_calloc((size_t)F, sizeof *s.waiting);
-    int ok = order && s.state && s.board && s.alight && s.given && s.waiting;
+    size_t *sorted = dk_malloc((n ? n : 1) * sizeof *sorted);
+    s->state = dk_calloc(n ? n : 1, 1);
+    s->board = dk_calloc(n ? n : 1, sizeof(long));
+    s->alight = dk_calloc(n ? n : 1, sizeof(long));
+    s->given = dk_malloc((n ? n : 1) * sizeof(int));
+    for (size_t i = 0; s->given != NULL && i < n; i++)
+        s->given[i] = -1;
+    s->waiting = dk_calloc((size_t)F, sizeof *s->waiting);
+    s->view = dk_malloc(2 * (size_t)F * sizeof *s->view);
+    int ok =
+        order && sorted && s->state && s->board && s->alight && s->given && s->waiting && s->view;
     for (int d = UP; d <= DOWN; d++) {
-        ok = ok && (s.hall_at[d] = dk_malloc((size_t)F * sizeof(long))) != NULL;
-        ok = ok && (s.hall_car[d] = dk_malloc((size_t)F * sizeof(int))) != NULL;
+        ok = ok && (s->hall_at[d] = dk_malloc((size_t)F * sizeof(long))) != NULL;
+        ok = ok && (s->hall_car[d] = dk_malloc((size_t)F * sizeof(int))) != NULL;
         for (int f = 0; ok && f < F; f++) {
-            s.hall_at[d][f] = -1;
-            s.hall_car[d][f] = -1;
+            s->hall_at[d][f] = -1;
+            s->hall_car[d][f] = -1;
         }
     }
     for (int k = 0; k < cfg->cars; k++) {
-        car *c = &s.cars[k];
+        dk__car *c = &s->cars[k];
+        c->owner = s;
+        c->index = k;
         c->dir = 1;
         c->target = -1;
         ok = ok && (c->call = dk_malloc((size_t)F * sizeof(long))) != NULL;
@@ -475,34 +490,43 @@ dk_status dk_elevator_run(const dk_elevator_config *cfg, const dk_elevator_passe
     }
     if (!ok) {
         st = dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
+    } else if ((s->doors_def = dk_elevator_doors_def(&s->cfg, &s->err)) == NULL) {
+        st = dk_error_set(err, s->err.status, "%s", s->err.message);
     } else {
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++)
             order[i] = (arrival){passengers[i].arrival, i};
-            patient |= passengers[i].patience > 0;
-        }
         qsort(order, n, sizeof *order, by_arrival);
-        st = simulate(&s, order, max_ticks > 0 ? max_ticks : 10000000L, patient, err);
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = order[i].i;
+        s->order = sorted;
+        st = simulate(s, max_ticks > 0 ? max_ticks : 10000000L, err);
         for (size_t i = 0; st == DK_OK && i < n; i++)
-            out->served += s.state[i] == ARRIVED;
-        if (st == DK_OK && report(&s) != DK_OK)
+            out->served += s->state[i] == ARRIVED;
+        if (st == DK_OK && dk__elevator_report(s) != DK_OK)
             st = dk_error_set(err, DK_ENOMEM, "elevator: out of memory");
     }
+    dk_sim_free(s->engine);
     for (int k = 0; k < cfg->cars; k++) {
-        dk_free(s.cars[k].riders.v);
-        dk_free(s.cars[k].call);
-        dk_free(s.cars[k].pickups);
+        dk_sm_free(s->cars[k].doors);
+        dk_free(s->cars[k].riders.v);
+        dk_free(s->cars[k].call);
+        dk_free(s->cars[k].pickups);
     }
-    for (int f = 0; s.waiting != NULL && f < F; f++)
-        dk_free(s.waiting[f].v);
+    dk_sm_def_free(s->doors_def);
+    for (int f = 0; s->waiting != NULL && f < F; f++)
+        dk_free(s->waiting[f].v);
     for (int d = UP; d <= DOWN; d++) {
-        dk_free(s.hall_at[d]);
-        dk_free(s.hall_car[d]);
+        dk_free(s->hall_at[d]);
+        dk_free(s->hall_car[d]);
     }
-    dk_free(s.waiting);
-    dk_free(s.alight);
-    dk_free(s.given);
-    dk_free(s.board);
-    dk_free(s.state);
+    dk_free(s->view);
+    dk_free(s->waiting);
+    dk_free(s->alight);
+    dk_free(s->given);
+    dk_free(s->board);
+    dk_free(s->state);
+    dk_free(sorted);
     dk_free(order);
+    dk_free(s);
     return st;
 }

@@ -1,4 +1,5 @@
-/* elevator_seek.c - the strategy and traffic names, the disk-arm schedule, and seeded traffic. */
+/* elevator_seek.c - the strategy, traffic and mode names, the disk-arm schedule, and seeded
+ * traffic. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 static const char *const strategy_names[] = {"fcfs", "nearest",     "scan",
                                              "look", "destination", NULL};
 static const char *const traffic_names[] = {"up-peak", "down-peak", "interfloor", NULL};
+static const char *const mode_names[] = {"maintenance", "service", "fire", NULL};
 
 static dk_status parse_name(const char *const *names, const char *name, int *out)
 {
@@ -47,6 +49,20 @@ dk_status dk_elevator_traffic_parse(const char *name, dk_elevator_traffic *t)
     dk_status st = parse_name(traffic_names, name, &i);
     if (st == DK_OK)
         *t = (dk_elevator_traffic)i;
+    return st;
+}
+
+const char *dk_elevator_mode_name(dk_elevator_mode m)
+{
+    return (unsigned)m <= DK_ELEVATOR_FIRE_RECALL ? mode_names[m] : "unknown";
+}
+
+dk_status dk_elevator_mode_parse(const char *name, dk_elevator_mode *m)
+{
+    int i = 0;
+    dk_status st = parse_name(mode_names, name, &i);
+    if (st == DK_OK)
+        *m = (dk_elevator_mode)i;
     return st;
 }
 

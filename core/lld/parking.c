@@ -181,7 +181,7 @@ static const struct {
     {"paid", "exit", "closed"},
 };
 
-static dk_sm_def_t *ticket_def(dk_error *err)
+dk_sm_def_t *dk_park_ticket_def(dk_error *err)
 {
     dk_sm_def_t *d = dk_sm_def_new("ticket", err);
     if (d == NULL)
@@ -245,7 +245,7 @@ dk_park_t *dk_park_new(const dk_park_config *cfg, dk_error *err)
         return NULL;
     }
     p->cfg = *cfg;
-    p->def = ticket_def(err);
+    p->def = dk_park_ticket_def(err);
     if (p->def == NULL || pthread_mutex_init(&p->lock, NULL) != 0) {
         if (p->def != NULL)
             dk_error_set(err, DK_EINTERNAL, "parking: cannot make the lot's mutex");

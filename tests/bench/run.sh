@@ -65,3 +65,13 @@ echo "== A whole design of 10^5 services and 10^5 databases, through the Lua API
 # Built, checked, run for 10^6 requests and drawn as a summary; peak memory at the end.
 "$build/designkit" --unsafe "$here/scale_design.lua" "${DK_BENCH_DESIGN_N:-100000}" \
   "${DK_BENCH_DESIGN_REQUESTS:-1000000}"
+
+echo
+echo "== Queues and rings: 1 producer and 1 consumer thread (ours / Concurrency Kit's ck_ring) =="
+# MPMC and SPSC rings against ck_ring (goal: at least 0.7x), the blocking queue against a
+# textbook mutex + condition variable queue; best of three interleaved rounds.
+"$build/tests/bench_queues" "${DK_BENCH_QUEUE_ITEMS:-10000000}" 3
+
+echo
+echo "== Threads vs processes: the same Lua work (primes) in 2 Lua states, each on a thread or in a forked process =="
+"$build/tests/bench_threads_procs" "${DK_BENCH_PRIMES:-2000000}" 2 3

@@ -109,7 +109,7 @@ END_TEST
 static dk_atm_t *machine(int64_t limit)
 {
     dk_atm_cassette s[] = {{50, 10}, {20, 30}};
-    dk_atm_config cfg = {s, 2, 3, limit};
+    dk_atm_config cfg = {s, 2, 3, limit, NULL};
     dk_error err;
     dk_atm_t *a = dk_atm_new(&cfg, &err);
     ck_assert_msg(a != NULL, "%s", err.message);
@@ -362,7 +362,7 @@ END_TEST
 START_TEST(bad_configurations_are_refused_naming_the_field)
 {
     dk_error err;
-    dk_atm_config cfg = {NULL, 0, 0, 0};
+    dk_atm_config cfg = {NULL, 0, 0, 0, NULL};
     ck_assert_ptr_null(dk_atm_new(&cfg, &err));
     ck_assert_ptr_nonnull(strstr(err.message, "cassettes: give 1 to 8"));
     dk_atm_cassette bad[] = {{50, 1}, {-20, 1}};

@@ -39,6 +39,11 @@ describe("editor annotations", function()
     expect(missing("dk.", functions_of(dk))):to_equal({})
   end)
 
+  it("cover the functions of the callable tables (dk.explore.replay)", function()
+    expect(type(dk.explore)):to_be("table")
+    expect(missing("dk.explore.", functions_of(dk.explore))):to_equal({})
+  end)
+
   it("cover every model and component method", function()
     local m = dk.model "annotated"
     local api = m:service "api" {}

@@ -142,6 +142,33 @@ describe("dk.atm", function()
     expect(atm:now()):to_be(86400)
   end)
 
+  it("shares a bank with another machine", function()
+    local lobby = machine()
+    local street = dk.atm { cassettes = { [10] = 50 }, bank = lobby, daily_limit = 150,
+                            accounts = { ["6000"] = { pin = "4321", balance = 70 } } }
+    expect(lobby:account("6000")):to_be(70) -- the new machine's accounts are the bank's
+    login(street, "4000", "1234")
+    expect(street:withdraw(100)[10]):to_be(10)
+    expect(lobby:account("4000")):to_be(900) -- one account, seen by both machines
+    login(lobby, "4000", "1234")
+    expect(lobby:withdraw(900)[50]):to_be(10)
+    local ok, why = street:withdraw(40) -- the card's day counts every machine's withdrawals
+    expect(ok):to_be(nil)
+    expect(why):to_be("atm: withdraw 40: over the daily limit (0 left today)")
+    street:advance "1d"
+    ok, why = street:withdraw(40) -- and the other machine took all the money
+    expect(why):to_be("atm: withdraw 40: the available balance is 0")
+    lobby:close() -- the bank lives on with the street machine
+    expect(street:account("5000")):to_be(100)
+    ok, why = pcall(dk.atm, { cassettes = { [10] = 1 }, bank = lobby })
+    expect(why:find("bank must be an open dk.atm whose accounts to share (got a closed atm)", 1, true) ~= nil):to_be(true)
+    ok, why = pcall(function() return dk.atm { cassettes = { [10] = 1 }, bank = "lobby" } end)
+    expect(why:match("atm_spec%.lua:%d+: atm: bank must be an open dk%.atm whose accounts to share %(got string%)$") ~= nil)
+      :to_be(true) -- at the caller's line
+    ok, why = pcall(dk.atm, { cassettes = { [10] = 1 }, bank = street, accounts = { ["6000"] = { pin = "1111" } } })
+    expect(why:find('account "6000": the card is in use', 1, true) ~= nil):to_be(true)
+  end)
+
   it("raises for calls out of order and bad machines", function()
     local atm = machine()
     local ok, err = pcall(atm.withdraw, atm, 20)

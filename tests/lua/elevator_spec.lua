@@ -108,3 +108,115 @@ describe("dk.elevator.simulate", function()
       :to_fail("elevator: cars must be 1 to 64 %(got 0%)")
   end)
 end)
+
+describe("dk.elevator.simulate: doors, modes and a strategy function", function()
+  -- Nearest-first written here: the nearest stop of the car, ties to the lower floor.
+  local function nearest(car)
+    local best
+    for _, list in ipairs { car.car_calls, car.hall_calls } do
+      for _, f in ipairs(list) do
+        local d, b = math.abs(f - car.floor), best and math.abs(best - car.floor)
+        if not best or d < b or (d == b and f < best) then best = f end
+      end
+    end
+    return best
+  end
+
+  it("runs a Lua strategy as the built-in one it copies", function()
+    local o = { floors = 10, cars = 2, capacity = 6, strategy = "nearest", traffic = "interfloor",
+                count = 400, rate = 0.2, seed = 3 }
+    local builtin = dk.elevator.simulate(o)
+    o.strategy, o.dispatch = nearest, "nearest" -- hall calls given as "nearest" gives them
+    local mine = dk.elevator.simulate(o)
+    expect(mine.strategy):to_be("function")
+    expect(mine.served):to_be(400)
+    for _, k in ipairs { "mean_wait", "p95_wait", "mean_ride", "p95_ride", "stops", "ticks",
+                         "checks", "merged_calls" } do
+      expect(mine[k]):to_be(builtin[k])
+    end
+    expect(function() dk.elevator.simulate { floors = 5, traffic = "up-peak", dispatch = "look" } end)
+      :to_fail("simulate: dispatch goes with a strategy function")
+  end)
+
+  it("makes the safety check fire for a strategy that passes an accepted stop", function()
+    local function farthest(car)
+      if #car.car_calls > 0 then return car.car_calls[#car.car_calls] end
+      return car.hall_calls[1]
+    end
+    expect(function()
+      dk.elevator.simulate { floors = 8, strategy = farthest,
+                             passengers = { { from = 0, to = 2 }, { from = 0, to = 5 } } }
+    end):to_fail("elevator_spec.lua:%d+: elevator: car 1 at floor 2 on tick 4 passes a floor it "
+                 .. "accepted a car call for")
+  end)
+
+  it("locates the errors of a strategy function", function()
+    local trip = { { from = 0, to = 3 } }
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, strategy = function() error("boom") end }
+    end):to_fail("elevator_spec.lua:%d+: elevator strategy: .*elevator_spec.lua:%d+: boom")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, strategy = function() return "up" end }
+    end):to_fail("elevator strategy: car 1 must get a whole floor number or nil %(got string%)")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, strategy = function() return 9 end }
+    end):to_fail("elevator strategy: car 1 at floor 0 on tick 0: floor 9 is outside 0..4")
+  end)
+
+  it("times the doors and reopens them for a late arrival", function()
+    -- Worked by hand: open at 1, dwell to 3, closing 3..6; B at 4 reopens them (open at 5),
+    -- dwell to 7, close to 10, three floors to 13, open at 14.
+    local r = dk.elevator.simulate { floors = 5, door_open = 1, dwell = 2, door_close = 3,
+      passengers = { { from = 0, to = 3 }, { from = 0, to = 3, at = 4 } } }
+    expect(r.reopenings):to_be(1)
+    expect(r.ticks):to_be(14)
+    expect(r.mean_ride):to_be(((14 - 1) + (14 - 5)) / 2)
+  end)
+
+  it("re-dispatches around maintenance and empties the cars on a fire recall", function()
+    local r = dk.elevator.simulate { floors = 8, cars = 2, strategy = "nearest",
+      passengers = { { from = 5, to = 0 } }, modes = { { at = 2, mode = "maintenance", car = 1 } } }
+    expect(r.served):to_be(1)
+    expect(r.redispatched):to_be(1)
+    expect(r.maintenance):to_be(1)
+    expect(r.mean_wait):to_be(7)
+    local passengers = { { from = 0, to = 9 }, { from = 5, to = 0, at = 1 } }
+    r = dk.elevator.simulate { floors = 10, passengers = passengers,
+                               modes = { { at = 3, mode = "fire" } } }
+    expect(r.recalls):to_be(1)
+    expect(r.evacuated):to_be(1)
+    expect(r.stranded):to_be(1)
+    expect(r.served + r.abandoned + r.evacuated + r.stranded):to_be(2)
+  end)
+
+  it("names bad doors and modes", function()
+    local trip = { { from = 0, to = 3 } }
+    expect(function() dk.elevator.simulate { floors = 5, passengers = trip, door_open = -1 } end)
+      :to_fail("elevator_spec.lua:%d+: simulate: door_open must be a whole number from 0 to 1000")
+    expect(function() dk.elevator.simulate { floors = 5, passengers = trip, door_close = 2.5 } end)
+      :to_fail("simulate: door_close must be a whole number")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, modes = { { at = 1, mode = "fir" } } }
+    end):to_fail("simulate: modes%[1%]: unknown mode \"fir\".*did you mean \"fire\"")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, modes = { { mode = "fire" } } }
+    end):to_fail("simulate: modes%[1%]: at is missing")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip,
+                             modes = { { at = 1, mode = "maintenance" } } }
+    end):to_fail("elevator: mode 1: maintenance: car must be 1 to 1 %(got 0%)")
+    expect(function()
+      dk.elevator.simulate { floors = 5, passengers = trip, modes = { { at = 1, mode = "fire",
+                                                                          when = 2 } } }
+    end):to_fail("modes%[1%]")
+    expect(function() dk.elevator.simulate { floors = 5, passengers = trip, modes = 3 } end)
+      :to_fail("simulate: modes must be a list %(got number%)")
+    expect(function() dk.elevator.simulate { floors = 5, passengers = trip, max_ticks = 2e9 } end)
+      :to_fail("simulate: max_ticks must be a whole number from 1 to 1000000000")
+    local drawn, why = dk.elevator.draw_doors("doors.svg") -- specs run with no write scope
+    expect(drawn):to_be(nil)
+    expect(why:find("cannot write", 1, true) ~= nil):to_be(true)
+    expect(function() dk.elevator.draw_doors("doors.svg", { dwell = 0 }) end)
+      :to_fail("draw_doors: dwell must be a whole number from 1 to 1000")
+  end)
+end)

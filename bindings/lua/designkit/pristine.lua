@@ -20,6 +20,9 @@ local function copy(t)
   for k, v in next, t do
     c[k] = v
   end
+  -- A callable table (dk.explore, with dk.explore.replay) stays callable.
+  local mt = getmetatable(t)
+  if type(mt) == "table" then setmetatable(c, mt) end
   return c
 end
 

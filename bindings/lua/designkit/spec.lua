@@ -9,6 +9,7 @@ local P = require "designkit.pristine"
 local error, ipairs, next, pairs, pcall, rawequal, setmetatable, tostring, type, xpcall, loadfile =
   P.error, P.ipairs, P.next, P.pairs, P.pcall, P.rawequal, P.setmetatable, P.tostring, P.type,
   P.xpcall, P.loadfile
+local getmetatable = P.getmetatable
 local string, table, math = P.string, P.table, P.math
 local traceback = P.debug and P.debug.traceback
 local io_stdout, io_stderr = P.io.stdout, P.io.stderr
@@ -149,6 +150,9 @@ local function copy(t)
   for k, v in next, t do
     c[k] = v
   end
+  -- A callable table (dk.explore, with dk.explore.replay) stays callable.
+  local mt = getmetatable(t)
+  if type(mt) == "table" then setmetatable(c, mt) end
   return c
 end
 

@@ -864,12 +864,31 @@ dk.elevator = {}
 ---@field at? integer the tick the passenger appears (default 0)
 ---@field patience? integer gives up after waiting this many ticks (0, the default: never)
 
+---@class designkit.ElevatorMode
+---@field at integer the tick it happens
+---@field mode "maintenance"|"service"|"fire" maintenance: the car serves its riders, then parks and takes no hall calls; service: back in service; fire: every car to the lobby without stopping, doors held open, out of service
+---@field car? integer 1 .. cars (maintenance and service)
+
+---What a strategy function sees of a car; it returns the next stop (its own floor: open here) or nil (stay idle).
+---@class designkit.ElevatorCar
+---@field number integer 1 .. cars
+---@field floor integer where it is
+---@field direction "up"|"down" the way it last moved
+---@field floors integer
+---@field tick integer
+---@field car_calls integer[] floors its riders asked for, ascending
+---@field hall_calls integer[] floors of the hall calls given to it while it has room, ascending
+
 ---@class designkit.ElevatorOptions
 ---@field floors integer 2 .. 1000; floor 0 is the lobby
 ---@field cars? integer 1 .. 64 (default 1), all starting idle at the lobby
 ---@field capacity? integer passengers per car, 1 .. 1000 (default 8)
----@field strategy? designkit.ElevatorStrategy default "look"
+---@field strategy? designkit.ElevatorStrategy|fun(car: designkit.ElevatorCar): integer? default "look"; a function chooses each car's next stop
+---@field dispatch? designkit.ElevatorStrategy with a strategy function: how hall calls are given to cars (default "look")
 ---@field dwell? integer ticks the doors stay open at a stop, 1 .. 1000 (default 2)
+---@field door_open? integer ticks the doors take to open, 0 .. 1000 (default 0)
+---@field door_close? integer ticks the doors take to close, 0 .. 1000 (default 0)
+---@field modes? designkit.ElevatorMode[] maintenance, return to service and fire recall, at given ticks
 ---@field passengers? designkit.ElevatorPassenger[] an explicit workload (not with `traffic`)
 ---@field traffic? "up-peak"|"down-peak"|"interfloor" a seeded Poisson workload
 ---@field count? integer passengers of `traffic` (default 1000)
@@ -878,7 +897,7 @@ dk.elevator = {}
 ---@field max_ticks? integer raises past it (default 1e7)
 
 ---@class designkit.ElevatorReport
----@field strategy designkit.ElevatorStrategy
+---@field strategy designkit.ElevatorStrategy|"function"
 ---@field passengers integer
 ---@field served integer
 ---@field abandoned integer gave up waiting
@@ -892,12 +911,26 @@ dk.elevator = {}
 ---@field cancelled_calls integer hall calls dropped when everyone waiting gave up
 ---@field ticks integer when the last passenger alighted or gave up
 ---@field checks integer safety checks made (doors, capacity, committed stop)
+---@field reopenings integer doors reopened while closing for someone arriving
+---@field maintenance integer cars taken out for maintenance
+---@field recalls integer fire recalls
+---@field redispatched integer hall calls (destination: passengers) given to another car when theirs left service
+---@field evacuated integer riders let out at the lobby by a fire recall, short of their floor
+---@field stranded integer left waiting at the end with no car in service
 
----Simulates an elevator group tick by tick (a car moves one floor a tick); deterministic for a
----seed. Raises naming the option or passengers[i] at fault, or past `max_ticks`.
+---Simulates an elevator group on the event engine (a car moves one floor a tick); deterministic
+---for a seed. Raises naming the option, modes[i] or passengers[i] at fault, an error of the
+---strategy function, a broken safety invariant, or past `max_ticks`.
 ---@param opts designkit.ElevatorOptions
 ---@return designkit.ElevatorReport
 function dk.elevator.simulate(opts) end
+
+---Draws the doors' state machine with the given timings (format from the extension).
+---@param path string
+---@param timings? { door_open?: integer, dwell?: integer, door_close?: integer }
+---@return true|nil ok
+---@return string? why
+function dk.elevator.draw_doors(path, timings) end
 
 ---@class designkit.ElevatorSeekOptions
 ---@field requests integer[] positions, in arrival order
@@ -923,11 +956,17 @@ function dk.elevator.seek(opts) end
 ---@field accounts? table<string, designkit.AtmAccount> { [card] = { pin =, balance = } }
 ---@field pin_attempts? integer wrong PINs before the card is retained (default 3)
 ---@field daily_limit? integer most one card withdraws in a day (default 0: no limit)
+---@field bank? designkit.Atm another machine whose bank (accounts) this one shares; its `accounts` are added there
 
 ---An idle ATM. Raises for a bad cassette, account or option, naming it.
 ---@param opts designkit.AtmOptions
 ---@return designkit.Atm
 function dk.atm(opts) end
+
+---The session machine every ATM runs (idle, card_inserted, pin, menu, transaction, dispensing,
+---ejecting), a new machine, not started and without actions: to draw, export or walk.
+---@return designkit.StateMachine
+function dk.atm_session_machine() end
 
 ---A session call returns true (or its result) when it went through and `nil, message` when it
 ---is refused; a call the current state does not allow raises.
@@ -1061,6 +1100,11 @@ function Atm:close() end
 ---@param opts? designkit.ParkingOptions
 ---@return designkit.Parking
 function dk.parking(opts) end
+
+---The machine every parking ticket runs (active, paid, lost, closed), a new machine, not
+---started: to draw, export or walk.
+---@return designkit.StateMachine
+function dk.parking_ticket_machine() end
 
 ---Tickets run active -pay-> paid -exit-> closed, or active -lose-> lost -pay-> paid. A call the
 ---ticket's state does not allow raises; a full lot is `nil, message`.
@@ -1426,5 +1470,399 @@ function ClassDiagram:draw(path) end
 
 ---Frees the diagram now (also done by the garbage collector and `<close>`).
 function ClassDiagram:close() end
+
+
+-- ---- the interleaving explorer (docs/concurrency.md) ----
+
+---The value setup receives: it makes the program's shared objects, new for every schedule.
+---@class designkit.ExploreFactory
+local ExploreFactory = {}
+---@param name? string
+---@param value? any
+---@return designkit.ExploreCell
+function ExploreFactory:cell(name, value) end
+---@param name? string
+---@return designkit.ExploreMutex
+function ExploreFactory:mutex(name) end
+---@param name? string
+---@param count? integer initial count (default 1)
+---@return designkit.ExploreSemaphore
+function ExploreFactory:semaphore(name, count) end
+---@param name? string
+---@return designkit.ExploreCondition
+function ExploreFactory:condition(name) end
+---@param name? string
+---@param value? integer (default 0)
+---@return designkit.ExploreCounter
+function ExploreFactory:counter(name, value) end
+
+---A shared variable: each get and set is a point where another thread may run.
+---@class designkit.ExploreCell
+local ExploreCell = {}
+---@return any
+function ExploreCell:get() end
+---@param value any
+function ExploreCell:set(value) end
+
+---@class designkit.ExploreMutex
+local ExploreMutex = {}
+function ExploreMutex:lock() end
+---@return boolean taken
+function ExploreMutex:try_lock() end
+function ExploreMutex:unlock() end
+
+---@class designkit.ExploreSemaphore
+local ExploreSemaphore = {}
+function ExploreSemaphore:acquire() end
+---@return boolean taken
+function ExploreSemaphore:try_acquire() end
+function ExploreSemaphore:release() end
+
+---A condition variable; which waiter a signal wakes is a choice the search explores.
+---@class designkit.ExploreCondition
+local ExploreCondition = {}
+---@param mutex designkit.ExploreMutex held by the caller; released while waiting, retaken after
+function ExploreCondition:wait(mutex) end
+function ExploreCondition:signal() end
+function ExploreCondition:broadcast() end
+
+---An atomic integer.
+---@class designkit.ExploreCounter
+local ExploreCounter = {}
+---@return integer
+function ExploreCounter:get() end
+---@param delta? integer (default 1)
+---@return integer the new value
+function ExploreCounter:add(delta) end
+---@param expected integer
+---@param new integer
+---@return boolean swapped
+function ExploreCounter:cas(expected, new) end
+
+---@class designkit.ExploreProgram
+---@field threads fun(shared: any, id: integer)[] one function per thread
+---@field setup? fun(x: designkit.ExploreFactory): any makes the shared objects; its result goes to every thread
+---@field invariant? fun(shared: any): boolean? after every step; false or an error is a failure
+---@field check? fun(shared: any): boolean? once every thread has finished; false or an error is a failure
+---@field final? fun(shared: any): number|string|boolean the value each finished schedule leaves (result.finals)
+---@field preemptions? integer at most this many switches away from a thread that could go on (default: no bound)
+---@field max_schedules? integer default 100000
+---@field max_steps? integer steps in one schedule (default 10000)
+---@field reduction? boolean sleep-set reduction (default true)
+---@field lock_order? boolean report lock-order inversions as failures (default true)
+
+---@class designkit.ExploreStep
+---@field step integer
+---@field thread integer
+---@field op string
+---@field object string
+---@field value string
+---@field text string
+
+---@class designkit.ExploreFailure
+---@field kind "assertion"|"deadlock"|"lock-order"|"invariant"|"step-limit"
+---@field message string
+---@field trace designkit.ExploreStep[]
+---@field schedule integer[] the thread of each step: dk.explore.replay takes it
+
+---@class designkit.ExploreResult
+---@field ok boolean
+---@field complete boolean every schedule that matters was run
+---@field schedules integer
+---@field steps integer
+---@field pruned integer runs cut short by the reduction
+---@field limit? "preemptions"|"max_schedules"
+---@field failure? designkit.ExploreFailure
+---@field finals? (number|string|boolean)[] the distinct final values, sorted
+---@field lock_cycles {locks: string[], message: string}[]
+local ExploreResult = {}
+---@return string
+function ExploreResult:report() end
+
+---`dk.explore(program)` runs the program's threads as coroutines under every schedule that
+---matters (stateless depth-first search with sleep sets), stopping at the first failure.
+---@class designkit.Explore
+---@overload fun(program: designkit.ExploreProgram): designkit.ExploreResult
+dk.explore = {}
+
+---Runs the program once along a schedule (result.failure.schedule).
+---@param program designkit.ExploreProgram
+---@param schedule integer[]
+---@return designkit.ExploreResult
+function dk.explore.replay(program, schedule) end
+
+---The same function as dk.explore.replay (its first name).
+---@param program designkit.ExploreProgram
+---@param schedule integer[]
+---@return designkit.ExploreResult
+function dk.explore_replay(program, schedule) end
+
+
+-- ---- thread-safe structures: the queue and the rings (docs/concurrency.md) ----
+-- Handles shared between Lua states (dk.thread); items are copies of nil, booleans, numbers,
+-- strings, shared handles and tables of them. A timeout is seconds or a duration string
+-- ("10ms"); nil waits forever, 0 does not wait.
+
+---@class designkit.QueueOptions
+---@field capacity integer 1 .. 2^24 items, taken as given
+
+---A bounded blocking queue (mutex and condition variables).
+---@param opts designkit.QueueOptions
+---@return designkit.Queue
+function dk.queue(opts) end
+
+---@class designkit.Queue
+local Queue = {}
+---Appends a copy of `item`, waiting while the queue is full.
+---@param item any
+---@param timeout? number|string
+---@return boolean ok
+---@return "timeout"|"closed"|nil why
+function Queue:push(item, timeout) end
+---Takes the oldest item, waiting while the queue is empty; a closed queue gives what it holds,
+---then nil, "closed". A popped nil item comes with no second result.
+---@param timeout? number|string
+---@return any item
+---@return "timeout"|"closed"|nil why
+function Queue:pop(timeout) end
+---@param item any
+---@return boolean ok
+---@return "full"|"closed"|nil why
+function Queue:try_push(item) end
+---@return any item
+---@return "empty"|"closed"|nil why
+function Queue:try_pop() end
+---Refuses later pushes and wakes every waiting thread; pops drain what is left. Idempotent.
+function Queue:close() end
+---@return boolean
+function Queue:is_closed() end
+---@return integer
+function Queue:len() end
+---@return integer
+function Queue:capacity() end
+
+---@class designkit.RingOptions
+---@field capacity integer rounded up to a power of two (2 at least), at most 2^24
+---@field kind? "mpmc"|"spsc" default "mpmc"; "spsc": one pushing and one popping thread
+
+---A bounded lock-free ring; its methods never wait.
+---@param opts designkit.RingOptions
+---@return designkit.Ring
+function dk.ring(opts) end
+
+---@class designkit.Ring
+local Ring = {}
+---@param item any
+---@return boolean ok
+---@return "full"|nil why
+function Ring:push(item) end
+---@return any item
+---@return "empty"|nil why
+function Ring:pop() end
+---@return integer
+function Ring:len() end
+---@return integer
+function Ring:capacity() end
+---@return "mpmc"|"spsc"
+function Ring:kind() end
+
+-- ---- locks, coordination and the striped map (core/concurrency; handles shared by dk.thread) ----
+-- Every blocking method takes an optional timeout: absent or nil waits forever, 0 is a try,
+-- otherwise seconds or a duration string ("50ms"). A wait that runs out returns false.
+
+---@class designkit.MutexOptions
+---@field name? string  # reported by lock-order checking
+
+---A mutex. Unlocking one this thread does not hold, or locking one it holds, is an error.
+---@param opts? designkit.MutexOptions
+---@return designkit.Mutex
+function dk.mutex(opts) end
+
+---@class designkit.Mutex
+local Mutex = {}
+---@param timeout? designkit.Duration
+---@return boolean locked  # false: the time ran out
+function Mutex:lock(timeout) end
+---@return boolean locked
+function Mutex:try_lock() end
+function Mutex:unlock() end
+---Calls fn(...) with the mutex held; unlocks whether fn returns or raises; returns fn's results.
+---@param fn function
+---@return any ...
+function Mutex:with(fn, ...) end
+---@return string
+function Mutex:name() end
+
+---@class designkit.RwlockOptions
+---@field name? string
+---@field writer_preference? boolean  # a waiting writer holds new readers back (default false)
+
+---A reader-writer lock: many readers or one writer.
+---@param opts? designkit.RwlockOptions
+---@return designkit.Rwlock
+function dk.rwlock(opts) end
+
+---@class designkit.Rwlock
+local Rwlock = {}
+---@param timeout? designkit.Duration
+---@return boolean locked
+function Rwlock:read_lock(timeout) end
+---An error when this thread holds no read lock.
+function Rwlock:read_unlock() end
+---@param timeout? designkit.Duration
+---@return boolean locked
+function Rwlock:write_lock(timeout) end
+---An error when this thread does not hold the write lock.
+function Rwlock:write_unlock() end
+
+---A counting semaphore with `permits` (>= 0) and an optional bound `max` (a release past it is
+---an error).
+---@param permits integer
+---@param max? integer
+---@return designkit.Semaphore
+function dk.semaphore(permits, max) end
+
+---@class designkit.Semaphore
+local Semaphore = {}
+---@param timeout? designkit.Duration
+---@return boolean acquired
+function Semaphore:acquire(timeout) end
+---@return boolean acquired
+function Semaphore:try_acquire() end
+---@param n? integer  # permits to return (default 1)
+function Semaphore:release(n) end
+---@return integer
+function Semaphore:count() end
+
+---A countdown latch: wait() passes once count_down has been called `count` times in all.
+---@param count integer
+---@return designkit.Latch
+function dk.latch(count) end
+
+---@class designkit.Latch
+local Latch = {}
+---@param n? integer  # default 1; more than what is left is an error
+function Latch:count_down(n) end
+---@param timeout? designkit.Duration
+---@return boolean open
+function Latch:wait(timeout) end
+---@return integer
+function Latch:count() end
+
+---A cyclic barrier for `parties` threads, reusable generation after generation.
+---@param parties integer
+---@return designkit.Barrier
+function dk.barrier(parties) end
+
+---@class designkit.Barrier
+local Barrier = {}
+---true and whether this thread was the last of its generation to arrive (the serial thread), or
+---false when the time ran out (this thread then withdraws from the generation).
+---@param timeout? designkit.Duration
+---@return boolean passed
+---@return boolean? serial
+function Barrier:wait(timeout) end
+---@return integer generations  # completed so far
+function Barrier:generation() end
+
+---@class designkit.MapOptions
+---@field stripes? integer  # 1 .. 4096, default 16: each stripe has its own lock
+
+---A striped concurrent hash map from strings to copied values (nil, booleans, numbers, strings,
+---shared handles and tables of them).
+---@param opts? designkit.MapOptions
+---@return designkit.Map
+function dk.map(opts) end
+
+---@class designkit.Map
+local Map = {}
+---@param key string
+---@return any value  # a fresh copy, or nil
+function Map:get(key) end
+---Stores a copy of `value`; nil removes the key.
+---@param key string
+---@param value any
+function Map:put(key, value) end
+---@param key string
+---@return boolean removed
+function Map:delete(key) end
+---@return integer
+function Map:len() end
+---The keys, sorted; each stripe is read at one instant, the stripes one after another.
+---@return string[]
+function Map:keys() end
+
+---Lock-order checking for dk.mutex and dk.rwlock, across all threads.
+dk.lockorder = {}
+---Turns checking on (default) or off.
+---@param on? boolean
+function dk.lockorder.enable(on) end
+---@return boolean
+function dk.lockorder.enabled() end
+---Forgets the lock-order graph and the findings.
+function dk.lockorder.reset() end
+
+---@class designkit.LockOrderFinding
+---@field text string      # "potential deadlock: lock-order cycle A -> B -> A" and each thread's stack
+---@field locks string[]   # the locks along the cycle
+
+---The potential deadlocks found so far.
+---@return designkit.LockOrderFinding[]
+function dk.lockorder.findings() end
+
+-- ---- Lua on threads (docs/concurrency.md, "Lua on threads") ----
+
+---Runs `fn(...)` on a new OS thread, in a Lua state of its own (under the CLI: the same sandbox,
+---memory budget and limits as the script). `fn` crosses as its bytecode; its upvalues and the
+---arguments are copied (nil, booleans, numbers, strings, shared designkit objects and tables of
+---them); `_ENV` becomes the new state's globals and a module of package.loaded is required again
+---by name. Anything else is an error naming it. At most 256 threads (pool workers included) are
+---alive at once.
+---@param fn function
+---@param ... any
+---@return designkit.Thread
+function dk.thread(fn, ...) end
+
+---@class designkit.Thread
+local Thread = {}
+---Waits for the thread and returns its function's results (copied), or raises its error with
+---the thread's traceback. Once only. With a timeout (seconds or "10ms"): nil, "timeout" when the
+---thread is still running then, and it may be joined again later.
+---@param timeout? number|string
+---@return any ...
+function Thread:join(timeout) end
+---Whether the function has returned or raised (join will not wait).
+---@return boolean
+function Thread:done() end
+
+---@class designkit.PoolOptions
+---@field threads integer        # worker threads, 1 to 256, each with a Lua state of its own
+---@field queue? integer         # tasks waiting at most (default 1024)
+---@field wait? number|string    # how long submit waits for room in the queue (default: forever)
+
+---A pool of worker threads running Lua functions; each worker keeps its state between tasks.
+---@param opts designkit.PoolOptions
+---@return designkit.Pool
+function dk.pool(opts) end
+
+---@class designkit.Pool
+local Pool = {}
+---Queues `fn(...)` (copied as dk.thread copies) and returns its future.
+---@param fn function
+---@param ... any
+---@return designkit.Future
+function Pool:submit(fn, ...) end
+---Runs every queued task, then stops the workers. The futures stay readable.
+function Pool:close() end
+
+---@class designkit.Future
+local Future = {}
+---The task's results (fresh copies on every call), or raises its error with its traceback;
+---nil, "timeout" when it is not done within `timeout`.
+---@param timeout? number|string
+---@return any ...
+function Future:get(timeout) end
+---@return boolean
+function Future:done() end
 
 return dk

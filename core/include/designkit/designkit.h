@@ -33,5 +33,7 @@
 #include "designkit/draw_sm.h"
 #include "designkit/classdiagram.h"
 #include "designkit/draw_uml.h"
+#include "designkit/bqueue.h"
+#include "designkit/ring.h"
 
 #endif

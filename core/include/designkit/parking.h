@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "designkit/statemachine.h"
 #include "designkit/status.h"
 
 #ifdef __cplusplus
@@ -161,6 +162,11 @@ int64_t dk_park_fee_of(const dk_park_fee *fee, int64_t ns);
  * exactly one spot that names it, the counters agree with the spots, no ticket was paid twice,
  * revenue is the sum of the payments. DK_EINTERNAL naming the first breach. */
 dk_status dk_park_check(dk_park_t *p, dk_error *err);
+
+/* The machine every ticket runs (active, paid, lost, closed), sealed, for drawing and exporting
+ * (designkit/draw_sm.h, statemachine_export.h). A new definition the caller frees with
+ * dk_sm_def_free; NULL with DK_ENOMEM. */
+dk_sm_def_t *dk_park_ticket_def(dk_error *err);
 
 #ifdef __cplusplus
 }
