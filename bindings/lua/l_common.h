@@ -35,6 +35,19 @@
 #define DK_MT_LATCH "designkit.latch"
 #define DK_MT_BARRIER "designkit.barrier"
 #define DK_MT_MAP "designkit.map"
+#define DK_MT_HASH_RING "designkit.hash.ring"
+#define DK_MT_HASH_MAGLEV "designkit.hash.maglev"
+#define DK_MT_HASH_RENDEZVOUS "designkit.hash.rendezvous"
+#define DK_MT_BALANCER "designkit.balancer"
+#define DK_MT_BREAKER "designkit.breaker"
+#define DK_MT_RETRY "designkit.retry"
+#define DK_MT_BULKHEAD "designkit.bulkhead"
+#define DK_MT_HEALTH "designkit.health"
+#define DK_MT_SHARD "designkit.shard"
+#define DK_MT_LIMITER "designkit.limiter"
+#define DK_MT_WAL "designkit.wal"
+#define DK_MT_INDEX "designkit.index"
+#define DK_MT_CACHE "designkit.cache"
 
 /* Every metatable the module registers, once: luaopen_designkit protects each (see
  * protect_metatables in l_designkit.c). */
@@ -68,7 +81,20 @@
     X(DK_MT_SEMAPHORE)                                                                             \
     X(DK_MT_LATCH)                                                                                 \
     X(DK_MT_BARRIER)                                                                               \
-    X(DK_MT_MAP)
+    X(DK_MT_SHARD)                                                                                 \
+    X(DK_MT_MAP)                                                                                   \
+    X(DK_MT_HASH_RING)                                                                             \
+    X(DK_MT_HASH_MAGLEV)                                                                           \
+    X(DK_MT_HASH_RENDEZVOUS)                                                                       \
+    X(DK_MT_BALANCER)                                                                              \
+    X(DK_MT_BREAKER)                                                                               \
+    X(DK_MT_RETRY)                                                                                 \
+    X(DK_MT_BULKHEAD)                                                                              \
+    X(DK_MT_HEALTH)                                                                                \
+    X(DK_MT_LIMITER)                                                                               \
+    X(DK_MT_WAL)                                                                                   \
+    X(DK_MT_INDEX)                                                                                 \
+    X(DK_MT_CACHE)
 /* clang-format on */
 
 /* A distribution as the script made it. `durations` says it was given durations (any argument
@@ -259,6 +285,8 @@ void dk_l_open_json(lua_State *L);
 
 /* l_splitwise.c: dk.splitwise (simplify, ledger, replay). */
 void dk_l_open_splitwise(lua_State *L);
+/* l_resilience.c: dk.breaker, dk.retry, dk.bulkhead, dk.health. */
+void dk_l_open_resilience(lua_State *L);
 /* l_snakes.c: dk.snakes (board). */
 void dk_l_open_snakes(lua_State *L);
 /* l_elevator.c: dk.elevator (seek, simulate; no userdata). */
@@ -278,5 +306,21 @@ void dk_l_open_pool(lua_State *L);
 void dk_l_open_queues(lua_State *L);
 /* l_sync.c: dk.mutex, dk.rwlock, dk.semaphore, dk.latch, dk.barrier, dk.map, dk.lockorder. */
 void dk_l_open_sync(lua_State *L);
+/* l_shard.c: dk.shard (sharders, plans, dk.shard.report). */
+void dk_l_open_shard(lua_State *L);
+/* l_limiter.c: dk.limiter (rate limiters). */
+void dk_l_open_limiter(lua_State *L);
+/* l_hash.c: dk.hash (jump, ring, maglev, rendezvous, key). dk_l_hash_key: the hash of the key at
+ * `idx` (an integer through dk_hash_u64, a string through dk_hash_string), or an argument error. */
+void dk_l_open_hash(lua_State *L);
+uint64_t dk_l_hash_key(lua_State *L, int idx);
+/* l_balancer.c: dk.balancer. */
+void dk_l_open_balancer(lua_State *L);
+/* l_storage.c: dk.wal (a write-ahead log on disk) and dk.index (B+tree and hash indexes). */
+void dk_l_open_storage(lua_State *L);
+/* dk.cache (l_cache.c) */
+void dk_l_open_cache(lua_State *L);
+/* l_cache_replay.c: dk.cache_replay (a trace through cache policies and sizes). */
+void dk_l_open_cache_replay(lua_State *L);
 
 #endif

@@ -104,6 +104,7 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_json(L);
     dk_l_open_splitwise(L);
     dk_l_open_snakes(L);
+    dk_l_open_resilience(L);
     dk_l_open_elevator(L);
     dk_l_open_atm(L);
     dk_l_open_parking(L);
@@ -113,6 +114,13 @@ int luaopen_designkit(lua_State *L)
     dk_l_open_thread(L);
     dk_l_open_pool(L);
     dk_l_open_queues(L);
+    dk_l_open_shard(L);
+    dk_l_open_limiter(L);
+    dk_l_open_hash(L);
+    dk_l_open_balancer(L);
+    dk_l_open_storage(L);
+    dk_l_open_cache(L);
+    dk_l_open_cache_replay(L);
 
     /* Stored before the Lua parts load, since they require "designkit" themselves. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

@@ -94,7 +94,9 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
         cJSON_AddNumberToObject(o, "mean_queue", mx.value[DK_METRIC_MEAN_QUEUE]) == NULL ||
         !add_ratio(o, "hit_ratio", has_hits, hits) ||
         !dk__json_attach(o, "latency", latency_json(s->latency, NULL)) ||
-        (dk_queue_stats_of(a) != NULL && !dk__json_attach(o, "messages", messages_json(a)))) {
+        (dk_queue_stats_of(a) != NULL && !dk__json_attach(o, "messages", messages_json(a))) ||
+        (dk_gateway_stats_of(a) != NULL &&
+         !dk__json_add_u64(o, "limited", dk_gateway_stats_of(a)->limited))) {
         cJSON_Delete(o);
         return NULL;
     }

@@ -6,7 +6,9 @@ enum { ALGORITHM, REPLICAS };
 
 static const dk_prop_info props[] = {
     [ALGORITHM] = {"algorithm", DK_PROP_ENUM, 0, 0, dk_lb_algorithm_names,
-                   "how a backend is chosen for a request", 0, "round_robin", 0},
+                   "how a backend is chosen for a request (hash, ring, jump, maglev and rendezvous "
+                   "by its key)",
+                   0, "round_robin", 0},
     [REPLICAS] = {"replicas", DK_PROP_INT, 1, 10000, NULL, "balancer instances", 1, "1", 0},
 };
 

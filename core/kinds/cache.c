@@ -1,11 +1,15 @@
 /* cache.c - the cache kind: a bounded key store with an eviction policy, in front of a store. */
 #include <stdio.h>
+#include <string.h>
 
 #include "designkit/locale.h"
 #include "designkit/cache.h"
 #include "kinds/internal.h"
 
-enum { CAPACITY, POLICY, TTL, TIME, REPLICAS, WORKERS };
+enum { CAPACITY, POLICY, TTL, TIME, REPLICAS, WORKERS, STRATEGY, ON_WRITE, FLUSH, BATCH, CRASH_AT };
+
+/* What a write does to the cached entry under read_through and write_around. */
+static const char *const on_write_names[] = {"invalidate", "keep", NULL};
 
 static const dk_prop_info props[] = {
     /* At most 4e9: a policy links its entries by 32-bit index. Memory grows with the entries
@@ -20,6 +24,19 @@ static const dk_prop_info props[] = {
     [REPLICAS] = {"replicas", DK_PROP_INT, 1, 100000, NULL, "cache instances", 1, "1", 0},
     [WORKERS] = {"workers", DK_PROP_INT, 0, 1e6, NULL,
                  "lookups served at once by each replica (0 = no limit)", 0, "0", 0},
+    [STRATEGY] = {"strategy", DK_PROP_ENUM, 0, 0, dk_cache_strategy_names,
+                  "how reads and writes reach the store linked after it (aside: they do not)", 0,
+                  "aside", 0},
+    [ON_WRITE] = {"on_write", DK_PROP_ENUM, 0, 0, on_write_names,
+                  "what a write does to the entry (read_through, write_around)", 0, "invalidate",
+                  0},
+    [FLUSH] = {"flush", DK_PROP_DURATION, 0, DK__FOREVER_NS, NULL,
+               "write_behind: buffered writes go to the store at every multiple of this", 1e9, "1s",
+               DK_PROP_F_POSITIVE},
+    [BATCH] = {"batch", DK_PROP_INT, 1, 1e9, NULL, "write_behind: writes per store call", 100,
+               "100", 0},
+    [CRASH_AT] = {"crash_at", DK_PROP_DURATION, 0, DK__FOREVER_NS, NULL,
+                  "the cache loses its entries and unflushed writes then (0 = never)", 0, "0s", 0},
 };
 
 /* "lru 200k": the policy and the capacity in a few characters. */
@@ -44,8 +61,33 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
         .capacity = dk_comp_count(c, CAPACITY),
         .policy = dk_comp_text(c, POLICY),
         .ttl = (dk_time_t)dk_comp_number(c, TTL),
+        .keep_on_write = strcmp(dk_comp_text(c, ON_WRITE), "keep") == 0,
+        .flush = (dk_time_t)dk_comp_number(c, FLUSH),
+        .batch = dk_comp_count(c, BATCH),
+        .crash_at = (dk_time_t)dk_comp_number(c, CRASH_AT),
     };
+    if (!dk_cache_strategy_parse(dk_comp_text(c, STRATEGY), &cfg.strategy)) {
+        /* the schema offers only these names */
+        dk_error_set(err, DK_EINTERNAL, "cache \"%s\": strategy \"%s\" has no runtime",
+                     dk_comp_name(c), dk_comp_text(c, STRATEGY));
+        return NULL;
+    }
     return dk_sim_add_cache(sim, dk_comp_name(c), &cfg, err);
+}
+
+/* A cache with a strategy reads and writes the component its first link goes to. */
+static dk_status wire(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
+{
+    if (strcmp(dk_comp_text(c, STRATEGY), "aside") == 0)
+        return DK_OK;
+    if (dk_comp_out_count(c) == 0)
+        return dk_error_set(err, DK_EINVAL,
+                            "cache \"%s\": strategy %s needs a store: link the cache to one "
+                            "(cache >> db)",
+                            dk_comp_name(c), dk_comp_text(c, STRATEGY));
+    dk_actor_t *self = dk_sim_actor(sim, dk_comp_index(c));
+    dk_actor_t *store = dk_sim_actor(sim, dk_comp_index(dk_comp_out(c, 0)));
+    return dk_sim_cache_set_store(self, store, err);
 }
 
 const dk_kind_desc dk__kind_cache = {
@@ -61,6 +103,9 @@ const dk_kind_desc dk__kind_cache = {
             .detail = detail,
         },
     .build = build,
+    .wire = wire,
     .metrics = DK_METRIC_BIT(DK_METRIC_THROUGHPUT) | DK_METRIC_BIT(DK_METRIC_UTILISATION) |
-               DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_HIT_RATIO),
+               DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_HIT_RATIO) |
+               DK_METRIC_BIT(DK_METRIC_STALE_READS) | DK_METRIC_BIT(DK_METRIC_STORE_WRITES) |
+               DK_METRIC_BIT(DK_METRIC_LOST_WRITES),
 };

@@ -8,7 +8,11 @@
 
 /* The built-in kinds, in the order scripts and references list them. A kind file defines
  * `const dk_kind_desc dk__kind_<name>`; its name here is the one line it needs. */
-#define BUILTIN_KINDS(X) X(client) X(balancer) X(service) X(cache) X(database) X(queue) X(topic)
+/* clang-format off */
+#define BUILTIN_KINDS(X)                                                                           \
+    X(client) X(gateway) X(balancer) X(service) X(cache) X(cdn) X(database)                        \
+    X(sharded_database) X(queue) X(topic)
+/* clang-format on */
 
 #define DECLARE(k) extern const dk_kind_desc dk__kind_##k;
 BUILTIN_KINDS(DECLARE)

@@ -10,14 +10,14 @@
 /* The policies, one list (DK__CACHE_POLICIES in cache_policy.h): the table the caches use and
  * the names the kind schemas offer are both made from it. */
 static const dk__cache_policy *const policies[] = {
-#define REF(p) &dk__cache_##p,
+#define REF(p, name) &dk__cache_##p,
     DK__CACHE_POLICIES(REF)
 #undef REF
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 
 const char *const dk_cache_policy_names[] = {
-#define NAME(p) #p,
+#define NAME(p, name) name,
     DK__CACHE_POLICIES(NAME)
 #undef NAME
         NULL};
@@ -35,6 +35,12 @@ struct dk_cache {
  */
 dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
 {
+    return dk_cache_new_seeded(policy, capacity, 1, err);
+}
+
+/* dk_cache_new_seeded - as dk_cache_new, with the seed of the Random policy's draws. */
+dk_cache_t *dk_cache_new_seeded(const char *policy, uint64_t capacity, uint64_t seed, dk_error *err)
+{
     const dk__cache_policy *p = NULL;
     if (policy == NULL)
         policy = "lru";
@@ -42,7 +48,7 @@ dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
         if (strcmp(policies[i]->name, policy) == 0)
             p = policies[i];
     if (p == NULL) {
-        char list[128] = "";
+        char list[256] = "";
         size_t len = 0;
         for (size_t i = 0; i < NPOLICIES && len < sizeof list; i++)
             len += (size_t)dk_snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
@@ -59,7 +65,7 @@ dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err)
         dk_error_set(err, DK_ENOMEM, "cache: out of memory");
         return NULL;
     }
-    c->impl = p->create(capacity, err);
+    c->impl = p->create(capacity, seed, err);
     if (c->impl == NULL) {
         dk_free(c);
         return NULL;
@@ -90,8 +96,14 @@ int dk_cache_get(dk_cache_t *c, uint64_t key, int64_t now)
 /* A ttl that would carry the expiry past INT64_MAX saturates to "never". */
 int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl)
 {
+    uint64_t victim;
+    return dk_cache_put_victim(c, key, now, ttl, &victim);
+}
+
+int dk_cache_put_victim(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl, uint64_t *victim)
+{
     int64_t expires = ttl <= 0 || now > INT64_MAX - ttl ? INT64_MAX : now + ttl;
-    int evicted = c->policy->put(c->impl, key, now, expires);
+    int evicted = c->policy->put(c->impl, key, now, expires, victim);
     if (evicted > 0)
         c->evictions++;
     return evicted;

@@ -25,8 +25,9 @@ typedef struct lru {
     uint64_t size, capacity;
 } lru;
 
-static void *lru_create(uint64_t capacity, dk_error *err)
+static void *lru_create(uint64_t capacity, uint64_t seed, dk_error *err)
 {
+    (void)seed;
     if (capacity >= NIL) {
         dk_error_set(err, DK_ERANGE, "lru cache: capacity %llu is too large (at most %u)",
                      (unsigned long long)capacity, NIL - 1);
@@ -124,7 +125,7 @@ static int lru_get(void *p, uint64_t key, int64_t now)
     return 1;
 }
 
-static int lru_put(void *p, uint64_t key, int64_t now, int64_t expires)
+static int lru_put(void *p, uint64_t key, int64_t now, int64_t expires, uint64_t *victim)
 {
     lru *c = p;
     uint64_t slot;
@@ -142,6 +143,7 @@ static int lru_put(void *p, uint64_t key, int64_t now, int64_t expires)
     if (c->size == c->capacity) {
         /* The slot and the map entry of the evicted key are reused: the map already held
          * `capacity` keys, so the put below cannot fail. */
+        *victim = c->nodes[c->tail].key;
         drop(c, c->tail);
         evicted = 1;
     } else if (c->free == NIL && !grow(c)) {

@@ -13,23 +13,26 @@
  * <= now as absent and removes it. */
 typedef struct dk__cache_policy {
     const char *name;
-    void *(*create)(uint64_t capacity, dk_error *err);
+    void *(*create)(uint64_t capacity, uint64_t seed, dk_error *err); /* seed: Random's */
     void (*destroy)(void *p);
     int (*get)(void *p, uint64_t key, int64_t now); /* 1 hit (touches), 0 miss */
     /* Inserts or refreshes key with absolute expiry `expires` (INT64_MAX: never); 1 if another
-     * entry was evicted to make room, -1 when memory to hold one more entry ran out (the cache
-     * left as it was). */
-    int (*put)(void *p, uint64_t key, int64_t now, int64_t expires);
+     * entry was evicted to make room (its key in *victim), -1 when memory to hold one more entry
+     * ran out (the cache left as it was). */
+    int (*put)(void *p, uint64_t key, int64_t now, int64_t expires, uint64_t *victim);
     int (*remove)(void *p, uint64_t key);         /* 1 if present */
     int (*contains)(const void *p, uint64_t key); /* no touch, no expiry */
     uint64_t (*size)(const void *p);
 } dk__cache_policy;
 
-/* Every policy, one line each: X(name), where dk__cache_<name> is its table. A new policy adds
+/* Every policy, one entry each: X(id, "name"), where dk__cache_<id> is its table. A new policy adds
  * its line here; the registry, the names the schemas offer and the messages follow. */
-#define DK__CACHE_POLICIES(X) X(lru)
+#define DK__CACHE_POLICIES(X)                                                                      \
+    X(lru, "lru")                                                                                  \
+    X(lfu, "lfu")                                                                                  \
+    X(fifo, "fifo") X(lifo, "lifo") X(mru, "mru") X(random, "random") X(arc, "arc") X(twoq, "2q")
 
-#define DK__CACHE_DECLARE(p) extern const dk__cache_policy dk__cache_##p;
+#define DK__CACHE_DECLARE(p, name) extern const dk__cache_policy dk__cache_##p;
 DK__CACHE_POLICIES(DK__CACHE_DECLARE)
 #undef DK__CACHE_DECLARE
 

@@ -68,7 +68,11 @@ static void forward_routed(dk_actor_t *self, balancer *b, dk_call_t *call)
     }
     dk__class_set *s = dk__class_routes_of(&b->routes, call->cls);
     if (s == NULL) {
-        size_t i = dk_lb_pick(b->lb, &self->rng);
+        size_t i = dk_lb_pick_key(b->lb, &self->rng, call->key, dk_sim_now(self->sim));
+        if (i == DK_LB_NONE) {
+            dk_sim_reply(self->sim, call, DK_REPLY_FAILED); /* every backend is out */
+            return;
+        }
         call->step = (uint32_t)i;
         call->frame = NULL;
         if (dk__sim_call_on(self->sim, self, call, &self->out[i], call->op, call->key) != NULL)
@@ -79,7 +83,11 @@ static void forward_routed(dk_actor_t *self, balancer *b, dk_call_t *call)
         dk_sim_reply(self->sim, call, DK_REPLY_FAILED); /* no backend takes its class */
         return;
     }
-    size_t j = dk_lb_pick(s->lb, &self->rng);
+    size_t j = dk_lb_pick_key(s->lb, &self->rng, call->key, dk_sim_now(self->sim));
+    if (j == DK_LB_NONE) {
+        dk_sim_reply(self->sim, call, DK_REPLY_FAILED);
+        return;
+    }
     if (b->algorithm == DK_LB_ROUND_ROBIN && s->n >= PREFETCH_MIN) {
         size_t n = s->n, next = j + 1 == n ? 0 : j + 1, after = next + 1 == n ? 0 : next + 1;
         dk__actor_prefetch_state(self->out[s->links[next]].to);
@@ -92,13 +100,13 @@ static void forward_routed(dk_actor_t *self, balancer *b, dk_call_t *call)
         b->forwarded++;
 }
 
-/* A call arrives: it goes on to the backend the algorithm picks. Round robin and random pick
- * in O(1) and the call leaves on the picked link, with no search, so the work per call does
- * not grow with the backends. Least connections scans every backend per pick (dk_lb_pick):
- * linear in their number. What does grow is the memory: 10^5 backends' state is far larger
- * than the caches, so each call finds its backend cold. Round robin knows its next picks and
- * starts fetching them: the actor two picks ahead, and the data and histogram of the next one,
- * whose actor the previous call fetched. */
+/* A call arrives: it goes on to the backend the algorithm picks, by the call's key for the
+ * keyed algorithms. Round robin and random pick in O(1) and the call leaves on the picked
+ * link, with no search, so the work per call does not grow with the backends. Least
+ * connections is O(log n); the weighted, response-time and geo scans are linear. What does grow is
+ * the memory: 10^5 backends' state is far larger than the caches, so each call finds its backend
+ * cold. Round robin knows its next picks and starts fetching them: the actor two picks ahead, and
+ * the data and histogram of the next one, whose actor the previous call fetched. */
 static void forward(dk_actor_t *self, balancer *b, dk_call_t *call)
 {
     dk_sim_t *sim = self->sim;
@@ -106,7 +114,11 @@ static void forward(dk_actor_t *self, balancer *b, dk_call_t *call)
         dk_sim_reply(sim, call, DK_REPLY_FAILED); /* nothing to balance over */
         return;
     }
-    size_t i = dk_lb_pick(b->lb, &self->rng);
+    size_t i = dk_lb_pick_key(b->lb, &self->rng, call->key, dk_sim_now(sim));
+    if (i == DK_LB_NONE) {
+        dk_sim_reply(sim, call, DK_REPLY_FAILED); /* every backend is out */
+        return;
+    }
     if (b->algorithm == DK_LB_ROUND_ROBIN && self->nout >= PREFETCH_MIN) {
         size_t n = self->nout, next = i + 1 == n ? 0 : i + 1, after = next + 1 == n ? 0 : next + 1;
         dk__actor_prefetch_state(self->out[next].to);
@@ -117,12 +129,21 @@ static void forward(dk_actor_t *self, balancer *b, dk_call_t *call)
         b->forwarded++;
 }
 
+/* Tells the algorithm how the backend did: the latency least_response_time averages, and
+ * whether it failed (outlier ejection counts those). */
+static void report(dk_actor_t *self, dk_lb_t *lb, size_t i, const dk_call_t *sub)
+{
+    dk_time_t now = dk_sim_now(self->sim);
+    int ok = sub->status != DK_REPLY_FAILED && sub->status != DK_REPLY_REJECTED;
+    dk_lb_report(lb, i, (int64_t)now, (int64_t)(now - sub->sent), ok);
+}
+
 /* The backend answered `sub`: its answer is the answer to the call it was made for. */
 static void relay(dk_actor_t *self, balancer *b, dk_call_t *sub)
 {
     dk_call_t *call = sub->parent;
     dk_reply_status st = (dk_reply_status)sub->status;
-    dk_lb_done(b->lb, call->step);
+    report(self, b->lb, call->step, sub);
     b->forwarded--;
     dk__sim_release(self->sim, sub);
     dk__sim_reply(self->sim, call, st);
@@ -134,7 +155,7 @@ static void relay_routed(dk_actor_t *self, balancer *b, dk_call_t *sub)
     dk_call_t *call = sub->parent;
     dk_reply_status st = (dk_reply_status)sub->status;
     const dk__class_set *s = call->frame;
-    dk_lb_done(s != NULL ? s->lb : b->lb, call->step);
+    report(self, s != NULL ? s->lb : b->lb, call->step, sub);
     b->forwarded--;
     dk__sim_release(self->sim, sub);
     dk__sim_reply(self->sim, call, st);

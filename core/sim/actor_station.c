@@ -47,6 +47,7 @@ typedef struct station {
     uint32_t servers; /* 0: infinite; per lane when there are lanes */
     uint32_t queue_limit;
     const dk_dist_t *service; /* the simulator's shared copy (dk__sim_share_dist) */
+    dk_time_t write_extra;    /* a WRITE's extra time (dk_station_config) */
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next (one lane) */
     dk__station_serve_fn serve;
     uint32_t nlanes;    /* separate replicas; 1: one queue for all the workers */
@@ -123,6 +124,8 @@ static inline void begin_service(dk_actor_t *self, station *s, dk_call_t *call, 
 {
     set_state(call, lane_index, IN_SERVICE);
     dk_time_t t = s->service != NULL ? dk__sample_time(s->service, &self->rng) : 0;
+    if (call->op == DK_OP_WRITE)
+        t += s->write_extra;
     dk__sim_timer(self->sim, self, t, TAG_SERVED, call);
 }
 
@@ -457,6 +460,7 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     }
     s->servers = cfg->servers;
     s->queue_limit = cfg->queue_limit;
+    s->write_extra = cfg->write_extra;
     s->event_loop = cfg->event_loop != 0;
     s->nlanes = cfg->replicas > 1 ? cfg->replicas : 1;
     if (s->nlanes > 1) {

@@ -47,6 +47,25 @@ static void queue_metrics(const dk_actor_t *a, double secs, dk_metrics *out)
     put(out, DK_METRIC_BACKLOG, (double)dk_actor_get_stats(a)->queued);
 }
 
+/* A cache's strategy counts (core/sim/actor_cache.c): only for a cache with a strategy. */
+static void cache_metrics(const dk_actor_t *a, dk_metrics *out)
+{
+    const dk_cache_stats *c = dk_cache_stats_of(a);
+    if (c == NULL)
+        return;
+    put(out, DK_METRIC_STALE_READS, (double)c->stale_reads);
+    put(out, DK_METRIC_STORE_WRITES, (double)c->store_writes);
+    put(out, DK_METRIC_LOST_WRITES, (double)c->lost_writes);
+}
+
+/* A gateway's refusals by its rate limiter: their own outcome, apart from a full queue's. */
+static void gateway_metrics(const dk_actor_t *a, dk_metrics *out)
+{
+    const dk_gateway_stats *g = dk_gateway_stats_of(a);
+    if (g != NULL)
+        put(out, DK_METRIC_LIMITED, (double)g->limited);
+}
+
 /*
  * dk_actor_metrics - throughput and mean queue are defined for every actor (0 over an empty
  * run); utilisation only for stations (servers > 0) over a run that took time; the hit ratio
@@ -77,6 +96,8 @@ void dk_actor_metrics(const dk_actor_t *a, dk_time_t duration, dk_metrics *out)
     if (answered > 0)
         put(out, DK_METRIC_REJECTION_RATE, (double)s->rejected / (double)answered);
     queue_metrics(a, secs, out);
+    cache_metrics(a, out);
+    gateway_metrics(a, out);
 }
 
 int dk_metrics_get(const dk_metrics *mx, dk_metric m, double *value)

@@ -75,3 +75,29 @@ echo "== Queues and rings: 1 producer and 1 consumer thread (ours / Concurrency 
 echo
 echo "== Threads vs processes: the same Lua work (primes) in 2 Lua states, each on a thread or in a forked process =="
 "$build/tests/bench_threads_procs" "${DK_BENCH_PRIMES:-2000000}" 2 3
+
+echo
+echo "== Rate limiters: decisions per second, global and per key (1000 keys), against a bare counter =="
+"$build/tests/bench_limiter" "${DK_BENCH_LIMITER_DECISIONS:-20000000}" 3
+
+echo
+echo "== Resilience: breaker, bulkhead and backoff calls per second against a bare loop =="
+"$build/tests/bench_resilience" "${DK_BENCH_RESILIENCE_CALLS:-20000000}" 3
+
+echo
+echo "== Cache policies: ns per get (and put on a miss) against a plain open-addressing lookup =="
+"$build/tests/bench_cache" "${DK_BENCH_CACHE_OPS:-5000000}" 3 100000
+echo "-- from Lua: dk.cache get/put against a plain table read"
+"$build/designkit" --unsafe "$here/bench_cache_lua.lua" "${DK_BENCH_CACHE_LUA_OPS:-2000000}"
+
+echo
+echo "== Consistent hashing: key -> backend lookups per second against a plain hash mod N =="
+"$build/tests/bench_hash" "${DK_BENCH_HASH_LOOKUPS:-5000000}" 3 100
+
+echo
+echo "== Sharding: key -> shard lookups per second against a bare key % N =="
+"$build/tests/bench_shard" "${DK_BENCH_SHARD_LOOKUPS:-5000000}" 3 64
+
+echo
+echo "== Storage: WAL appends per second by fsync policy (against never), on the build folder's disk; index lookups (against bisection) =="
+"$build/tests/bench_storage" "${DK_BENCH_WAL_RECORDS:-20000}" "${DK_BENCH_INDEX_ROWS:-1000000}" "$build"

@@ -1,5 +1,6 @@
 /* areas: base patterns model sim */
-/* test_actor_balancer.c - the balancer actor: spreading, relaying statuses, no backends. */
+/* test_actor_balancer.c - the balancer actor: spreading, relaying statuses, no backends, keyed
+ * algorithms following the request's key. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +25,26 @@ static void build(dk_lb_algorithm alg, const double mean[3], uint32_t qlimit, do
     for (int i = 0; i < 3; i++) {
         svc[i] = dk_dist_exponential(mean[i], NULL);
         dk_station_config sc = {.servers = 1, .queue_limit = qlimit, .service = svc[i]};
+        backend[i] = dk_sim_add_station(sim, names[i], NULL, &sc, &err);
+        dk_sim_link(sim, lb, backend[i], NULL, &err);
+    }
+}
+
+/* As build, with a client whose every request touches key `key` (or keys 1..1000 when 0). */
+static dk_dist_t *keys;
+static void build_keyed(dk_lb_algorithm alg, uint64_t key)
+{
+    static const char *const names[] = {"b0", "b1", "b2"};
+    dk_error err;
+    sim = dk_sim_new(23, NULL);
+    keys = key ? dk_dist_constant((double)key, NULL) : dk_dist_zipf(1000, 0.01, NULL);
+    dk_client_config cc = {.rate = 1000, .poisson = 1, .keys = keys};
+    client = dk_sim_add_client(sim, "c", &cc, &err);
+    lb = dk_sim_add_balancer(sim, "lb", alg, &err);
+    dk_sim_link(sim, client, lb, NULL, &err);
+    for (int i = 0; i < 3; i++) {
+        svc[i] = dk_dist_exponential(1e5, NULL);
+        dk_station_config sc = {.servers = 4, .service = svc[i]};
         backend[i] = dk_sim_add_station(sim, names[i], NULL, &sc, &err);
         dk_sim_link(sim, lb, backend[i], NULL, &err);
     }
@@ -67,6 +88,27 @@ START_TEST(least_connections_favours_the_fast)
     ck_assert_msg(lc_mean < rr_mean, "least connections %.0f ns vs round robin %.0f ns", lc_mean,
                   rr_mean);
     teardown();
+}
+END_TEST
+
+/* Every keyed algorithm sends one key to one backend; many keys reach all three. */
+START_TEST(keyed_algorithms_follow_the_key)
+{
+    for (int a = 0; dk_lb_algorithm_names[a] != NULL; a++) {
+        if (!dk_lb_algorithm_keyed((dk_lb_algorithm)a))
+            continue;
+        for (int many = 0; many < 2; many++) {
+            build_keyed((dk_lb_algorithm)a, many ? 0 : 77);
+            ck_assert_int_eq(dk_sim_run(sim, INT64_MAX, 3000, NULL, NULL), DK_OK);
+            int used = 0;
+            for (int i = 0; i < 3; i++)
+                used += dk_actor_get_stats(backend[i])->arrivals > 0;
+            ck_assert_msg(used == (many ? 3 : 1), "%s: %d backends used", dk_lb_algorithm_names[a],
+                          used);
+            teardown();
+            dk_dist_free(keys);
+        }
+    }
 }
 END_TEST
 
@@ -136,6 +178,7 @@ static Suite *suite(void)
     tcase_add_test(spread, round_robin_spreads_evenly);
     tcase_add_test(spread, least_connections_favours_the_fast);
     tcase_add_test(spread, random_is_roughly_even);
+    tcase_add_test(spread, keyed_algorithms_follow_the_key);
     suite_add_tcase(s, spread);
     TCase *st = tcase_create("statuses");
     tcase_add_test(st, rejections_are_relayed);

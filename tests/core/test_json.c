@@ -430,7 +430,8 @@ START_TEST(bad_component_shapes)
                  "design.json: components[0]: \"name\" must be a string (got nothing)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cahce\"}]}", DK_EINVAL,
                  "design.json: components[0] (\"x\"): unknown component kind \"cahce\" (use "
-                 "client, balancer, service, cache, database, queue, topic)");
+                 "client, gateway, balancer, service, cache, cdn, database, sharded_database, "
+                 "queue, topic)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"group\":\"g\"}]}",
                  DK_EINVAL, "design.json: components[0] (cache \"x\"): unknown group \"g\"");
     /* A reference is shown escaped, one clean line, whatever bytes it holds. */

@@ -140,12 +140,15 @@ END_TEST
 START_TEST(comps_in_creation_order)
 {
     dk_model_t *m = dk_model_new("m", NULL);
-    const char *names[] = {"users", "lb", "api", "redis", "urls", "jobs", "events"};
-    ck_assert_uint_eq(dk_kinds_count(), 7);
+    /* One name per built-in kind, in registry order. */
+    const char *names[] = {"users", "edge", "lb",     "api",  "redis",
+                           "cdn",   "urls", "shards", "jobs", "events"};
+    const size_t n = sizeof names / sizeof names[0];
+    ck_assert_uint_eq(dk_kinds_count(), n);
     for (size_t k = 0; k < dk_kinds_count(); k++)
         ck_assert_ptr_nonnull(dk_model_add(m, NULL, &dk_kinds_at(k)->kind, names[k], &err));
-    ck_assert_uint_eq(dk_model_comp_count(m), 7);
-    for (size_t i = 0; i < 7; i++) {
+    ck_assert_uint_eq(dk_model_comp_count(m), n);
+    for (size_t i = 0; i < n; i++) {
         dk_comp_t *c = dk_model_comp(m, i);
         ck_assert_str_eq(dk_comp_name(c), names[i]);
         ck_assert_ptr_eq(dk_comp_kind(c), &dk_kinds_at(i)->kind);
@@ -153,7 +156,7 @@ START_TEST(comps_in_creation_order)
         ck_assert_ptr_null(dk_comp_group(c));
         ck_assert_ptr_eq(dk_model_find(m, names[i]), c);
     }
-    ck_assert_ptr_null(dk_model_comp(m, 7));
+    ck_assert_ptr_null(dk_model_comp(m, n));
     ck_assert_ptr_null(dk_model_find(m, "nope"));
     ck_assert_ptr_null(dk_model_find(m, NULL));
     dk_model_free(m);

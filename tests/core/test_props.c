@@ -198,7 +198,8 @@ START_TEST(set_number_range_errors)
     ck_fails(dk_comp_set_number(api, "time", -2, &err), DK_ERANGE,
              "service \"api\": time must not be negative (got -2ns)");
     ck_fails(dk_comp_set_number(redis, "policy", 1, &err), DK_EINVAL,
-             "cache \"redis\": policy must be one of lru (got 1)");
+             "cache \"redis\": policy must be one of lru, lfu, fifo, lifo, mru, random, arc, 2q "
+             "(got 1)");
     ck_fails(dk_comp_set_number(users, "mix", 1, &err), DK_EINVAL,
              "client \"users\": mix must be request classes with weights (got the number 1)");
 }
@@ -209,7 +210,7 @@ START_TEST(unknown_property)
     ck_fails(dk_comp_set_number(redis, "capactiy", 5, &err), DK_ENOTFOUND,
              "cache \"redis\": unknown option \"capactiy\"; did you mean \"capacity\"? (valid: "
              "capacity, policy, ttl, time, "
-             "replicas, workers)");
+             "replicas, workers, strategy, on_write, flush, batch, crash_at)");
     ck_fails(dk_comp_set_text(api, "capacity", "5", &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"capacity\" (valid: replicas, workers, time, "
              "queue, dispatch, mode)");
@@ -252,11 +253,13 @@ END_TEST
 
 START_TEST(set_text_errors)
 {
-    ck_fails(dk_comp_set_text(redis, "policy", "lfu", &err), DK_EINVAL,
-             "cache \"redis\": policy must be one of lru (got \"lfu\")");
+    ck_fails(dk_comp_set_text(redis, "policy", "lfu2", &err), DK_EINVAL,
+             "cache \"redis\": policy must be one of lru, lfu, fifo, lifo, mru, random, arc, 2q "
+             "(got \"lfu2\")");
     ck_fails(dk_comp_set_text(lb, "algorithm", "fastest", &err), DK_EINVAL,
-             "balancer \"lb\": algorithm must be one of round_robin, random, least_connections "
-             "(got \"fastest\")");
+             "balancer \"lb\": algorithm must be one of round_robin, random, least_connections, "
+             "weighted_round_robin, hash, weighted_least_connections, least_response_time, p2c, "
+             "ring, jump, maglev, rendezvous, geo (got \"fastest\")");
     ck_fails(dk_comp_set_text(redis, "capacity", "lots", &err), DK_EPARSE,
              "cache \"redis\": capacity must be a number (got \"lots\")");
     ck_fails(dk_comp_set_text(redis, "capacity", "12abc", &err), DK_EPARSE,

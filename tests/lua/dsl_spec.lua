@@ -176,7 +176,8 @@ describe("errors", function()
   it("list the valid keys for an unknown option", function()
     local err, at = failure(function() m:cache "redis" { capcity = 5 } end), here()
     expect(err):to_be(at .. 'cache "redis": unknown option "capcity"; did you mean "capacity"? '
-      .. "(valid: capacity, policy, ttl, time, replicas, workers)")
+      .. "(valid: capacity, policy, ttl, time, replicas, workers, strategy, on_write, flush, batch, "
+      .. "crash_at)")
   end)
 
   it("name the first unknown option in sorted order", function()

@@ -249,6 +249,26 @@ local function messages_table(result)
                     "age p99", "dropped", "consumers" }, rows, 2)
 end
 
+-- Gateways (the components whose result counts limited requests): what their rate limiter let
+-- through and what it refused, the refusals being their own outcome, apart from failures.
+local function limits_table(result)
+  local rows = {}
+  for _, c in ipairs(result.components or {}) do
+    if c.limited ~= nil then
+      local arrivals = tonumber(c.arrivals) or 0
+      rows[#rows + 1] = {
+        tostring(c.name), tostring(c.kind or "-"), count(c.arrivals), report.rate(c.throughput),
+        count(c.limited), report.percent(arrivals > 0 and c.limited / arrivals or nil),
+      }
+    end
+  end
+  if #rows == 0 then
+    return ""
+  end
+  return tabulate({ "rate limits", "kind", "arrivals", "let through", "limited", "limited %" },
+                  rows, 2)
+end
+
 local function class_row(name, c)
   return {
     name, count(c.completed or c.created), report.rate(c.throughput),
@@ -394,7 +414,8 @@ function report.format(result, opts)
                                                                 simulated, tostring(result.seed),
                                                                 count(result.events))
   parts[#parts + 1] = (color and ("\27[1m" .. head .. "\27[0m") or head) .. "\n"
-  for _, block in ipairs { components_table(result), messages_table(result), classes_table(result),
+  for _, block in ipairs { components_table(result), messages_table(result), limits_table(result),
+                          classes_table(result),
                           replications_block(result) } do
     if block ~= "" then
       parts[#parts + 1] = "\n" .. block

@@ -14,7 +14,9 @@
 ---@field json designkit.json
 ---@field splitwise designkit.splitwise
 ---@field snakes designkit.snakes
+---@field hash designkit.hashlib
 ---@field elevator designkit.elevator
+---@field shard designkit.shardlib
 local dk = {}
 
 -- ---- units ----
@@ -221,7 +223,7 @@ function dk.model(name) end
 -- The kinds, their options and m:<kind>, written from the registry by `make docs`
 -- (designkit.reference); tests/lua/annotations_spec.lua checks they are current.
 -- generated: kinds
----@alias designkit.Kind "client"|"balancer"|"service"|"cache"|"database"|"queue"|"topic"
+---@alias designkit.Kind "client"|"gateway"|"balancer"|"service"|"cache"|"cdn"|"database"|"sharded_database"|"queue"|"topic"
 
 ---Options of `m:client`: the outside world: sends requests of a mix of classes, at a rate or from users who think between requests.
 ---@class designkit.ClientOptions
@@ -232,9 +234,18 @@ function dk.model(name) end
 ---@field users? integer a closed workload: users who each send, wait for the reply, think, repeat (0 = open: requests arrive at rate) (default 0)
 ---@field think? designkit.Dist|designkit.Duration|number with users: a user's pause between a reply and its next request (default 0s)
 
+---Options of `m:gateway`: lets requests through to its links at a rate (a rate limiter); the ones it refuses are reported as limited.
+---@class designkit.GatewayOptions
+---@field algorithm? "token_bucket"|"leaky_bucket"|"leaky_queue"|"fixed_window"|"sliding_log"|"sliding_window"|"gcra" how the limiter decides (docs/patterns/rate-limiting.md) (default token_bucket)
+---@field rate? designkit.Rate requests let through per second, long run (default 100/s)
+---@field burst? integer requests let through at once from rest (the window's limit) (default 1)
+---@field scope? "global"|"per_key" one limit for all requests, or one per request key (default global)
+---@field max_keys? integer per_key: keys held at most (the least recently seen makes room) (default 10000)
+---@field idle? designkit.Duration per_key: a key unseen this long is forgotten (0 = twice the window) (default 0s)
+
 ---Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm.
 ---@class designkit.BalancerOptions
----@field algorithm? "round_robin"|"random"|"least_connections" how a backend is chosen for a request (default round_robin)
+---@field algorithm? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo" how a backend is chosen for a request (hash, ring, jump, maglev and rendezvous by its key) (default round_robin)
 ---@field replicas? integer balancer instances (default 1)
 
 ---Options of `m:service`: replicas of workers that serve request classes through routes and handlers.
@@ -243,17 +254,31 @@ function dk.model(name) end
 ---@field workers? integer requests served at once by each replica (default 1)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one request (default 1ms)
 ---@field queue? integer waiting requests allowed at each replica (0 = unbounded) (default 0)
----@field dispatch? "round_robin"|"random"|"least_connections"|"pooled" how requests reach the replicas: each its own queue, or one pooled queue (default round_robin)
+---@field dispatch? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo"|"pooled" how requests reach the replicas: each its own queue, or one pooled queue (default round_robin)
 ---@field mode? "threads"|"event_loop" threads: a worker stays held while its request waits on a downstream reply; event_loop: it is released and takes the next request (default threads)
 
 ---Options of `m:cache`: a bounded key store with an eviction policy and optional expiry.
 ---@class designkit.CacheOptions
 ---@field capacity? integer entries held (default 10000)
----@field policy? "lru" what is evicted when full (default lru)
+---@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q" what is evicted when full (default lru)
 ---@field ttl? designkit.Duration how long an entry lives (0 = forever) (default 0s)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one lookup (default 200us)
 ---@field replicas? integer cache instances (default 1)
 ---@field workers? integer lookups served at once by each replica (0 = no limit) (default 0)
+---@field strategy? "aside"|"read_through"|"write_through"|"write_behind"|"write_around" how reads and writes reach the store linked after it (aside: they do not) (default aside)
+---@field on_write? "invalidate"|"keep" what a write does to the entry (read_through, write_around) (default invalidate)
+---@field flush? designkit.Duration write_behind: buffered writes go to the store at every multiple of this (default 1s)
+---@field batch? integer write_behind: writes per store call (default 100)
+---@field crash_at? designkit.Duration the cache loses its entries and unflushed writes then (0 = never) (default 0s)
+
+---Options of `m:cdn`: a cache at the edge in front of an origin: misses and expired objects read through to it.
+---@class designkit.CdnOptions
+---@field capacity? integer objects held at each edge (default 100000)
+---@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q" what is evicted when full (default lru)
+---@field ttl? designkit.Duration how long an edge keeps an object (0 = until evicted) (default 1h)
+---@field time? designkit.Dist|designkit.Duration|number time to serve from the edge (default 1ms)
+---@field edges? integer edge locations, sharing one key space (default 1)
+---@field workers? integer requests served at once by each edge (0 = no limit) (default 0)
 
 ---Options of `m:database`: the system of record: a primary and its replicas serving reads and writes.
 ---@class designkit.DatabaseOptions
@@ -263,7 +288,19 @@ function dk.model(name) end
 ---@field workers? integer queries served at once by each replica (0 = no limit) (default 16)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one query (default 5ms)
 ---@field queue? integer waiting queries allowed at each instance (0 = unbounded) (default 0)
----@field dispatch? "round_robin"|"random"|"least_connections"|"pooled" how queries reach the instances: each its own queue, or one pooled queue (default round_robin)
+---@field dispatch? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo"|"pooled" how queries reach the instances: each its own queue, or one pooled queue (default round_robin)
+---@field wal? "none"|"always"|"never" its write-ahead log: always adds fsync_time / group_commit to each write (default none)
+---@field fsync_time? designkit.Duration wal: time one fsync of the log takes (default 2ms)
+---@field group_commit? integer wal: writes that share one fsync (group commit) (default 1)
+
+---Options of `m:sharded_database`: a database split into shards by key: each shard queues and saturates on its own (its stations are "<name>.shard1", ...).
+---@class designkit.Sharded_databaseOptions
+---@field shards? integer shards, each a station of its own (default 4)
+---@field strategy? "range"|"hash"|"jump" which shard owns a key: equal ranges of 1..key_space, hash mod N, or jump consistent hash (default range)
+---@field key_space? integer keys 1..key_space split into equal ranges (range; match the client's keys) (default 1000000)
+---@field workers? integer queries served at once by each shard (0 = no limit) (default 16)
+---@field time? designkit.Dist|designkit.Duration|number time to serve one query (default 5ms)
+---@field queue? integer waiting queries allowed at each shard (0 = unbounded) (default 0)
 
 ---Options of `m:queue`: holds messages for its consumers: a producer waits for the enqueue only.
 ---@class designkit.QueueOptions
@@ -288,6 +325,13 @@ function dk.model(name) end
 function Model:client(name, opts) end
 Group.client = Model.client
 
+---A gateway named `name`: `m:gateway "x" { ... }` or `m:gateway("x", { ... })`.
+---@param name string
+---@param opts? designkit.GatewayOptions
+---@return designkit.Component|fun(opts: designkit.GatewayOptions): designkit.Component
+function Model:gateway(name, opts) end
+Group.gateway = Model.gateway
+
 ---A balancer named `name`: `m:balancer "x" { ... }` or `m:balancer("x", { ... })`.
 ---@param name string
 ---@param opts? designkit.BalancerOptions
@@ -309,12 +353,26 @@ Group.service = Model.service
 function Model:cache(name, opts) end
 Group.cache = Model.cache
 
+---A cdn named `name`: `m:cdn "x" { ... }` or `m:cdn("x", { ... })`.
+---@param name string
+---@param opts? designkit.CdnOptions
+---@return designkit.Component|fun(opts: designkit.CdnOptions): designkit.Component
+function Model:cdn(name, opts) end
+Group.cdn = Model.cdn
+
 ---A database named `name`: `m:database "x" { ... }` or `m:database("x", { ... })`.
 ---@param name string
 ---@param opts? designkit.DatabaseOptions
 ---@return designkit.Component|fun(opts: designkit.DatabaseOptions): designkit.Component
 function Model:database(name, opts) end
 Group.database = Model.database
+
+---A sharded_database named `name`: `m:sharded_database "x" { ... }` or `m:sharded_database("x", { ... })`.
+---@param name string
+---@param opts? designkit.Sharded_databaseOptions
+---@return designkit.Component|fun(opts: designkit.Sharded_databaseOptions): designkit.Component
+function Model:sharded_database(name, opts) end
+Group.sharded_database = Model.sharded_database
 
 ---A queue named `name`: `m:queue "x" { ... }` or `m:queue("x", { ... })`.
 ---@param name string
@@ -493,6 +551,69 @@ function dk.cache_aside(cache, db) end
 ---@param ... designkit.Component
 ---@return designkit.Flow
 function dk.call(...) end
+
+-- ---- patterns: caches (docs/patterns/caching.md, "Eviction policies") ----
+
+---@alias designkit.CachePolicy "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"
+
+---@class designkit.CacheOptions
+---@field capacity integer entries held at most (a positive integer)
+---@field policy? designkit.CachePolicy what is evicted when full; default "lru"
+---@field seed? integer the seed of the "random" policy's draws; default 1
+
+---A bounded key-value cache under an eviction policy (O(1) per operation).
+---@param opts designkit.CacheOptions
+---@return designkit.Cache
+function dk.cache(opts) end
+
+---@class designkit.Cache
+local Cache = {}
+
+---The value stored under `key` (a string or an integer), or nil on a miss; a hit counts as a use.
+---@param key string|integer
+---@return any
+function Cache:get(key) end
+---Stores `value` (not nil) under `key`, evicting by policy when full; true if an entry was evicted.
+---@param key string|integer
+---@param value any
+---@return boolean evicted
+function Cache:put(key, value) end
+---Removes `key`; true if it was there.
+---@param key string|integer
+---@return boolean
+function Cache:delete(key) end
+---Entries held now (also `#c`).
+---@return integer
+function Cache:len() end
+---Counters since creation.
+---@return {hits: integer, misses: integer, evictions: integer, hit_ratio: number, size: integer, capacity: integer, policy: string}
+function Cache:stats() end
+---Frees it and its values now (also done by the garbage collector and `<close>`).
+function Cache:close() end
+
+-- ---- replaying a cache trace (docs/patterns/caching.md, "Replaying a trace") ----
+
+---@class designkit.CacheReplayOptions
+---@field trace? string a .lis trace file ("-": standard input); or give `text`
+---@field text? string the trace itself
+---@field policies string[] dk.cache policies, or "min" (Belady's offline optimum)
+---@field sizes integer[] cache sizes in entries, increasing
+---@field svg? string draw hit ratio against size to this SVG file (a write, sandboxed)
+---@field title? string the picture's title (default: the trace's name)
+
+---@class designkit.CacheReplay
+---@field requests integer requests in the trace (a line of n blocks is n requests)
+---@field policies string[]
+---@field sizes integer[]
+---@field hit_ratio table<string, number[]> per policy, one ratio per size
+
+---Replays a block trace through every policy and size (a get, and a put on a miss). A trace
+---that cannot be read, a malformed line (named with its number) or a picture that cannot be
+---written give nil and the message; an unknown policy or sizes out of order raise.
+---@param options designkit.CacheReplayOptions
+---@return designkit.CacheReplay|nil result
+---@return string? message
+function dk.cache_replay(options) end
 
 -- ---- results ----
 
@@ -1864,5 +1985,485 @@ local Future = {}
 function Future:get(timeout) end
 ---@return boolean
 function Future:done() end
+
+
+-- ---- patterns: sharding (docs/patterns/sharding.md) ----
+
+---@class designkit.ShardOptions
+---@field strategy "range"|"hash"|"directory"|"geo"|"custom"|"vertical"
+---@field splits? integer[]      # range: strictly increasing split points; shard i+1 starts at splits[i]
+---@field shards? integer        # hash, custom (required), directory, geo: how many shards
+---@field method? "mod"|"jump"   # hash: hash mod N (default) or jump consistent hash
+---@field map? table<string|integer, integer>  # directory: key -> shard
+---@field regions? table<string, integer>      # geo: region -> shard
+---@field groups? string[][]     # vertical: group i holds these fields
+---@field fn? fun(key: integer, shards: integer): integer  # custom: the shard of a key
+
+---@alias designkit.ShardKeys (integer|string)[]|integer|designkit.Dist  # a list, a count n (keys 1..n) or dk.zipf (weighted by its pmf)
+
+---@class designkit.ShardMove
+---@field from integer
+---@field to integer
+---@field first integer|string   # the run of keys first..last (names: first and last of the run)
+---@field last integer|string
+---@field count integer
+---@field weight number          # the keys' load (their count, or their Zipf probability)
+
+---@class designkit.ShardPlan
+---@field moved integer          # keys that change shard
+---@field fraction number        # moved / keys
+---@field moves designkit.ShardMove[]
+
+---@class designkit.ShardReport
+---@field loads number[]         # per shard (removed shards: 0)
+---@field shares number[]        # loads / total
+---@field max_over_mean number
+---@field cv number              # coefficient of variation of the alive shards' loads
+---@field hottest integer
+---@field hottest_share number
+---@field shards integer         # shards alive
+---@field plan? designkit.ShardPlan  # with `after`
+
+---@class designkit.ShardReportOptions
+---@field shard designkit.Shard
+---@field keys designkit.ShardKeys
+---@field after? designkit.Shard  # also plan the change from `shard` to `after`
+
+---dk.shard { strategy = ..., ... } makes a sharder (shards numbered from 1).
+---@class designkit.shardlib
+---@overload fun(opts: designkit.ShardOptions): designkit.Shard
+dk.shard = {}
+---The same as calling dk.shard.
+---@param opts designkit.ShardOptions
+---@return designkit.Shard
+function dk.shard.new(opts) end
+---Loads, skew and the hottest shard over a key set, and optionally a resharding plan.
+---@param opts designkit.ShardReportOptions
+---@return designkit.ShardReport
+function dk.shard.report(opts) end
+
+---@class designkit.Shard
+local Shard = {}
+---The shard owning `key` (whole number, or a name: hashed by hash, looked up by the tables).
+---@param key integer|string
+---@return integer
+function Shard:shard(key) end
+---Adds a shard and returns its number. Range: `split` is its first key (it takes the upper part
+---of the shard holding it). Hash, custom: N+1. Tables: an empty shard.
+---@param split? integer
+---@return integer
+function Shard:add(split) end
+---Removes a shard: range merges it into the one below; hash and custom only the newest; tables
+---move its keys to the shard with the fewest.
+---@param shard integer
+function Shard:remove(shard) end
+---Directory, geo, vertical: puts `key` on `shard` (reassigning moves it).
+---@param key string|integer
+---@param shard integer
+function Shard:assign(key, shard) end
+---What moves from this sharding to `other` over `keys`.
+---@param other designkit.Shard
+---@param keys designkit.ShardKeys
+---@return designkit.ShardPlan
+function Shard:plan(other, keys) end
+---An independent copy (to change and plan against).
+---@return designkit.Shard
+function Shard:clone() end
+---@return integer shards alive
+function Shard:count() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Shard:close() end
+
+-- ---- resilience: circuit breaker, retry, bulkhead, health checks (docs/patterns/resilience.md) ----
+-- Time is the script's: an optional last argument `t` (seconds or a duration string, never before
+-- the latest one given); omitted, the object's latest time.
+
+---@class designkit.BreakerOptions
+---@field window? integer calls (count window) or seconds (time window); default 100
+---@field window_type? "count"|"time" default "count"
+---@field min_calls? integer outcomes needed before the rates count; default: the count window, or 100
+---@field failure_rate? number (0, 1]: open at or above it; default 0.5
+---@field slow_rate? number (0, 1]: open at or above it; default 1
+---@field slow? string|number a call this long is slow; default "60s"
+---@field wait? string|number how long open lasts; default "60s"
+---@field half_open_calls? integer trial calls in half-open; default 10
+
+---A circuit breaker (resilience4j's semantics): closed, open, half_open, forced_open, disabled.
+---@param opts designkit.BreakerOptions
+---@return designkit.Breaker
+function dk.breaker(opts) end
+
+---@alias designkit.BreakerState "closed"|"open"|"half_open"|"forced_open"|"disabled"
+
+---@class designkit.Breaker
+local Breaker = {}
+---Whether a call may go ahead (a permitted half-open call takes a trial permit).
+---@param t? number|string
+---@return boolean
+function Breaker:allow(t) end
+---Records a permitted call's outcome and duration.
+---@param ok boolean
+---@param duration number|string
+---@param t? number|string
+function Breaker:record(ok, duration, t) end
+---Runs fn(...) if permitted: its results, or nil, "breaker is open". An error is recorded as a
+---failure and raised again; the duration is how far b:advance moved the time inside fn.
+---@param fn function
+---@return any ...
+function Breaker:call(fn, ...) end
+---@param t? number|string
+---@return designkit.BreakerState
+function Breaker:state(t) end
+---Moves to `state` at once (forced_open and disabled hold until the next force).
+---@param state designkit.BreakerState
+---@param t? number|string
+function Breaker:force(state, t) end
+---fn(from, to, t) after every transition (nil removes it).
+---@param fn? fun(from: designkit.BreakerState, to: designkit.BreakerState, t: number)
+function Breaker:on_change(fn) end
+---Moves the breaker's time on; returns it in seconds.
+---@param d number|string
+---@return number
+function Breaker:advance(d) end
+---@return {calls: integer, failures: integer, slow: integer, failure_rate?: number, slow_rate?: number, permitted: integer, rejected: integer, transitions: integer}
+function Breaker:stats() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Breaker:close() end
+
+---@class designkit.RetryOptions
+---@field attempts? integer 1 .. 1000, the first included; default 3
+---@field base? string|number default "100ms"
+---@field cap? string|number default "10s"
+---@field multiplier? number >= 1; default 2
+---@field jitter? "none"|"full"|"equal"|"decorrelated" default "full"
+---@field timeout? string|number per attempt; default none
+---@field seed? integer the jitter's stream; default 1
+---@field budget? {ratio?: number, min_per_second?: number, window?: string|number} default none (0.2, 10, "10s" when given)
+
+---Retries with exponential backoff, jitter and an optional retry budget.
+---@param opts designkit.RetryOptions
+---@return designkit.Retry
+function dk.retry(opts) end
+
+---@class designkit.Retry
+local Retry = {}
+---The delay in seconds before retry n (1: the first), from the retry's own stream.
+---@param n integer
+---@param previous? number seconds (decorrelated jitter)
+---@return number
+function Retry:backoff(n, previous) end
+---Calls fn(attempt, ...) until it returns a true value without raising, or the attempts or the
+---budget run out: ok, value (or the last error), attempts, waited seconds.
+---@param fn fun(attempt: integer, ...): any
+---@return boolean ok, any value, integer attempts, number waited
+function Retry:call(fn, ...) end
+---@return {requests: integer, retries: integer, exhausted: integer, budget_denied: integer}
+function Retry:stats() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Retry:close() end
+
+---A semaphore bulkhead: max_concurrent at once, max_waiting may wait up to max_wait.
+---@param opts {max_concurrent: integer, max_waiting?: integer, max_wait?: string|number}
+---@return designkit.Bulkhead
+function dk.bulkhead(opts) end
+
+---@class designkit.Bulkhead
+local Bulkhead = {}
+---@param ticket integer the caller's id for this call
+---@param t? number|string
+---@return "entered"|"waiting"|"rejected"
+function Bulkhead:enter(ticket, t) end
+---A running call ended: the ticket that takes its slot, or nil.
+---@param t? number|string
+---@return integer?
+function Bulkhead:leave(t) end
+---The tickets whose wait is over.
+---@param t? number|string
+---@return integer[]
+function Bulkhead:expire(t) end
+---@return {active: integer, waiting: integer, entered: integer, waited: integer, rejected: integer, timed_out: integer}
+function Bulkhead:stats() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Bulkhead:close() end
+
+---Health checks with thresholds, and auto-healing by a restart after `restart_after`.
+---@param opts {interval?: string|number, timeout?: string|number, healthy?: integer, unhealthy?: integer, restart_after?: string|number}
+---@return designkit.HealthCheck
+function dk.health(opts) end
+
+---@class designkit.HealthCheck
+local HealthCheck = {}
+---A probe's outcome; an answer after the timeout is a failure. True when the verdict changed.
+---@param ok boolean
+---@param latency number|string
+---@param t? number|string
+---@return boolean
+function HealthCheck:probe(ok, latency, t) end
+---@return boolean
+function HealthCheck:healthy() end
+---@return number seconds
+function HealthCheck:next_probe() end
+---@param t? number|string
+---@return boolean
+function HealthCheck:due_restart(t) end
+---@param t? number|string
+function HealthCheck:restarted(t) end
+---@param t? number|string
+---@return {probes: integer, failures: integer, restarts: integer, transitions: integer, healthy: number, unhealthy: number, availability: number}
+function HealthCheck:stats(t) end
+---Frees it now (also done by the garbage collector and `<close>`).
+function HealthCheck:close() end
+
+-- ---- patterns: rate limiting (docs/patterns/rate-limiting.md) ----
+
+---@alias designkit.LimiterAlgorithm "token_bucket"|"leaky_bucket"|"leaky_queue"|"fixed_window"|"sliding_log"|"sliding_window"|"gcra"
+
+---@class designkit.LimiterOptions
+---@field rate string|number requests per second in the long run: "100/s", "6000/min", or a number (0.001 .. 1e9)
+---@field algorithm? designkit.LimiterAlgorithm default "token_bucket"
+---@field burst? integer requests allowed at once from rest, and a window's limit (W = burst / rate); 1 .. 1e6, default 1
+---@field per_key? boolean one state per key (allow takes the key first); default false
+---@field max_keys? integer per_key: keys held at most, the least recently seen makes room (default 10000)
+---@field idle? string|number per_key: a key unseen this long is forgotten (default 2W)
+
+---A rate limiter. Time is the caller's: seconds or a duration, never a clock read.
+---@param opts designkit.LimiterOptions
+---@return designkit.Limiter
+function dk.limiter(opts) end
+
+---@class designkit.Limiter
+local Limiter = {}
+
+---Decides one request at `now` (seconds or "1.5s"; default: the latest time given, 0 at first).
+---A per-key limiter takes the key (a string or an integer) first. Returns whether it passes
+---and a wait in seconds: after a refusal, until the next request would pass; after a pass,
+---the delay a leaky_queue gives it (0 for the others).
+---@param key_or_now? string|integer|number
+---@param now? number|string
+---@return boolean allowed
+---@return number wait
+function Limiter:allow(key_or_now, now) end
+---Keys whose state is held now.
+---@return integer
+function Limiter:keys() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Limiter:close() end
+
+-- ---- patterns: load balancing and consistent hashing (docs/patterns/load-balancing.md) ----
+
+---@alias designkit.LbAlgorithm "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo"
+
+---@class designkit.hashlib
+dk.hash = {}
+
+---Jump consistent hash (Lamping and Veach): the bucket in 0 .. buckets-1. An integer key is
+---taken as it is (the paper's values come out), a string is hashed first.
+---@param key integer|string
+---@param buckets integer 1 .. 2^31-1
+---@return integer bucket
+function dk.hash.jump(key, buckets) end
+
+---The 64-bit hash every structure here uses for a key (integers through SplitMix64's
+---finaliser, strings through FNV-1a 64 and the same finaliser).
+---@param key integer|string
+---@return integer
+function dk.hash.key(key) end
+
+---@class designkit.RingOptions
+---@field nodes string[] distinct names (may be empty)
+---@field vnodes? integer points per node, 1 .. 100000 (default 100)
+
+---A consistent-hash ring with virtual nodes.
+---@param opts designkit.RingOptions
+---@return designkit.HashRing
+function dk.hash.ring(opts) end
+
+---@class designkit.HashRing
+local HashRing = {}
+---The node that owns `key` (nil on an empty ring).
+---@param key integer|string
+---@return string|nil
+function HashRing:get(key) end
+---Adds a node; an error for a name already there. Returns the ring.
+---@param name string
+---@return designkit.HashRing
+function HashRing:add(name) end
+---Removes a node; an error when it is not there. Returns the ring.
+---@param name string
+---@return designkit.HashRing
+function HashRing:remove(name) end
+---The nodes in the order they were added.
+---@return string[]
+function HashRing:nodes() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function HashRing:close() end
+
+---@class designkit.MaglevOptions
+---@field nodes string[] distinct names, at least one
+---@field size? integer the table's entries, a prime above the node count (default 65537)
+
+---A Maglev lookup table: every node owns floor(M/N) or ceil(M/N) entries.
+---@param opts designkit.MaglevOptions
+---@return designkit.Maglev
+function dk.hash.maglev(opts) end
+
+---@class designkit.Maglev
+local Maglev = {}
+---@param key integer|string
+---@return string node
+function Maglev:get(key) end
+---@return string[]
+function Maglev:nodes() end
+---Entries owned per node name.
+---@return table<string, integer>
+function Maglev:entries() end
+---@return integer
+function Maglev:size() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Maglev:close() end
+
+---Rendezvous (highest random weight) hashing over named nodes.
+---@param opts { nodes: string[] }
+---@return designkit.Rendezvous
+function dk.hash.rendezvous(opts) end
+
+---@class designkit.Rendezvous
+local Rendezvous = {}
+---@param key integer|string
+---@return string node
+function Rendezvous:get(key) end
+---@return string[]
+function Rendezvous:nodes() end
+---Frees it now.
+function Rendezvous:close() end
+
+---@class designkit.BalancerBackend
+---@field name string
+---@field weight? number > 0, for the weighted algorithms (default 1)
+---@field distance? number >= 0, for geo (default: its position, 0-based)
+
+---@class designkit.BalancerOptions
+---@field algorithm? designkit.LbAlgorithm default "round_robin"
+---@field backends (string|designkit.BalancerBackend)[] distinct names, at least one
+---@field seed? integer for random and p2c (default 1)
+---@field outlier? { errors?: integer, base?: designkit.Duration } eject after `errors` failures in a row (default 5) for base x ejections (default "30s")
+
+---A load balancer over named backends, on its own clock (`advance`).
+---@param opts designkit.BalancerOptions
+---@return designkit.Balancer
+function dk.balancer(opts) end
+
+---@class designkit.Balancer
+local Balancer = {}
+---Picks a backend for a request (keyed algorithms use `key`): its number and name, or nil and
+---a message when none is available.
+---@param key? integer|string
+---@return integer|nil index
+---@return string name_or_message
+function Balancer:pick(key) end
+---The request to `backend` (number or name) finished, taking `latency`, ok or not (default ok).
+---@param backend integer|string
+---@param latency? designkit.Duration
+---@param ok? boolean
+function Balancer:done(backend, latency, ok) end
+---Marks a backend healthy or not; unhealthy backends are never picked.
+---@param backend integer|string
+---@param healthy boolean
+function Balancer:set_health(backend, healthy) end
+---Moves the balancer's clock (ejections end by it).
+---@param duration designkit.Duration
+function Balancer:advance(duration) end
+---Per backend: name, connections, picks, errors, ejections, healthy, ejected, weight, distance,
+---ewma (seconds).
+---@return table[]
+function Balancer:stats() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Balancer:close() end
+
+-- ---- patterns: storage (docs/patterns/storage.md) ----
+
+---@class designkit.WalOptions
+---@field dir string the folder of the log (wal.log inside); made if missing; must lie inside --allow-write
+---@field fsync? "always"|"never"|string when to fsync: after every commit, never, or at most every duration ("100ms"); default "always"
+---@field group? integer records gathered per commit (group commit), 1 .. 1e6; default 1
+
+---A write-ahead log on disk, recovered on open (a torn tail is cut; damage mid-log refuses to
+---open). Returns nil and a message when the write is refused or the log cannot be opened.
+---@param opts designkit.WalOptions
+---@return designkit.Wal|nil
+---@return string? message
+function dk.wal(opts) end
+
+---@class designkit.Wal
+local Wal = {}
+
+---Adds a record (a string); returns its sequence number (from 1).
+---@param data string
+---@return integer seq
+function Wal:append(data) end
+---Writes the gathered records with one write, fsyncing as the policy says.
+---@return boolean|nil ok
+---@return string? message
+function Wal:commit() end
+---Commits and fsyncs whatever the policy.
+---@return boolean|nil ok
+---@return string? message
+function Wal:sync() end
+---Drops the records up to and including `upto` (an error when past the last).
+---@param upto integer
+---@return boolean|nil ok
+---@return string? message
+function Wal:checkpoint(upto) end
+---Calls fn(seq, data) for every record still in the log, oldest first; fn returning false
+---stops. Returns how many records fn was given.
+---@param fn fun(seq: integer, data: string): boolean?
+---@return integer|nil count
+---@return string? message
+function Wal:replay(fn) end
+---first_seq, next_seq, written_seq, durable_seq, records, bytes, writes, fsyncs, truncated_bytes.
+---@return table<string, integer>
+function Wal:stats() end
+---Commits, fsyncs (unless "never") and closes (also done by the garbage collector and `<close>`).
+---@return boolean|nil ok
+---@return string? message
+function Wal:close() end
+
+---@class designkit.IndexOptions
+---@field kind? "btree"|"hash" default "btree"
+---@field order? integer entries per page (a B+tree's fan-out; a hash bucket's size), 3 .. 65536 for a btree, 1 .. 65536 for a hash; default 64
+
+---An in-memory index over integer keys >= 0 that counts the pages it reads.
+---@param opts designkit.IndexOptions
+---@return designkit.Index
+function dk.index(opts) end
+
+---@class designkit.Index
+local Index = {}
+
+---Inserts or replaces.
+---@param key integer
+---@param value integer
+function Index:put(key, value) end
+---The value of `key`, or nil.
+---@param key integer
+---@return integer|nil
+function Index:get(key) end
+---Whether `key` was there (and is gone now).
+---@param key integer
+---@return boolean
+function Index:delete(key) end
+---Entries with lo <= key <= hi: keys and values (key order for a btree; a hash reads every page).
+---@param lo integer
+---@param hi integer
+---@return integer[] keys
+---@return integer[] values
+function Index:range(lo, hi) end
+---count, pages, leaf_pages, height, page_reads.
+---@return table<string, integer>
+function Index:stats() end
+---Sets page_reads back to 0.
+function Index:reset_reads() end
+---Frees it now (also done by the garbage collector and `<close>`).
+function Index:close() end
 
 return dk

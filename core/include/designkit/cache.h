@@ -2,6 +2,7 @@
 #ifndef DESIGNKIT_CACHE_H
 #define DESIGNKIT_CACHE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "designkit/status.h"
 
@@ -16,9 +17,21 @@ extern "C" {
  * nanoseconds on the caller's clock. */
 typedef struct dk_cache dk_cache_t;
 
-/* Policies by name: "lru" (more come with later patterns). NULL with `err` naming the policy
- * ("unknown cache policy \"lfu2\" (use lru)") or a zero capacity. Caller frees. */
+/* Policies by name (docs/patterns/caching.md describes each):
+ *   lru     least recently used
+ *   lfu     least frequently used, O(1) frequency buckets; ties go to the entry that reached
+ *           its count longest ago; counts start at 1 on insert and are lost on eviction
+ *   fifo    first in, first out (hits change nothing)
+ *   lifo    last in, first out (the newest insert is the victim)
+ *   mru     most recently used is the victim
+ *   random  a uniform victim from a seeded dk_rng (dk_cache_new_seeded; dk_cache_new seeds 1)
+ *   arc     Adaptive Replacement Cache (Megiddo & Modha 2003), ghosts of up to c keys
+ *   2q      2Q full version (Johnson & Shasha 1994), Kin = c/4, Kout = c/2 ghosts
+ * NULL with `err` naming the policy ("unknown cache policy \"lfu2\" (use lru, lfu, ...)") or a
+ * zero capacity. Every operation is O(1). Not thread-safe; one owner. Caller frees. */
 dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err);
+dk_cache_t *dk_cache_new_seeded(const char *policy, uint64_t capacity, uint64_t seed,
+                                dk_error *err);
 /* Every policy's name, NULL-terminated (what a cache's schema offers). */
 extern const char *const dk_cache_policy_names[];
 void dk_cache_free(dk_cache_t *c);
@@ -31,6 +44,9 @@ int dk_cache_get(dk_cache_t *c, uint64_t key, int64_t now);
  * Returns 1 if an entry was evicted to make room, 0 if not, and -1 when the cache had to grow
  * and memory ran out (the cache is left as it was). */
 int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl);
+/* As dk_cache_put, and when it returns 1, *victim is the evicted key (what a caller keeping
+ * values beside the cache, as the Lua binding does, must drop). */
+int dk_cache_put_victim(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl, uint64_t *victim);
 
 int dk_cache_remove(dk_cache_t *c, uint64_t key);         /* 1 if it was there */
 int dk_cache_contains(const dk_cache_t *c, uint64_t key); /* no recency change, no expiry */
@@ -42,6 +58,13 @@ const char *dk_cache_policy(const dk_cache_t *c);
 uint64_t dk_cache_hits(const dk_cache_t *c);
 uint64_t dk_cache_misses(const dk_cache_t *c);
 uint64_t dk_cache_evictions(const dk_cache_t *c);
+
+/* Belady's MIN, the offline optimum: the hits a cache of `capacity` entries scores on `trace`
+ * (n keys, each a get and, on a miss, a put) when it always evicts the entry used again
+ * furthest in the future. No online policy scores more. O(n log n) time, O(n) memory.
+ * DK_EINVAL for a zero capacity, DK_ENOMEM. */
+dk_status dk_cache_min(const uint64_t *trace, size_t n, uint64_t capacity, uint64_t *hits,
+                       dk_error *err);
 
 #ifdef __cplusplus
 }

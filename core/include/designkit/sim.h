@@ -8,6 +8,7 @@
 #include "designkit/rng.h"
 #include "designkit/hist.h"
 #include "designkit/balancer.h"
+#include "designkit/limiter.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -321,7 +322,13 @@ int dk_sim_class_batch(const dk_sim_t *sim, uint32_t cls, size_t b, double *sum,
     X(AGE_P99, "age_p99", "99th percentile of that wait, s (queues)")                              \
     X(CONSUMED, "consumed", "messages handled to the end per second (queues)")                     \
     X(DROPPED, "dropped", "messages dropped to make room (queues, when_full = drop_oldest)")       \
-    X(BACKLOG, "backlog", "messages waiting when the run ended (queues)")
+    X(BACKLOG, "backlog", "messages waiting when the run ended (queues)")                          \
+    X(STALE_READS, "stale_reads", "reads older than the latest write (caches with a strategy)")    \
+    X(STORE_WRITES, "store_writes",                                                                \
+      "write calls the cache sent its store (caches with a strategy)")                             \
+    X(LOST_WRITES, "lost_writes",                                                                  \
+      "acknowledged writes lost in a crash before a flush (write_behind)")                         \
+    X(LIMITED, "limited", "requests refused by a rate limiter (gateways)")
 
 typedef enum dk_metric {
 #define DK__METRIC_ENUM(id, name, doc) DK_METRIC_##id,
@@ -372,6 +379,23 @@ dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_c
  * no time of its own. */
 dk_actor_t *dk_sim_add_balancer(dk_sim_t *sim, const char *name, dk_lb_algorithm algorithm,
                                 dk_error *err);
+
+/* A gateway (core/sim/actor_gateway.c): a rate limiter (designkit/limiter.h) in front of its
+ * links. Each call is decided at its arrival, by its key when limiter.max_keys > 0, else for
+ * all; a refused call is answered REJECTED at once and counted as limited; an admitted one goes
+ * to the next link in turn (after the delay a leaky_queue gives it) and its answer is relayed.
+ * Takes no time of its own. NULL with `err` naming the gateway for a bad limiter config. */
+typedef struct dk_gateway_config {
+    dk_limiter_config limiter;
+} dk_gateway_config;
+dk_actor_t *dk_sim_add_gateway(dk_sim_t *sim, const char *name, const dk_gateway_config *cfg,
+                               dk_error *err);
+typedef struct dk_gateway_stats {
+    uint64_t limited; /* calls the limiter refused */
+    uint64_t delayed; /* calls a leaky_queue held before sending them on */
+} dk_gateway_stats;
+/* A gateway's counts; NULL for an actor that is not a gateway. */
+const dk_gateway_stats *dk_gateway_stats_of(const dk_actor_t *a);
 
 /* Routing by class: the calls of class `cls` that client or balancer `actor` sends go only to
  * its links at positions links[0 .. n) (dk_actor_out order, strictly increasing): a client
@@ -449,23 +473,83 @@ typedef struct dk_station_config {
     uint32_t replicas;        /* 0 or 1: one instance */
     dk_lb_algorithm dispatch; /* with replicas > 1 */
     int event_loop;           /* 1: release the worker while the flow waits */
+    dk_time_t write_extra;    /* added to the service time of a WRITE (a database's log) */
 } dk_station_config;
 dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
                                const dk_station_config *cfg, dk_error *err);
+/* A sharded store (core/sim/actor_shard_router.c): a router actor `name` that sends each call
+ * to the station owning its key under `sharder` (whole-number keys: range or hash), and one
+ * station "<name>.shard<i>" (i from 1) per shard, each configured by `cfg`, so a hot shard
+ * shows as its own utilisation and latency. Takes `sharder`, also on failure. */
+struct dk_shard;
+dk_actor_t *dk_sim_add_sharded(dk_sim_t *sim, const char *name, const char *kind,
+                               const dk_station_config *cfg, struct dk_shard *sharder,
+                               dk_error *err);
 /* Routes class `cls` to `flow` (the station takes it over); cls == UINT32_MAX sets the default. */
 dk_status dk_station_route(dk_actor_t *station, uint32_t cls, dk_flow flow, dk_error *err);
 
 /* A cache: a station whose calls GET/SET/INVALIDATE/READ/WRITE a dk_cache of `capacity`
  * entries under `policy` ("lru") with `ttl` ns (0 = none). GET/READ reply HIT or MISS and count
- * hits/misses; SET/WRITE store; INVALIDATE removes. */
+ * hits/misses; SET/WRITE store; INVALIDATE removes.
+ *
+ * `strategy` says how the cache and its store (dk_sim_cache_set_store: the database behind it)
+ * share reads and writes (core/sim/flow_cache_strategy.c; docs/patterns/caching.md):
+ *   aside          the above: the service fills the cache itself (dk_flow_cache_aside);
+ *   read_through   a lookup that misses READs the store, fills the cache and replies OK;
+ *                  a WRITE goes to the store, then invalidates the entry (as write_around);
+ *   write_through  reads as read_through; a WRITE goes to the store, then fills the cache;
+ *   write_behind   reads as read_through; a WRITE fills the cache and is answered at once,
+ *                  and the writes buffered are sent to the store at every multiple of `flush`
+ *                  ns, `batch` writes per store call; a crash (`crash_at`) loses them;
+ *   write_around   reads as read_through; a WRITE goes to the store, then invalidates the
+ *                  entry, or leaves it (and stale reads follow) with `keep_on_write`.
+ * Every strategy but aside counts stale reads (a read answered with an older version than the
+ * latest write acknowledged for its key), store writes and lost writes (dk_cache_stats_of). */
+#define DK_CACHE_STRATEGIES(X)                                                                     \
+    X(ASIDE, "aside")                                                                              \
+    X(READ_THROUGH, "read_through")                                                                \
+    X(WRITE_THROUGH, "write_through")                                                              \
+    X(WRITE_BEHIND, "write_behind")                                                                \
+    X(WRITE_AROUND, "write_around")
+typedef enum dk_cache_strategy {
+#define DK__CACHE_STRATEGY_ENUM(id, name) DK_CACHE_##id,
+    DK_CACHE_STRATEGIES(DK__CACHE_STRATEGY_ENUM)
+#undef DK__CACHE_STRATEGY_ENUM
+        DK_CACHE_STRATEGY__COUNT
+} dk_cache_strategy;
+/* The names as scripts write them, NULL-terminated (the cache kind's `strategy` choices). */
+extern const char *const dk_cache_strategy_names[];
+/* 1 and *out set when `name` is one of dk_cache_strategy_names. */
+int dk_cache_strategy_parse(const char *name, dk_cache_strategy *out);
+
 typedef struct dk_cache_config {
     dk_station_config station;
     uint64_t capacity;
     const char *policy;
     dk_time_t ttl;
+    dk_cache_strategy strategy; /* zero: aside */
+    int keep_on_write;          /* write_around, read_through: leave the entry on a write */
+    dk_time_t flush;            /* write_behind: flush period, > 0 */
+    uint32_t batch;             /* write_behind: writes per store call, > 0 */
+    dk_time_t crash_at;         /* > 0: at this time the cache loses its entries and the
+                                   writes it has not flushed (then serves on, empty) */
 } dk_cache_config;
 dk_actor_t *dk_sim_add_cache(dk_sim_t *sim, const char *name, const dk_cache_config *cfg,
                              dk_error *err);
+/* The store behind a cache whose strategy is not aside: where misses read and writes go.
+ * DK_EINVAL (with `err` naming the cache) when `cache` is not a cache, DK_ESTATE once the run
+ * has started. */
+dk_status dk_sim_cache_set_store(dk_actor_t *cache, dk_actor_t *store, dk_error *err);
+
+/* What a cache's strategy counted (NULL for an actor that is not a cache, or an aside cache). */
+typedef struct dk_cache_stats {
+    uint64_t writes;       /* WRITEs that reached the cache */
+    uint64_t stale_reads;  /* reads answered older than the latest acknowledged write */
+    uint64_t store_reads;  /* READs sent to the store (misses) */
+    uint64_t store_writes; /* WRITE calls sent to the store (a write_behind batch is one) */
+    uint64_t lost_writes;  /* acknowledged writes lost in a crash before their flush */
+} dk_cache_stats;
+const dk_cache_stats *dk_cache_stats_of(const dk_actor_t *a);
 
 /* ---- message queues and topics (core/sim/actor_queue.c, actor_topic.c) ----
  * A queue answers a producer's call once the message is in (after `enqueue`), not once it has

@@ -1,0 +1,130 @@
+-- cache_spec: dk.cache from Lua: values against a plain-Lua LRU written here, every policy's
+-- bookkeeping, values released with their entries (no leak), and bad options.
+local dk = require "designkit"
+
+-- The reference: an LRU over a Lua array, most recent first.
+local function ref_lru(cap)
+  local order, vals = {}, {}
+  local r = {}
+  local function find(k)
+    for i, x in ipairs(order) do if x == k then return i end end
+  end
+  function r.get(k)
+    local i = find(k)
+    if not i then return nil end
+    table.insert(order, 1, table.remove(order, i))
+    return vals[k]
+  end
+  function r.put(k, v)
+    local i = find(k)
+    if i then table.remove(order, i)
+    elseif #order == cap then vals[table.remove(order)] = nil end
+    table.insert(order, 1, k)
+    vals[k] = v
+  end
+  return r
+end
+
+describe("dk.cache", function()
+  it("returns the values an LRU reference returns", function()
+    local c, r = dk.cache { policy = "lru", capacity = 8 }, ref_lru(8)
+    local seed = 7
+    for step = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local k = seed % 20
+      if seed % 3 == 0 then k = "s" .. k end -- string and integer keys side by side
+      if seed % 5 < 2 then
+        c:put(k, step)
+        r.put(k, step)
+      else
+        expect(c:get(k)):to_be(r.get(k))
+      end
+    end
+    expect(#c):to_be(8)
+  end)
+
+  it("keeps the counters for every policy", function()
+    for _, policy in ipairs { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q" } do
+      local c = dk.cache { policy = policy, capacity = 4 }
+      for i = 1, 10 do
+        if c:get(i % 6) == nil then c:put(i % 6, { i }) end
+      end
+      local s = c:stats()
+      expect(s.policy):to_be(policy)
+      expect(s.hits + s.misses):to_be(10)
+      expect(s.hit_ratio):to_be_near(s.hits / 10, 1e-12)
+      expect(s.size):to_be(4)
+      expect(c:len()):to_be(4)
+      expect(s.capacity):to_be(4)
+      expect(s.evictions):to_be(s.misses - 4)
+      expect(c:delete(1) or c:delete(2) or c:delete(3) or c:delete(4) or c:delete(5)):to_be(true)
+      expect(c:len()):to_be(3)
+      expect(tostring(c)):to_be("cache (" .. policy .. ", 3/4)")
+      c:close()
+      expect(tostring(c)):to_be("cache (closed)")
+    end
+  end)
+
+  it("evicts by policy: FIFO keeps the order of insertion, LIFO drops the newest", function()
+    local f = dk.cache { policy = "fifo", capacity = 2 }
+    f:put("a", 1); f:put("b", 2); f:get("a")
+    expect(f:put("c", 3)):to_be(true)
+    expect(f:get("a")):to_be(nil)
+    expect(f:get("b")):to_be(2)
+    local l = dk.cache { policy = "lifo", capacity = 2 }
+    l:put("a", 1); l:put("b", 2); l:put("c", 3)
+    expect(l:get("a")):to_be(1)
+    expect(l:get("b")):to_be(nil)
+    expect(l:get("c")):to_be(3)
+  end)
+
+  it("lets evicted values go (no leak)", function()
+    local c = dk.cache { policy = "arc", capacity = 16 }
+    local weak = setmetatable({}, { __mode = "k" })
+    for i = 1, 1000 do
+      local v = {}
+      weak[v] = true
+      c:put(i, v)
+    end
+    collectgarbage()
+    collectgarbage()
+    local alive = 0
+    for _ in pairs(weak) do alive = alive + 1 end
+    expect(alive):to_be(16)
+    expect(c:delete(1000)):to_be(true)
+    c:close()
+    collectgarbage()
+    collectgarbage()
+    alive = 0
+    for _ in pairs(weak) do alive = alive + 1 end
+    expect(alive):to_be(0)
+  end)
+
+  it("replays the same evictions for the same seed", function()
+    local function run(seed)
+      local c, out = dk.cache { policy = "random", capacity = 5, seed = seed }, {}
+      for i = 1, 200 do
+        if c:get(i % 11) == nil then c:put(i % 11, i) end
+      end
+      for k = 0, 10 do out[#out + 1] = c:get(k) ~= nil end
+      return table.concat((function() local t = {} for i, b in ipairs(out) do t[i] = tostring(b) end return t end)(), ",")
+    end
+    expect(run(3)):to_be(run(3))
+  end)
+
+  it("names bad options", function()
+    expect(function() dk.cache { policy = "lfu2", capacity = 4 } end)
+      :to_fail("unknown cache policy \"lfu2\" (use lru, lfu, fifo, lifo, mru, random, arc, 2q)")
+    expect(function() dk.cache { capacity = 0 } end):to_fail("capacity must be a positive integer")
+    expect(function() dk.cache { capacity = -3 } end):to_fail("capacity must be a positive integer")
+    expect(function() dk.cache { capacity = 2.5 } end):to_fail("capacity must be a positive integer")
+    expect(function() dk.cache { policy = "lru" } end):to_fail("capacity is required")
+    expect(function() dk.cache { capacity = 4, size = 3 } end):to_fail("size")
+    local c = dk.cache { capacity = 4 }
+    expect(function() c:put({}, 1) end):to_fail("cache key must be a string or an integer")
+    expect(function() c:get(1.5) end):to_fail("got a float")
+    expect(function() c:put("k", nil) end):to_fail("must not be nil")
+    c:close()
+    expect(function() c:get("k") end):to_fail("closed")
+  end)
+end)
