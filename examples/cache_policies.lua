@@ -1,7 +1,7 @@
 -- Run with: designkit examples/cache_policies.lua
 -- Eviction policies side by side: the hit ratio of every dk.cache policy on one skewed request
--- stream (Zipf, exponent 0.9, 5000 keys) at three cache sizes. LFU, ARC and 2Q keep the popular
--- keys best; MRU shows what evicting the wrong end costs (LIFO does better than it looks: the
+-- stream (Zipf, exponent 0.9, 5000 keys) at three cache sizes. LFU, ARC, 2Q and W-TinyLFU keep
+-- the popular keys best; MRU shows what evicting the wrong end costs (LIFO does better than it looks: the
 -- popular keys arrive first and are never the newest insert again).
 local dk = require "designkit"
 
@@ -27,7 +27,7 @@ end
 local stream = {}
 for i = 1, REQUESTS do stream[i] = draw() end
 
-local policies = { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q" }
+local policies = { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q", "tinylfu" }
 print(("%-8s %8s %8s %8s"):format("policy", "1%", "5%", "10%"))
 for _, policy in ipairs(policies) do
   local row = {}
@@ -42,3 +42,12 @@ for _, policy in ipairs(policies) do
   end
   print(("%-8s %s"):format(policy, table.concat(row, " ")))
 end
+
+-- Expiry: entries with a ttl leave on the cache's clock, which `advance` moves; the sweep
+-- releases their values at once (a get would also find them gone).
+local sessions = dk.cache { policy = "tinylfu", capacity = 100, ttl = "30m" }
+sessions:put("ada", { user = 1 })
+sessions:put("bob", { user = 2 }, { ttl = "5m" })
+print(("after 10m: %d expired, bob %s"):format(sessions:advance("10m"),
+                                              sessions:get("bob") and "here" or "gone"))
+print(("after 40m: %d expired, %d left"):format(sessions:advance("30m"), #sessions))

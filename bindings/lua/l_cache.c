@@ -6,7 +6,11 @@
  * the tables still know (an expired or colliding entry) clears it too, so the tables never
  * hold more than the cache does: no leak. Integer keys are their own 64-bit key; a string is
  * hashed (FNV-1a, 64-bit, finalised). Two keys whose 64-bit keys meet are told apart by the
- * stored original key: the later put replaces the earlier, and a get of the other misses. */
+ * stored original key: the later put replaces the earlier, and a get of the other misses.
+ *
+ * Time is the cache's own clock, in nanoseconds from 0, moved by c:advance(dt): entries put
+ * with a ttl (the put's, else the cache's default) expire lazily on a get and actively when
+ * advance sweeps them, which releases their values at once. */
 #include <string.h>
 
 #include "designkit/cache.h"
@@ -16,6 +20,8 @@ enum { UV_VALUES = 1, UV_KEYS = 2 };
 
 typedef struct lcache {
     dk_cache_t *c;
+    int64_t now; /* the cache's clock, ns */
+    int64_t ttl; /* the default ttl of a put, ns; 0: never expires */
 } lcache;
 
 static lcache *check_cache(lua_State *L, int idx)
@@ -75,10 +81,20 @@ static int same_key(lua_State *L, uint64_t k, int kidx)
     return same;
 }
 
-/* dk.cache { policy =, capacity =, seed = } */
+/* The ttl at `idx` in ns (a duration: seconds or "5s"), raising an error naming `what`. */
+static int64_t check_ttl(lua_State *L, int idx, const char *what)
+{
+    int64_t ns;
+    dk_error err;
+    if (!dk_l_to_duration(L, idx, &ns, &err))
+        luaL_error(L, "%s: %s", what, err.message);
+    return ns;
+}
+
+/* dk.cache { policy =, capacity =, seed =, ttl = } */
 static int l_cache(lua_State *L)
 {
-    static const char *const keys[] = {"policy", "capacity", "seed", NULL};
+    static const char *const keys[] = {"policy", "capacity", "seed", "ttl", NULL};
     luaL_checktype(L, 1, LUA_TTABLE);
     dk_l_check_keys(L, 1, "cache", keys);
     const char *policy = "lru";
@@ -101,9 +117,14 @@ static int l_cache(lua_State *L)
                               luaL_tolstring(L, -1, NULL));
         seed = lua_tointeger(L, -1);
     }
-    lua_pop(L, 3);
+    int64_t ttl = 0;
+    if (lua_getfield(L, 1, "ttl") != LUA_TNIL)
+        ttl = check_ttl(L, -1, "cache: ttl");
+    lua_pop(L, 4);
     lcache *lc = (lcache *)lua_newuserdatauv(L, sizeof *lc, 2);
     lc->c = NULL;
+    lc->now = 0;
+    lc->ttl = ttl;
     luaL_setmetatable(L, DK_MT_CACHE);
     lua_newtable(L);
     lua_setiuservalue(L, -2, UV_VALUES);
@@ -121,7 +142,7 @@ static int m_get(lua_State *L)
 {
     lcache *lc = check_cache(L, 1);
     uint64_t k = key_of(L, 2);
-    int hit = dk_cache_get(lc->c, k, 0);
+    int hit = dk_cache_get(lc->c, k, lc->now);
     if (hit && !same_key(L, k, 2)) {
         lua_pushnil(L); /* another key with the same 64-bit key holds the place */
         return 1;
@@ -136,16 +157,25 @@ static int m_get(lua_State *L)
     return 1;
 }
 
-/* c:put(key, value) -> true if another entry was evicted to make room */
+/* c:put(key, value [, { ttl = }]) -> true if another entry was evicted to make room */
 static int m_put(lua_State *L)
 {
+    static const char *const keys[] = {"ttl", NULL};
     lcache *lc = check_cache(L, 1);
     uint64_t k = key_of(L, 2);
     luaL_checkany(L, 3);
     if (lua_isnil(L, 3))
         return luaL_argerror(L, 3, "cache value must not be nil (use c:delete(key))");
+    int64_t ttl = lc->ttl;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        dk_l_check_keys(L, 4, "cache put", keys);
+        if (lua_getfield(L, 4, "ttl") != LUA_TNIL)
+            ttl = check_ttl(L, -1, "cache put: ttl");
+        lua_pop(L, 1);
+    }
     uint64_t victim;
-    int evicted = dk_cache_put_victim(lc->c, k, 0, 0, &victim);
+    int evicted = dk_cache_put_victim(lc->c, k, lc->now, ttl, &victim);
     if (evicted < 0)
         return luaL_error(L, "cache: out of memory");
     if (evicted)
@@ -167,24 +197,51 @@ static int m_delete(lua_State *L)
     return 1;
 }
 
+/* c:advance(dt) -> the number of entries that expired: moves the cache's clock forward by a
+ * duration and sweeps every entry now due, releasing its value. */
+static int m_advance(lua_State *L)
+{
+    lcache *lc = check_cache(L, 1);
+    luaL_checkany(L, 2);
+    int64_t dt = check_ttl(L, 2, "cache advance");
+    lc->now = dt > INT64_MAX - lc->now ? INT64_MAX : lc->now + dt;
+    uint64_t keys[64], n, total = 0;
+    while ((n = dk_cache_expire(lc->c, lc->now, 64, keys)) > 0) {
+        for (uint64_t i = 0; i < n; i++)
+            store(L, keys[i], 0, 0);
+        total += n;
+    }
+    lua_pushinteger(L, (lua_Integer)total);
+    return 1;
+}
+
+/* c:now() -> the cache's clock, in seconds */
+static int m_now(lua_State *L)
+{
+    lua_pushnumber(L, (double)check_cache(L, 1)->now / 1e9);
+    return 1;
+}
+
 static int m_len(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)dk_cache_size(check_cache(L, 1)->c));
     return 1;
 }
 
-/* c:stats() -> { hits, misses, evictions, hit_ratio, size, capacity, policy } */
+/* c:stats() -> { hits, misses, evictions, expirations, hit_ratio, size, capacity, policy } */
 static int m_stats(lua_State *L)
 {
     dk_cache_t *c = check_cache(L, 1)->c;
     uint64_t hits = dk_cache_hits(c), misses = dk_cache_misses(c);
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 8);
     lua_pushinteger(L, (lua_Integer)hits);
     lua_setfield(L, -2, "hits");
     lua_pushinteger(L, (lua_Integer)misses);
     lua_setfield(L, -2, "misses");
     lua_pushinteger(L, (lua_Integer)dk_cache_evictions(c));
     lua_setfield(L, -2, "evictions");
+    lua_pushinteger(L, (lua_Integer)dk_cache_expirations(c));
+    lua_setfield(L, -2, "expirations");
     lua_pushnumber(L, hits + misses > 0 ? (double)hits / (double)(hits + misses) : 0.0);
     lua_setfield(L, -2, "hit_ratio");
     lua_pushinteger(L, (lua_Integer)dk_cache_size(c));
@@ -221,9 +278,9 @@ static int m_tostring(lua_State *L)
     return 1;
 }
 
-static const luaL_Reg methods[] = {{"get", m_get}, {"put", m_put},     {"delete", m_delete},
-                                   {"len", m_len}, {"stats", m_stats}, {"close", m_close},
-                                   {NULL, NULL}};
+static const luaL_Reg methods[] = {{"get", m_get},         {"put", m_put},     {"delete", m_delete},
+                                   {"advance", m_advance}, {"now", m_now},     {"len", m_len},
+                                   {"stats", m_stats},     {"close", m_close}, {NULL, NULL}};
 
 void dk_l_open_cache(lua_State *L)
 {

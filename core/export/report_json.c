@@ -49,6 +49,27 @@ static int add_ratio(cJSON *o, const char *key, int defined, double value)
     return cJSON_AddNullToObject(o, key) != NULL;
 }
 
+/* A guard's resilience counts (docs/json-schemas.md, "resilience"), and its breaker's state
+ * when it has one. */
+static cJSON *resilience_json(const dk_actor_t *a)
+{
+    const char *state = NULL;
+    const dk_guard_stats *g = dk_guard_stats_of(a, &state);
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || !dk__json_add_u64(o, "attempts", g->attempts) ||
+        !dk__json_add_u64(o, "retries", g->retries) ||
+        !dk__json_add_u64(o, "short_circuited", g->short_circuited) ||
+        !dk__json_add_u64(o, "timeouts", g->timeouts) || !dk__json_add_u64(o, "late", g->late) ||
+        !dk__json_add_u64(o, "breaker_changes", g->breaker_changes) ||
+        !dk__json_add_u64(o, "bulkhead_rejected", g->bulkhead_rejected) ||
+        (state != NULL ? cJSON_AddStringToObject(o, "breaker", state)
+                       : cJSON_AddNullToObject(o, "breaker")) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* A queue's or a subscription's message books (docs/json-schemas.md, "messages"): exact
  * counts, and the age of a message when a consumer took it as a latency object. */
 static cJSON *messages_json(const dk_actor_t *a)
@@ -96,7 +117,9 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
         !dk__json_attach(o, "latency", latency_json(s->latency, NULL)) ||
         (dk_queue_stats_of(a) != NULL && !dk__json_attach(o, "messages", messages_json(a))) ||
         (dk_gateway_stats_of(a) != NULL &&
-         !dk__json_add_u64(o, "limited", dk_gateway_stats_of(a)->limited))) {
+         !dk__json_add_u64(o, "limited", dk_gateway_stats_of(a)->limited)) ||
+        (dk_guard_stats_of(a, NULL) != NULL &&
+         !dk__json_attach(o, "resilience", resilience_json(a)))) {
         cJSON_Delete(o);
         return NULL;
     }

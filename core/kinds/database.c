@@ -1,9 +1,23 @@
 /* database.c - the database kind: the system of record, a primary and its replicas. */
-#include "kinds/internal.h"
+#include "kinds/failure.h"
 
 #include <string.h>
 
-enum { REPLICAS, REPLICATION, LAG, WORKERS, TIME, QUEUE, DISPATCH, WAL, FSYNC_TIME, GROUP };
+enum {
+    REPLICAS,
+    REPLICATION,
+    LAG,
+    WORKERS,
+    TIME,
+    QUEUE,
+    DISPATCH,
+    WAL,
+    FSYNC_TIME,
+    GROUP,
+    FAIL_FROM,
+    FAIL_TO,
+    FAIL_RATE
+};
 
 static const char *const replication_choices[] = {"none", "async", "sync", NULL};
 /* Its write-ahead log (docs/patterns/storage.md): none, fsync at every commit, or never. */
@@ -34,6 +48,7 @@ static const dk_prop_info props[] = {
                     "wal: time one fsync of the log takes", 2e6, "2ms", 0},
     [GROUP] = {"group_commit", DK_PROP_INT, 1, 1e6, NULL,
                "wal: writes that share one fsync (group commit)", 1, "1", 0},
+    DK__FAIL_PROPS(FAIL_FROM, FAIL_TO, FAIL_RATE),
 };
 
 static void detail(const dk_comp_t *c, char *buf, size_t size)
@@ -52,7 +67,8 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
      * writes in the page cache: no time. */
     if (strcmp(dk_comp_text(c, WAL), "always") == 0)
         cfg.write_extra = (dk_time_t)(dk_comp_number(c, FSYNC_TIME) / dk_comp_count(c, GROUP));
-    if (dk__kind_instances(c, REPLICAS, WORKERS, DISPATCH, &cfg, err) != DK_OK)
+    if (dk__kind_instances(c, REPLICAS, WORKERS, DISPATCH, &cfg, err) != DK_OK ||
+        dk__kind_failure(c, FAIL_FROM, FAIL_TO, FAIL_RATE, &cfg, err) != DK_OK)
         return NULL;
     return dk_sim_add_station(sim, dk_comp_name(c), "database", &cfg, err);
 }

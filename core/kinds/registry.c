@@ -10,7 +10,7 @@
  * `const dk_kind_desc dk__kind_<name>`; its name here is the one line it needs. */
 /* clang-format off */
 #define BUILTIN_KINDS(X)                                                                           \
-    X(client) X(gateway) X(balancer) X(service) X(cache) X(cdn) X(database)                        \
+    X(client) X(gateway) X(guard) X(balancer) X(service) X(cache) X(cdn) X(database)              \
     X(sharded_database) X(queue) X(topic)
 /* clang-format on */
 

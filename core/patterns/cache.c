@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "designkit/alloc.h"
+#include "patterns/cache_expiry.h"
 #include "patterns/cache_policy.h"
 
 /* The policies, one list (DK__CACHE_POLICIES in cache_policy.h): the table the caches use and
@@ -26,7 +27,8 @@ struct dk_cache {
     const dk__cache_policy *policy;
     void *impl;
     uint64_t capacity;
-    uint64_t hits, misses, evictions;
+    uint64_t hits, misses, evictions, expirations;
+    dk__cexpiry expiry; /* the entries given an expiry, for dk_cache_expire */
 };
 
 /*
@@ -80,6 +82,7 @@ void dk_cache_free(dk_cache_t *c)
     if (c == NULL)
         return;
     c->policy->destroy(c->impl);
+    dk__cexpiry_fini(&c->expiry);
     dk_free(c);
 }
 
@@ -100,13 +103,50 @@ int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl)
     return dk_cache_put_victim(c, key, now, ttl, &victim);
 }
 
+/* A heap pair is live while its key still holds that expiry. */
+static int pair_live(void *ctx, const dk__cexpiry_pair *p)
+{
+    const dk_cache_t *c = ctx;
+    return c->policy->expiry(c->impl, p->key) == p->at;
+}
+
+/* An entry given an expiry also gets a pair in the expiry heap, unless it holds that very
+ * expiry already (its pair is there): so at most one live pair per entry, and compacting once
+ * the heap holds twice the entries keeps the heap O(entries) at an amortised O(1) a put. */
 int dk_cache_put_victim(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl, uint64_t *victim)
 {
     int64_t expires = ttl <= 0 || now > INT64_MAX - ttl ? INT64_MAX : now + ttl;
+    int track = expires != INT64_MAX && c->policy->expiry(c->impl, key) != expires;
+    if (track && !dk__cexpiry_reserve(&c->expiry))
+        return -1;
     int evicted = c->policy->put(c->impl, key, now, expires, victim);
+    if (evicted < 0)
+        return evicted;
     if (evicted > 0)
         c->evictions++;
+    if (track) {
+        dk__cexpiry_push(&c->expiry, expires, key);
+        if (c->expiry.len > 2 * c->policy->size(c->impl) + 16)
+            dk__cexpiry_compact(&c->expiry, pair_live, c);
+    }
     return evicted;
+}
+
+uint64_t dk_cache_expire(dk_cache_t *c, int64_t now, uint64_t max, uint64_t *expired)
+{
+    uint64_t n = 0;
+    while (n < max && c->expiry.len > 0 && c->expiry.v[0].at <= now) {
+        dk__cexpiry_pair p = c->expiry.v[0];
+        dk__cexpiry_pop(&c->expiry);
+        if (!pair_live(c, &p))
+            continue; /* refreshed, removed or evicted since */
+        c->policy->remove(c->impl, p.key);
+        if (expired != NULL)
+            expired[n] = p.key;
+        n++;
+    }
+    c->expirations += n;
+    return n;
 }
 
 int dk_cache_remove(dk_cache_t *c, uint64_t key)
@@ -116,7 +156,7 @@ int dk_cache_remove(dk_cache_t *c, uint64_t key)
 
 int dk_cache_contains(const dk_cache_t *c, uint64_t key)
 {
-    return c->policy->contains(c->impl, key);
+    return c->policy->expiry(c->impl, key) != DK__ABSENT;
 }
 
 uint64_t dk_cache_size(const dk_cache_t *c)
@@ -147,4 +187,9 @@ uint64_t dk_cache_misses(const dk_cache_t *c)
 uint64_t dk_cache_evictions(const dk_cache_t *c)
 {
     return c->evictions;
+}
+
+uint64_t dk_cache_expirations(const dk_cache_t *c)
+{
+    return c->expirations;
 }

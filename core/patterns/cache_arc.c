@@ -165,11 +165,11 @@ static int arc_remove(void *p, uint64_t key)
     return was_resident;
 }
 
-static int arc_contains(const void *p, uint64_t key)
+static int64_t arc_expiry(const void *p, uint64_t key)
 {
     const arc *a = p;
     uint32_t i = dk__cslots_find(&a->s, key);
-    return i != DK__NIL && a->s.v[i].list < B1;
+    return i != DK__NIL && a->s.v[i].list < B1 ? a->s.v[i].expires : DK__ABSENT;
 }
 
 static uint64_t arc_size(const void *p)
@@ -177,5 +177,5 @@ static uint64_t arc_size(const void *p)
     return resident(p);
 }
 
-const dk__cache_policy dk__cache_arc = {"arc",   arc_create, arc_destroy,  arc_get,
-                                        arc_put, arc_remove, arc_contains, arc_size};
+const dk__cache_policy dk__cache_arc = {"arc",   arc_create, arc_destroy, arc_get,
+                                        arc_put, arc_remove, arc_expiry,  arc_size};

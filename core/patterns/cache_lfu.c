@@ -176,9 +176,9 @@ static int lfu_remove(void *p, uint64_t key)
     return 1;
 }
 
-static int lfu_contains(const void *p, uint64_t key)
+static int64_t lfu_expiry(const void *p, uint64_t key)
 {
-    return dk__cslots_find(&((const lfu *)p)->s, key) != DK__NIL;
+    return dk__cslots_expiry(&((const lfu *)p)->s, key);
 }
 
 static uint64_t lfu_size(const void *p)
@@ -186,5 +186,5 @@ static uint64_t lfu_size(const void *p)
     return ((const lfu *)p)->size;
 }
 
-const dk__cache_policy dk__cache_lfu = {"lfu",   lfu_create, lfu_destroy,  lfu_get,
-                                        lfu_put, lfu_remove, lfu_contains, lfu_size};
+const dk__cache_policy dk__cache_lfu = {"lfu",   lfu_create, lfu_destroy, lfu_get,
+                                        lfu_put, lfu_remove, lfu_expiry,  lfu_size};

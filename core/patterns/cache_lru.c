@@ -170,10 +170,11 @@ static int lru_remove(void *p, uint64_t key)
     return 1;
 }
 
-static int lru_contains(const void *p, uint64_t key)
+static int64_t lru_expiry(const void *p, uint64_t key)
 {
     const lru *c = p;
-    return dk_map_get(c->index, key, NULL);
+    uint64_t slot;
+    return dk_map_get(c->index, key, &slot) ? c->nodes[slot].expires : DK__ABSENT;
 }
 
 static uint64_t lru_size(const void *p)
@@ -181,5 +182,5 @@ static uint64_t lru_size(const void *p)
     return ((const lru *)p)->size;
 }
 
-const dk__cache_policy dk__cache_lru = {"lru",   lru_create, lru_destroy,  lru_get,
-                                        lru_put, lru_remove, lru_contains, lru_size};
+const dk__cache_policy dk__cache_lru = {"lru",   lru_create, lru_destroy, lru_get,
+                                        lru_put, lru_remove, lru_expiry,  lru_size};

@@ -122,9 +122,9 @@ static int order_remove(void *p, uint64_t key)
     return 1;
 }
 
-static int order_contains(const void *p, uint64_t key)
+static int64_t order_expiry(const void *p, uint64_t key)
 {
-    return dk__cslots_find(&((const order *)p)->s, key) != DK__NIL;
+    return dk__cslots_expiry(&((const order *)p)->s, key);
 }
 
 static uint64_t order_size(const void *p)
@@ -132,9 +132,9 @@ static uint64_t order_size(const void *p)
     return ((const order *)p)->list.len;
 }
 
-const dk__cache_policy dk__cache_fifo = {"fifo",    fifo_create,  order_destroy,  order_get,
-                                         order_put, order_remove, order_contains, order_size};
-const dk__cache_policy dk__cache_lifo = {"lifo",    lifo_create,  order_destroy,  order_get,
-                                         order_put, order_remove, order_contains, order_size};
-const dk__cache_policy dk__cache_mru = {"mru",     mru_create,   order_destroy,  order_get,
-                                        order_put, order_remove, order_contains, order_size};
+const dk__cache_policy dk__cache_fifo = {"fifo",    fifo_create,  order_destroy, order_get,
+                                         order_put, order_remove, order_expiry,  order_size};
+const dk__cache_policy dk__cache_lifo = {"lifo",    lifo_create,  order_destroy, order_get,
+                                         order_put, order_remove, order_expiry,  order_size};
+const dk__cache_policy dk__cache_mru = {"mru",     mru_create,   order_destroy, order_get,
+                                        order_put, order_remove, order_expiry,  order_size};

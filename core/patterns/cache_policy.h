@@ -11,6 +11,10 @@
  * have grown, operations allocate nothing.
  * Expiry is the policy's to enforce (it owns the entries): get() treats an entry whose expiry is
  * <= now as absent and removes it. */
+/* What expiry() says of a key the cache does not hold: no entry's expiry can be this low,
+ * since an expiry is a time plus a positive ttl. */
+#define DK__ABSENT INT64_MIN
+
 typedef struct dk__cache_policy {
     const char *name;
     void *(*create)(uint64_t capacity, uint64_t seed, dk_error *err); /* seed: Random's */
@@ -20,8 +24,11 @@ typedef struct dk__cache_policy {
      * entry was evicted to make room (its key in *victim), -1 when memory to hold one more entry
      * ran out (the cache left as it was). */
     int (*put)(void *p, uint64_t key, int64_t now, int64_t expires, uint64_t *victim);
-    int (*remove)(void *p, uint64_t key);         /* 1 if present */
-    int (*contains)(const void *p, uint64_t key); /* no touch, no expiry */
+    int (*remove)(void *p, uint64_t key); /* 1 if present */
+    /* The absolute expiry of a resident key (INT64_MAX: never), DK__ABSENT if the key is not
+     * held (a ghost is not held); no touch, no expiry. What contains and the active expiry
+     * sweep ask. */
+    int64_t (*expiry)(const void *p, uint64_t key);
     uint64_t (*size)(const void *p);
 } dk__cache_policy;
 
@@ -30,7 +37,9 @@ typedef struct dk__cache_policy {
 #define DK__CACHE_POLICIES(X)                                                                      \
     X(lru, "lru")                                                                                  \
     X(lfu, "lfu")                                                                                  \
-    X(fifo, "fifo") X(lifo, "lifo") X(mru, "mru") X(random, "random") X(arc, "arc") X(twoq, "2q")
+    X(fifo, "fifo")                                                                                \
+    X(lifo, "lifo")                                                                                \
+    X(mru, "mru") X(random, "random") X(arc, "arc") X(twoq, "2q") X(tinylfu, "tinylfu")
 
 #define DK__CACHE_DECLARE(p, name) extern const dk__cache_policy dk__cache_##p;
 DK__CACHE_POLICIES(DK__CACHE_DECLARE)

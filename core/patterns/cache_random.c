@@ -103,9 +103,9 @@ static int rr_remove(void *p, uint64_t key)
     return 1;
 }
 
-static int rr_contains(const void *p, uint64_t key)
+static int64_t rr_expiry(const void *p, uint64_t key)
 {
-    return dk__cslots_find(&((const rr *)p)->s, key) != DK__NIL;
+    return dk__cslots_expiry(&((const rr *)p)->s, key);
 }
 
 static uint64_t rr_size(const void *p)
@@ -113,5 +113,5 @@ static uint64_t rr_size(const void *p)
     return ((const rr *)p)->size;
 }
 
-const dk__cache_policy dk__cache_random = {"random", rr_create, rr_destroy,  rr_get,
-                                           rr_put,   rr_remove, rr_contains, rr_size};
+const dk__cache_policy dk__cache_random = {"random", rr_create, rr_destroy, rr_get,
+                                           rr_put,   rr_remove, rr_expiry,  rr_size};

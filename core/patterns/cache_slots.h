@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "designkit/map.h"
 #include "designkit/status.h"
+#include "patterns/cache_policy.h"
 
 /* Entries live in one array and link by 32-bit index (no pointer to allocate per entry); a
  * key map finds a key's slot. The array and the map grow by doubling up to `limit` slots, so
@@ -53,6 +54,13 @@ static inline uint32_t dk__cslots_find(const dk__cslots *s, uint64_t key)
 {
     uint64_t slot;
     return dk_map_get(s->index, key, &slot) ? (uint32_t)slot : DK__NIL;
+}
+
+/* The expiry of `key` if it holds a slot, else DK__ABSENT (for policies without ghosts). */
+static inline int64_t dk__cslots_expiry(const dk__cslots *s, uint64_t key)
+{
+    uint32_t i = dk__cslots_find(s, key);
+    return i != DK__NIL ? s->v[i].expires : DK__ABSENT;
 }
 
 /* A slot for `key` (not yet on any list). Call after dk__cslots_reserve() or after releasing

@@ -127,11 +127,11 @@ static int twoq_remove(void *p, uint64_t key)
     return was_resident;
 }
 
-static int twoq_contains(const void *p, uint64_t key)
+static int64_t twoq_expiry(const void *p, uint64_t key)
 {
     const twoq *q = p;
     uint32_t i = dk__cslots_find(&q->s, key);
-    return i != DK__NIL && q->s.v[i].list != A1OUT;
+    return i != DK__NIL && q->s.v[i].list != A1OUT ? q->s.v[i].expires : DK__ABSENT;
 }
 
 static uint64_t twoq_size(const void *p)
@@ -139,5 +139,5 @@ static uint64_t twoq_size(const void *p)
     return resident(p);
 }
 
-const dk__cache_policy dk__cache_twoq = {"2q",     twoq_create, twoq_destroy,  twoq_get,
-                                         twoq_put, twoq_remove, twoq_contains, twoq_size};
+const dk__cache_policy dk__cache_twoq = {"2q",     twoq_create, twoq_destroy, twoq_get,
+                                         twoq_put, twoq_remove, twoq_expiry,  twoq_size};

@@ -46,8 +46,10 @@ typedef struct lane {
 typedef struct station {
     uint32_t servers; /* 0: infinite; per lane when there are lanes */
     uint32_t queue_limit;
-    const dk_dist_t *service; /* the simulator's shared copy (dk__sim_share_dist) */
-    dk_time_t write_extra;    /* a WRITE's extra time (dk_station_config) */
+    const dk_dist_t *service;     /* the simulator's shared copy (dk__sim_share_dist) */
+    dk_time_t write_extra;        /* a WRITE's extra time (dk_station_config) */
+    dk_time_t fail_from, fail_to; /* failure injection (dk_station_config); fail_to 0: none */
+    double fail_rate;
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next (one lane) */
     dk__station_serve_fn serve;
     uint32_t nlanes;    /* separate replicas; 1: one queue for all the workers */
@@ -284,8 +286,22 @@ static DK__NOINLINE void step_flow(dk_actor_t *self, station *s, dk_call_t *sub)
 
 /* The service time of `call` is over: a cache answers it, a route runs its flow, and a plain
  * station (the common case, kept free of the others' code) answers OK. */
+/* 1 when the call whose service time ends now fails by injection: inside the failure window,
+ * with the window's probability (a draw from the station's stream, only inside the window). */
+static DK__NOINLINE int injected_failure(dk_actor_t *self, const station *s)
+{
+    dk_time_t now = self->sim->now;
+    if (now < s->fail_from || now >= s->fail_to)
+        return 0;
+    return s->fail_rate >= 1 || dk_rng_uniform(&self->rng) < s->fail_rate;
+}
+
 static inline void served(dk_actor_t *self, station *s, dk_call_t *call, int lanes)
 {
+    if (DK__UNLIKELY(s->fail_to > 0) && injected_failure(self, s)) {
+        finish_with(self, s, call, DK_REPLY_FAILED);
+        return;
+    }
     if (s->serve != NULL) {
         finish_with(self, s, call, s->serve(self, s->ud, call));
         return;
@@ -461,6 +477,18 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     s->servers = cfg->servers;
     s->queue_limit = cfg->queue_limit;
     s->write_extra = cfg->write_extra;
+    if (cfg->fail_to > 0 && (cfg->fail_to <= cfg->fail_from || cfg->fail_from < 0 ||
+                             !(cfg->fail_rate >= 0 && cfg->fail_rate <= 1))) {
+        station_destroy(s);
+        dk_error_set(err, DK_EINVAL,
+                     "%s \"%s\": the failure window needs 0 <= fail_from < fail_to and fail_rate "
+                     "in [0, 1]",
+                     kind, name);
+        goto fail;
+    }
+    s->fail_from = cfg->fail_from;
+    s->fail_to = cfg->fail_to;
+    s->fail_rate = cfg->fail_rate;
     s->event_loop = cfg->event_loop != 0;
     s->nlanes = cfg->replicas > 1 ? cfg->replicas : 1;
     if (s->nlanes > 1) {

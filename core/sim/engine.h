@@ -105,6 +105,9 @@ typedef struct dk__call_slot {
     dk__link *link; /* the link the call travelled on (replies take it back); NULL if none */
     uint8_t live;   /* handed out and not yet released */
     uint8_t root;   /* made by dk_sim_new_call: counted in the class statistics */
+    /* The caller's own note on a call it made, kept apart from the callee's scratch (a guard's
+     * request record). Set by the caller that reads it; never reset. */
+    void *note;
 } dk__call_slot;
 
 typedef struct dk__call_chunk {

@@ -66,6 +66,20 @@ static void gateway_metrics(const dk_actor_t *a, dk_metrics *out)
         put(out, DK_METRIC_LIMITED, (double)g->limited);
 }
 
+/* A guard's attempts, retries, short circuits, timeouts and breaker changes: counts. */
+static void guard_metrics(const dk_actor_t *a, dk_metrics *out)
+{
+    const dk_guard_stats *g = dk_guard_stats_of(a, NULL);
+    if (g == NULL)
+        return;
+    put(out, DK_METRIC_ATTEMPTS, (double)g->attempts);
+    put(out, DK_METRIC_RETRIES, (double)g->retries);
+    put(out, DK_METRIC_SHORT_CIRCUITED, (double)g->short_circuited);
+    put(out, DK_METRIC_TIMEOUTS, (double)g->timeouts);
+    put(out, DK_METRIC_BREAKER_CHANGES, (double)g->breaker_changes);
+    put(out, DK_METRIC_BULKHEAD_REJECTED, (double)g->bulkhead_rejected);
+}
+
 /*
  * dk_actor_metrics - throughput and mean queue are defined for every actor (0 over an empty
  * run); utilisation only for stations (servers > 0) over a run that took time; the hit ratio
@@ -98,6 +112,7 @@ void dk_actor_metrics(const dk_actor_t *a, dk_time_t duration, dk_metrics *out)
     queue_metrics(a, secs, out);
     cache_metrics(a, out);
     gateway_metrics(a, out);
+    guard_metrics(a, out);
 }
 
 int dk_metrics_get(const dk_metrics *mx, dk_metric m, double *value)

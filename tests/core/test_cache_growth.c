@@ -92,17 +92,10 @@ START_TEST(filling_grows_geometrically)
 }
 END_TEST
 
-/* Once full, a million operations of every kind (evicting puts, hits, misses, removes and
- * re-inserts, expiries) allocate nothing. */
-START_TEST(a_full_cache_allocates_nothing)
+/* A million operations of every kind (evicting puts, hits, misses, removes and re-inserts,
+ * expiries); the number of evicting puts. */
+static uint64_t churn(dk_cache_t *c, uint64_t n)
 {
-    const uint64_t n = 50000;
-    install();
-    dk_cache_t *c = dk_cache_new("lru", n, NULL);
-    ck_assert_ptr_nonnull(c);
-    for (uint64_t k = 0; k < n; k++)
-        dk_cache_put(c, k, 0, 0);
-    size_t before = allocations;
     uint64_t evicted = 0;
     for (uint64_t i = 0; i < 1000000; i++) {
         uint64_t key = (i * 2654435761u) % (3 * n);
@@ -121,11 +114,58 @@ START_TEST(a_full_cache_allocates_nothing)
             dk_cache_put(c, key + 3 * n, (int64_t)i, 1);
         }
     }
+    return evicted;
+}
+
+/* Once full and churned once (the expiry heap of dk_cache_expire grows on the first puts with
+ * a ttl, up to twice the entries), the same million operations allocate nothing. */
+START_TEST(a_full_cache_allocates_nothing)
+{
+    const uint64_t n = 50000;
+    install();
+    dk_cache_t *c = dk_cache_new("lru", n, NULL);
+    ck_assert_ptr_nonnull(c);
+    for (uint64_t k = 0; k < n; k++)
+        dk_cache_put(c, k, 0, 0);
+    churn(c, n);
+    size_t before = allocations;
+    uint64_t evicted = churn(c, n);
     ck_assert_uint_eq(allocations - before, 0);
     ck_assert_uint_gt(evicted, 0);
     ck_assert_uint_le(dk_cache_size(c), n);
     dk_cache_free(c);
     uninstall();
+}
+END_TEST
+
+/* Memory running out for the expiry heap (a put with a ttl) or W-TinyLFU's widening sketch:
+ * put says so (-1), the cache is as it was, and the same put succeeds once memory is back. */
+START_TEST(out_of_memory_in_the_expiry_heap_or_the_sketch)
+{
+    static const char *const policies[] = {"lru", "tinylfu"};
+    for (int run = 0; run < 2 * 12; run++) { /* the allocation that fails: each in turn */
+        install();
+        dk_cache_t *c = dk_cache_new(policies[run % 2], 1000, NULL);
+        ck_assert_ptr_nonnull(c);
+        uint64_t k = 0;
+        fail_after = allocations + (size_t)run / 2;
+        for (; k < 1000; k++) {
+            int r = dk_cache_put(c, k, 0, 100);
+            if (r < 0)
+                break;
+            ck_assert_int_eq(r, 0);
+        }
+        ck_assert_uint_lt(k, 1000);
+        ck_assert_uint_eq(dk_cache_size(c), k);
+        ck_assert_int_eq(dk_cache_contains(c, k), 0);
+        fail_after = SIZE_MAX;
+        ck_assert_int_eq(dk_cache_put(c, k, 0, 100), 0);
+        ck_assert_uint_eq(dk_cache_size(c), k + 1);
+        ck_assert_uint_eq(dk_cache_expire(c, 100, UINT64_MAX, NULL), k + 1);
+        ck_assert_uint_eq(dk_cache_size(c), 0);
+        dk_cache_free(c);
+        uninstall();
+    }
 }
 END_TEST
 
@@ -189,6 +229,7 @@ static Suite *suite(void)
     tcase_add_test(t, filling_grows_geometrically);
     tcase_add_test(t, a_full_cache_allocates_nothing);
     tcase_add_test(t, out_of_memory_while_growing_leaves_the_cache_as_it_was);
+    tcase_add_test(t, out_of_memory_in_the_expiry_heap_or_the_sketch);
     tcase_add_test(t, a_designed_cache_of_2e8_stays_small);
     suite_add_tcase(s, t);
     return s;

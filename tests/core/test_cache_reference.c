@@ -49,7 +49,9 @@ static uint64_t seq_pop_back(seq *s)
 typedef struct ref {
     const char *policy;
     size_t c;
-    seq a, b, d, e;     /* FIFO/LIFO/MRU: a; ARC: T1 T2 B1 B2; 2Q: A1in Am A1out */
+    /* FIFO/LIFO/MRU: a; ARC: T1 T2 B1 B2; 2Q: A1in Am A1out; W-TinyLFU: window probation
+     * protected (a b d) */
+    seq a, b, d, e;
     uint64_t cnt[MAXK]; /* LFU: parallel to a: use count */
     uint64_t at[MAXK];  /* LFU: when that count was reached */
     uint64_t clock;
@@ -185,9 +187,88 @@ static int twoq_access(ref *r, uint64_t x)
     return 0;
 }
 
+/* W-TinyLFU as cache_tinylfu.c's header states it: a=window b=probation d=protected, and a
+ * count-min sketch of plain ints: 4 blocks (every cache here holds at most 16 slots) of 4 rows
+ * of 16 counters, each saturating at 15, all halved after 10c recordings. A key's block is
+ * h & 3 and its row-r counter (h >> (32 + 4r)) & 15, h SplitMix64's finaliser of
+ * key ^ 0x9e37...15. Every get and every put records. */
+#define TL_BLOCKS 4
+#define TL_ROWS 4
+static int tl_sketch[TL_BLOCKS][TL_ROWS][16];
+static uint64_t tl_samples;
+
+static int *tl_cell(uint64_t key, int row)
+{
+    uint64_t x = key ^ 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    x ^= x >> 31;
+    return &tl_sketch[x % TL_BLOCKS][row][(x >> (32 + 4 * row)) % 16];
+}
+
+static void tl_record(const ref *r, uint64_t key)
+{
+    for (int row = 0; row < TL_ROWS; row++)
+        if (*tl_cell(key, row) < 15)
+            ++*tl_cell(key, row);
+    if (++tl_samples == 10 * r->c) {
+        for (int b = 0; b < TL_BLOCKS; b++)
+            for (int row = 0; row < TL_ROWS; row++)
+                for (int j = 0; j < 16; j++)
+                    tl_sketch[b][row][j] /= 2;
+        tl_samples /= 2;
+    }
+}
+
+static int tl_frequency(uint64_t key)
+{
+    int f = 15;
+    for (int row = 0; row < TL_ROWS; row++)
+        if (*tl_cell(key, row) < f)
+            f = *tl_cell(key, row);
+    return f;
+}
+
+static int tinylfu_access(ref *r, uint64_t x)
+{
+    size_t w = r->c / 100 ? r->c / 100 : 1, main = r->c - w, protected_max = main * 8 / 10;
+    long i;
+    tl_record(r, x); /* the get */
+    if ((i = seq_find(&r->a, x)) >= 0 || (i = seq_find(&r->d, x)) >= 0) {
+        seq *l = seq_find(&r->a, x) >= 0 ? &r->a : &r->d;
+        seq_push(l, seq_del(l, (size_t)i));
+        return 1;
+    }
+    if ((i = seq_find(&r->b, x)) >= 0) {
+        seq_push(&r->d, seq_del(&r->b, (size_t)i));
+        if (r->d.n > protected_max)
+            seq_push(&r->b, seq_pop_back(&r->d));
+        return 1;
+    }
+    tl_record(r, x); /* the put */
+    if (r->a.n >= w) {
+        uint64_t cand = r->a.k[r->a.n - 1];
+        if (r->b.n + r->d.n < main) {
+            seq_push(&r->b, seq_pop_back(&r->a));
+        } else {
+            seq *from = r->b.n > 0 ? &r->b : r->d.n > 0 ? &r->d : NULL;
+            if (from == NULL || tl_frequency(cand) <= tl_frequency(from->k[from->n - 1])) {
+                seq_pop_back(&r->a);
+            } else {
+                seq_pop_back(from);
+                seq_push(&r->b, seq_pop_back(&r->a));
+            }
+        }
+    }
+    seq_push(&r->a, x);
+    return 0;
+}
+
 static int ref_access(ref *r, uint64_t key)
 {
     const char *p = r->policy;
+    if (strcmp(p, "tinylfu") == 0)
+        return tinylfu_access(r, key);
     if (strcmp(p, "fifo") == 0)
         return order_access(r, key, 0, 0);
     if (strcmp(p, "lifo") == 0)
@@ -207,6 +288,17 @@ static int ref_access(ref *r, uint64_t key)
  * papers define). */
 static int ref_remove(ref *r, uint64_t key)
 {
+    if (strcmp(r->policy, "tinylfu") == 0) {
+        seq *lists[] = {&r->a, &r->b, &r->d};
+        for (int k = 0; k < 3; k++) {
+            long at = seq_find(lists[k], key);
+            if (at >= 0) {
+                seq_del(lists[k], (size_t)at);
+                return 1;
+            }
+        }
+        return 0;
+    }
     long i = seq_find(&r->a, key);
     if (i < 0)
         return 0;
@@ -221,6 +313,8 @@ static size_t ref_size(const ref *r)
 {
     if (strcmp(r->policy, "arc") == 0 || strcmp(r->policy, "2q") == 0)
         return r->a.n + r->b.n;
+    if (strcmp(r->policy, "tinylfu") == 0)
+        return r->a.n + r->b.n + r->d.n;
     return r->a.n;
 }
 
@@ -233,6 +327,8 @@ static void replay(const char *policy, size_t c, uint64_t universe, uint64_t see
     ref *r = calloc(1, sizeof *r);
     r->policy = policy;
     r->c = c;
+    memset(tl_sketch, 0, sizeof tl_sketch);
+    tl_samples = 0;
     for (int step = 0; step < 2000; step++) {
         /* half the keys from a small hot range, so hits and ghosts both happen */
         uint64_t key = dk_rng_below(&rng, 2) ? dk_rng_below(&rng, universe)
@@ -263,7 +359,8 @@ static void replay(const char *policy, size_t c, uint64_t universe, uint64_t see
     free(r);
 }
 
-static const char *const deterministic[] = {"lru", "lfu", "fifo", "lifo", "mru", "arc", "2q"};
+static const char *const deterministic[] = {"lru", "lfu", "fifo", "lifo",
+                                            "mru", "arc", "2q",   "tinylfu"};
 
 START_TEST(policies_match_their_references)
 {
@@ -339,7 +436,7 @@ START_TEST(bad_input_is_named)
     ck_assert_ptr_null(dk_cache_new("belady", 10, &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
     ck_assert_str_eq(err.message, "unknown cache policy \"belady\" "
-                                  "(use lru, lfu, fifo, lifo, mru, random, arc, 2q)");
+                                  "(use lru, lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
     for (size_t i = 0; dk_cache_policy_names[i] != NULL; i++) {
         ck_assert_ptr_null(dk_cache_new(dk_cache_policy_names[i], 0, &err));
         ck_assert_int_eq(err.status, DK_EINVAL);

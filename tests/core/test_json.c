@@ -411,12 +411,13 @@ START_TEST(unknown_keys_and_properties_list_the_valid_ones)
                       "\"properties\":{\"replica\":2}}]}",
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): unknown property \"replica\"; did "
-                 "you mean \"replicas\"? (use replicas, workers, time, queue, dispatch, mode)");
+                 "you mean \"replicas\"? (use replicas, workers, time, queue, dispatch, mode, "
+                 "fail_from, fail_to, fail_rate)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\","
                       "\"properties\":{\"zzzzzz\":2}}]}",
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): unknown property \"zzzzzz\" (use "
-                 "replicas, workers, time, queue, dispatch, mode)");
+                 "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, fail_rate)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\",\"name\":\"b\"}]}",
                  DK_EINVAL, "design.json: components[0] (service \"api\"): duplicate key \"name\"");
 }
@@ -430,8 +431,8 @@ START_TEST(bad_component_shapes)
                  "design.json: components[0]: \"name\" must be a string (got nothing)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cahce\"}]}", DK_EINVAL,
                  "design.json: components[0] (\"x\"): unknown component kind \"cahce\" (use "
-                 "client, gateway, balancer, service, cache, cdn, database, sharded_database, "
-                 "queue, topic)");
+                 "client, gateway, guard, balancer, service, cache, cdn, database, "
+                 "sharded_database, queue, topic)");
     expect_error(HEAD "\"components\":[{\"name\":\"x\",\"kind\":\"cache\",\"group\":\"g\"}]}",
                  DK_EINVAL, "design.json: components[0] (cache \"x\"): unknown group \"g\"");
     /* A reference is shown escaped, one clean line, whatever bytes it holds. */

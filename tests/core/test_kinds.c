@@ -12,8 +12,9 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The built-in kinds in registry order: what messages, docs and the bindings list. */
-static const char *const builtin[] = {"client", "gateway",  "balancer",         "service", "cache",
-                                      "cdn",    "database", "sharded_database", "queue",   "topic"};
+static const char *const builtin[] = {"client",           "gateway", "guard", "balancer",
+                                      "service",          "cache",   "cdn",   "database",
+                                      "sharded_database", "queue",   "topic"};
 
 static dk_error err;
 
@@ -63,7 +64,7 @@ START_TEST(find_by_name)
     for (size_t i = 0; i < dk_kinds_count(); i++)
         ck_assert_ptr_eq(dk_kinds_find(builtin[i], &err), &dk_kinds_at(i)->kind);
     ck_assert_ptr_eq(K_CLIENT, &dk_kinds_at(0)->kind);
-    ck_assert_ptr_eq(K_QUEUE, &dk_kinds_at(8)->kind);
+    ck_assert_ptr_eq(K_QUEUE, &dk_kinds_at(9)->kind);
     ck_assert_ptr_null(dk_kinds_find("Cache", NULL)); /* names are exact */
 }
 END_TEST
@@ -73,7 +74,7 @@ START_TEST(find_unknown_lists_every_kind)
     ck_assert_ptr_null(dk_kinds_find("cahce", &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
     ck_assert_str_eq(err.message,
-                     "unknown component kind \"cahce\" (use client, gateway, balancer, "
+                     "unknown component kind \"cahce\" (use client, gateway, guard, balancer, "
                      "service, cache, cdn, database, sharded_database, queue, topic)");
     dk_error_clear(&err);
     ck_assert_ptr_null(dk_kinds_find(NULL, &err));
@@ -327,7 +328,8 @@ START_TEST(prop_list_matches_schema)
                      "capacity, policy, ttl, time, replicas, workers, strategy, on_write, flush, "
                      "batch, crash_at");
     ck_assert_str_eq(dk_kind_prop_list(K_SERVICE, buf, sizeof buf),
-                     "replicas, workers, time, queue, dispatch, mode");
+                     "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, "
+                     "fail_rate");
     /* cut to fit, always terminated */
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 5), "capa");
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 12), "capacity, p");
@@ -455,7 +457,7 @@ START_TEST(register_refuses_a_taken_name)
     ck_assert_int_eq(dk_kinds_register(&cache2, &err), DK_EEXIST);
     ck_assert_str_eq(err.message, "register kind: \"cache\" is a kind already");
     ck_assert_uint_eq(dk_kinds_count(), COUNT_OF(builtin));
-    ck_assert_ptr_eq(K_CACHE, &dk_kinds_at(4)->kind); /* still the built-in */
+    ck_assert_ptr_eq(K_CACHE, &dk_kinds_at(5)->kind); /* still the built-in */
 }
 END_TEST
 
@@ -476,7 +478,7 @@ START_TEST(register_adds_after_the_builtins)
     ck_assert_ptr_eq(dk_kinds_desc(&gizmo.kind), &gizmo);
     ck_assert_ptr_null(dk_kinds_find("gadget", &err));
     ck_assert_str_eq(err.message,
-                     "unknown component kind \"gadget\" (use client, gateway, balancer, "
+                     "unknown component kind \"gadget\" (use client, gateway, guard, balancer, "
                      "service, cache, cdn, database, sharded_database, queue, topic, "
                      "gizmo)");
     ck_assert_int_eq(dk_kinds_register(&gizmo, &err), DK_EEXIST);

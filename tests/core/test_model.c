@@ -141,7 +141,7 @@ START_TEST(comps_in_creation_order)
 {
     dk_model_t *m = dk_model_new("m", NULL);
     /* One name per built-in kind, in registry order. */
-    const char *names[] = {"users", "edge", "lb",     "api",  "redis",
+    const char *names[] = {"users", "edge", "guard",  "lb",   "api",   "redis",
                            "cdn",   "urls", "shards", "jobs", "events"};
     const size_t n = sizeof names / sizeof names[0];
     ck_assert_uint_eq(dk_kinds_count(), n);

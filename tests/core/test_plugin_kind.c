@@ -143,13 +143,13 @@ static dk_comp_t *add(dk_model_t *m, const dk_kind *kind, const char *name)
 
 START_TEST(widget_is_registered)
 {
-    ck_assert_uint_eq(dk_kinds_count(), 11); /* the ten built in, then it */
-    ck_assert_ptr_eq(dk_kinds_at(10), &widget);
+    ck_assert_uint_eq(dk_kinds_count(), 12); /* the eleven built in, then it */
+    ck_assert_ptr_eq(dk_kinds_at(11), &widget);
     ck_assert_ptr_eq(dk_kinds_find("widget", &err), &widget.kind);
     ck_assert_ptr_eq(dk_kinds_desc(&widget.kind), &widget);
     ck_assert_ptr_null(dk_kinds_find("gadget", &err));
     ck_assert_str_eq(err.message,
-                     "unknown component kind \"gadget\" (use client, gateway, balancer, "
+                     "unknown component kind \"gadget\" (use client, gateway, guard, balancer, "
                      "service, cache, cdn, database, sharded_database, queue, topic, "
                      "widget)");
     ck_assert_int_eq(dk_kinds_register(&widget, &err), DK_EEXIST);
@@ -290,8 +290,8 @@ START_TEST(json_bad_values_are_named)
     expect_json_error(
         HEAD "\"components\":[{\"name\":\"w\",\"kind\":\"widgte\"}]}",
         "x.json: components[0] (\"w\"): unknown component kind \"widgte\" (use "
-        "client, gateway, balancer, service, cache, cdn, database, sharded_database, queue, "
-        "topic, widget)");
+        "client, gateway, guard, balancer, service, cache, cdn, database, sharded_database, "
+        "queue, topic, widget)");
 }
 END_TEST
 

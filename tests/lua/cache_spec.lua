@@ -44,7 +44,8 @@ describe("dk.cache", function()
   end)
 
   it("keeps the counters for every policy", function()
-    for _, policy in ipairs { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q" } do
+    for _, policy in ipairs { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q",
+                              "tinylfu" } do
       local c = dk.cache { policy = policy, capacity = 4 }
       for i = 1, 10 do
         if c:get(i % 6) == nil then c:put(i % 6, { i }) end
@@ -114,7 +115,8 @@ describe("dk.cache", function()
 
   it("names bad options", function()
     expect(function() dk.cache { policy = "lfu2", capacity = 4 } end)
-      :to_fail("unknown cache policy \"lfu2\" (use lru, lfu, fifo, lifo, mru, random, arc, 2q)")
+      :to_fail("unknown cache policy \"lfu2\" "
+               .. "(use lru, lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)")
     expect(function() dk.cache { capacity = 0 } end):to_fail("capacity must be a positive integer")
     expect(function() dk.cache { capacity = -3 } end):to_fail("capacity must be a positive integer")
     expect(function() dk.cache { capacity = 2.5 } end):to_fail("capacity must be a positive integer")
@@ -126,5 +128,48 @@ describe("dk.cache", function()
     expect(function() c:put("k", nil) end):to_fail("must not be nil")
     c:close()
     expect(function() c:get("k") end):to_fail("closed")
+  end)
+
+  -- A reference written here: each key's deadline in a table, checked at every step.
+  it("expires entries lazily on get and actively on advance", function()
+    local c = dk.cache { capacity = 64, ttl = "10s" }
+    local deadline, now, seed = {}, 0, 3
+    for step = 1, 2000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local k = seed % 30
+      local op = seed % 7
+      if op == 0 then
+        local dt = seed % 4
+        local due = 0
+        for key, d in pairs(deadline) do
+          if d <= now + dt then due = due + 1; deadline[key] = nil end
+        end
+        expect(c:advance(dt)):to_be(due)
+        now = now + dt
+        expect(c:now()):to_be(now)
+        expect(#c):to_be((function() local n = 0 for _ in pairs(deadline) do n = n + 1 end return n end)())
+      elseif op < 3 then
+        local ttl = seed % 3 == 0 and 10 or (seed % 9) + 1
+        if ttl == 10 then c:put(k, step) else c:put(k, step, { ttl = ttl }) end
+        deadline[k] = now + ttl
+      else
+        local want = deadline[k] and deadline[k] > now or false
+        if deadline[k] and not want then deadline[k] = nil end
+        expect(c:get(k) ~= nil):to_be(want)
+      end
+    end
+    expect(c:stats().expirations > 0):to_be(true)
+  end)
+
+  it("names bad ttls", function()
+    expect(function() dk.cache { capacity = 4, ttl = "5 parsecs" } end)
+      :to_fail("cache: ttl: invalid duration")
+    local c = dk.cache { capacity = 4 }
+    expect(function() c:put("k", 1, { ttl = -1 }) end):to_fail("cache put: ttl: invalid duration")
+    expect(function() c:put("k", 1, { tll = 1 }) end):to_fail("tll")
+    expect(function() c:advance("soon") end):to_fail("cache advance")
+    c:put("k", 1, { ttl = "1ms" })
+    expect(c:advance(0.001)):to_be(1)
+    expect(c:get("k")):to_be(nil)
   end)
 end)

@@ -4,7 +4,7 @@ local dk = require "designkit"
 
 describe("the kind registry from Lua", function()
   it("lists the built-in kinds in registry order", function()
-    expect(dk.kinds):to_equal({ "client", "gateway", "balancer", "service", "cache", "cdn", "database", "sharded_database", "queue", "topic" })
+    expect(dk.kinds):to_equal({ "client", "gateway", "guard", "balancer", "service", "cache", "cdn", "database", "sharded_database", "queue", "topic" })
   end)
 
   it("gives every kind a constructor on models and groups", function()
@@ -35,7 +35,7 @@ describe("the kind registry from Lua", function()
   it("refuses a kind it does not know, naming the known ones", function()
     local ok, err = pcall(dk.kind_info, "cahce")
     expect(ok):to_be(false)
-    expect(tostring(err):find("unknown component kind \"cahce\" (use client, gateway, balancer, service, "
+    expect(tostring(err):find("unknown component kind \"cahce\" (use client, gateway, guard, balancer, service, "
                               .. "cache, cdn, database, sharded_database, queue, topic)", 1, true) ~= nil):to_be(true)
     ok, err = pcall(dk.kind_info, 42)
     expect(ok):to_be(false)
@@ -48,7 +48,7 @@ describe("the kind registry from Lua", function()
     local m = dk.model "k2"
     local ok, err = pcall(function() m:widget "w" {} end)
     expect(ok):to_be(false)
-    expect(tostring(err):find('a model has no method "widget" (component kinds: client, gateway, '
+    expect(tostring(err):find('a model has no method "widget" (component kinds: client, gateway, guard, '
                               .. 'balancer, service, cache, cdn, database, sharded_database, queue, topic)', 1, true) ~= nil)
       :to_be(true)
   end)

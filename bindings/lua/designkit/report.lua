@@ -269,6 +269,26 @@ local function limits_table(result)
                   rows, 2)
 end
 
+-- Guards (the components whose result counts attempts): how their retries, timeouts and circuit
+-- breaker shaped the calls to what they guard (docs/patterns/resilience.md).
+local function resilience_table(result)
+  local rows = {}
+  for _, c in ipairs(result.components or {}) do
+    if c.attempts ~= nil then
+      rows[#rows + 1] = {
+        tostring(c.name), count(c.arrivals), count(c.attempts), count(c.retries),
+        count(c.timeouts), count(c.short_circuited), count(c.breaker_changes),
+        count(c.bulkhead_rejected),
+      }
+    end
+  end
+  if #rows == 0 then
+    return ""
+  end
+  return tabulate({ "resilience", "arrivals", "attempts", "retries", "timeouts",
+                    "short-circuited", "breaker changes", "bulkhead rejected" }, rows, 1)
+end
+
 local function class_row(name, c)
   return {
     name, count(c.completed or c.created), report.rate(c.throughput),
@@ -415,7 +435,7 @@ function report.format(result, opts)
                                                                 count(result.events))
   parts[#parts + 1] = (color and ("\27[1m" .. head .. "\27[0m") or head) .. "\n"
   for _, block in ipairs { components_table(result), messages_table(result), limits_table(result),
-                          classes_table(result),
+                          resilience_table(result), classes_table(result),
                           replications_block(result) } do
     if block ~= "" then
       parts[#parts + 1] = "\n" .. block

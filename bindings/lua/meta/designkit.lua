@@ -223,7 +223,7 @@ function dk.model(name) end
 -- The kinds, their options and m:<kind>, written from the registry by `make docs`
 -- (designkit.reference); tests/lua/annotations_spec.lua checks they are current.
 -- generated: kinds
----@alias designkit.Kind "client"|"gateway"|"balancer"|"service"|"cache"|"cdn"|"database"|"sharded_database"|"queue"|"topic"
+---@alias designkit.Kind "client"|"gateway"|"guard"|"balancer"|"service"|"cache"|"cdn"|"database"|"sharded_database"|"queue"|"topic"
 
 ---Options of `m:client`: the outside world: sends requests of a mix of classes, at a rate or from users who think between requests.
 ---@class designkit.ClientOptions
@@ -243,6 +243,25 @@ function dk.model(name) end
 ---@field max_keys? integer per_key: keys held at most (the least recently seen makes room) (default 10000)
 ---@field idle? designkit.Duration per_key: a key unseen this long is forgotten (0 = twice the window) (default 0s)
 
+---Options of `m:guard`: retries, timeouts and a circuit breaker on the calls to its links; requests its open breaker fails are reported as short_circuited.
+---@class designkit.GuardOptions
+---@field timeout? designkit.Duration an attempt not answered within this is failed and its late answer dropped (0 = wait forever) (default 0s)
+---@field attempts? integer attempts per request, the first included (1 = no retries) (default 1)
+---@field backoff? "exp"|"constant" the wait before retry k: base x 2^k (exp) or base (constant), at most cap (default exp)
+---@field base? designkit.Duration the backoff's first wait (default 50ms)
+---@field cap? designkit.Duration the longest backoff (default 10s)
+---@field jitter? "none"|"full"|"equal"|"decorrelated" how the backoff is spread (AWS: none, full, equal, decorrelated) (default full)
+---@field budget? number retries at most this share of requests over 10 s, plus budget_min per second (0 = no budget) (default 0)
+---@field budget_min? number retries per second the budget always allows (default 10)
+---@field breaker_window? integer the circuit breaker's window in calls (0 = no breaker) (default 0)
+---@field failure_rate? designkit.Fraction breaker: opens when this share of the window failed (default 0.5)
+---@field breaker_wait? designkit.Duration breaker: how long it stays open before trial calls (default 2s)
+---@field half_open? integer breaker: trial calls let through when half open (default 5)
+---@field min_calls? integer breaker: calls in the window before it may open (0 = the window) (default 0)
+---@field bulkhead_max? integer bulkhead: requests guarded at once, retries included (0 = no bulkhead) (default 0)
+---@field bulkhead_queue? integer bulkhead: requests that may wait for room (default 100)
+---@field bulkhead_wait? designkit.Duration bulkhead: how long one may wait before it is rejected (0 = not at all) (default 0s)
+
 ---Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm.
 ---@class designkit.BalancerOptions
 ---@field algorithm? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo" how a backend is chosen for a request (hash, ring, jump, maglev and rendezvous by its key) (default round_robin)
@@ -256,11 +275,14 @@ function dk.model(name) end
 ---@field queue? integer waiting requests allowed at each replica (0 = unbounded) (default 0)
 ---@field dispatch? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo"|"pooled" how requests reach the replicas: each its own queue, or one pooled queue (default round_robin)
 ---@field mode? "threads"|"event_loop" threads: a worker stays held while its request waits on a downstream reply; event_loop: it is released and takes the next request (default threads)
+---@field fail_from? designkit.Duration failure injection: the window of failures opens at this time (default 0s)
+---@field fail_to? designkit.Duration failure injection: the window closes at this time (0 = no failures) (default 0s)
+---@field fail_rate? designkit.Fraction failure injection: the share of requests in the window answered FAILED (default 1)
 
 ---Options of `m:cache`: a bounded key store with an eviction policy and optional expiry.
 ---@class designkit.CacheOptions
 ---@field capacity? integer entries held (default 10000)
----@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q" what is evicted when full (default lru)
+---@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
 ---@field ttl? designkit.Duration how long an entry lives (0 = forever) (default 0s)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one lookup (default 200us)
 ---@field replicas? integer cache instances (default 1)
@@ -274,7 +296,7 @@ function dk.model(name) end
 ---Options of `m:cdn`: a cache at the edge in front of an origin: misses and expired objects read through to it.
 ---@class designkit.CdnOptions
 ---@field capacity? integer objects held at each edge (default 100000)
----@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q" what is evicted when full (default lru)
+---@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
 ---@field ttl? designkit.Duration how long an edge keeps an object (0 = until evicted) (default 1h)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve from the edge (default 1ms)
 ---@field edges? integer edge locations, sharing one key space (default 1)
@@ -292,6 +314,9 @@ function dk.model(name) end
 ---@field wal? "none"|"always"|"never" its write-ahead log: always adds fsync_time / group_commit to each write (default none)
 ---@field fsync_time? designkit.Duration wal: time one fsync of the log takes (default 2ms)
 ---@field group_commit? integer wal: writes that share one fsync (group commit) (default 1)
+---@field fail_from? designkit.Duration failure injection: the window of failures opens at this time (default 0s)
+---@field fail_to? designkit.Duration failure injection: the window closes at this time (0 = no failures) (default 0s)
+---@field fail_rate? designkit.Fraction failure injection: the share of requests in the window answered FAILED (default 1)
 
 ---Options of `m:sharded_database`: a database split into shards by key: each shard queues and saturates on its own (its stations are "<name>.shard1", ...).
 ---@class designkit.Sharded_databaseOptions
@@ -331,6 +356,13 @@ Group.client = Model.client
 ---@return designkit.Component|fun(opts: designkit.GatewayOptions): designkit.Component
 function Model:gateway(name, opts) end
 Group.gateway = Model.gateway
+
+---A guard named `name`: `m:guard "x" { ... }` or `m:guard("x", { ... })`.
+---@param name string
+---@param opts? designkit.GuardOptions
+---@return designkit.Component|fun(opts: designkit.GuardOptions): designkit.Component
+function Model:guard(name, opts) end
+Group.guard = Model.guard
 
 ---A balancer named `name`: `m:balancer "x" { ... }` or `m:balancer("x", { ... })`.
 ---@param name string
@@ -554,12 +586,13 @@ function dk.call(...) end
 
 -- ---- patterns: caches (docs/patterns/caching.md, "Eviction policies") ----
 
----@alias designkit.CachePolicy "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"
+---@alias designkit.CachePolicy "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu"
 
 ---@class designkit.CacheOptions
 ---@field capacity integer entries held at most (a positive integer)
 ---@field policy? designkit.CachePolicy what is evicted when full; default "lru"
 ---@field seed? integer the seed of the "random" policy's draws; default 1
+---@field ttl? number|string the default ttl of a put (seconds or "5s"); default: never expires
 
 ---A bounded key-value cache under an eviction policy (O(1) per operation).
 ---@param opts designkit.CacheOptions
@@ -574,10 +607,20 @@ local Cache = {}
 ---@return any
 function Cache:get(key) end
 ---Stores `value` (not nil) under `key`, evicting by policy when full; true if an entry was evicted.
+---`opts.ttl` (seconds or "5s") overrides the cache's default ttl for this entry.
 ---@param key string|integer
 ---@param value any
+---@param opts? {ttl?: number|string}
 ---@return boolean evicted
-function Cache:put(key, value) end
+function Cache:put(key, value, opts) end
+---Moves the cache's clock forward by `dt` (seconds or "5s") and removes every entry whose ttl
+---has run out (active expiry; a get also finds an expired entry absent); the number removed.
+---@param dt number|string
+---@return integer expired
+function Cache:advance(dt) end
+---The cache's clock in seconds (starts at 0, moved by `advance`).
+---@return number
+function Cache:now() end
 ---Removes `key`; true if it was there.
 ---@param key string|integer
 ---@return boolean
@@ -586,7 +629,7 @@ function Cache:delete(key) end
 ---@return integer
 function Cache:len() end
 ---Counters since creation.
----@return {hits: integer, misses: integer, evictions: integer, hit_ratio: number, size: integer, capacity: integer, policy: string}
+---@return {hits: integer, misses: integer, evictions: integer, expirations: integer, hit_ratio: number, size: integer, capacity: integer, policy: string}
 function Cache:stats() end
 ---Frees it and its values now (also done by the garbage collector and `<close>`).
 function Cache:close() end

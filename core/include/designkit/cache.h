@@ -27,6 +27,9 @@ typedef struct dk_cache dk_cache_t;
  *   random  a uniform victim from a seeded dk_rng (dk_cache_new_seeded; dk_cache_new seeds 1)
  *   arc     Adaptive Replacement Cache (Megiddo & Modha 2003), ghosts of up to c keys
  *   2q      2Q full version (Johnson & Shasha 1994), Kin = c/4, Kout = c/2 ghosts
+ *   tinylfu W-TinyLFU (Caffeine's design): a 1% window LRU, a segmented main LRU (probation,
+ *           protected <= 80%), admission by a count-min sketch of 4-bit counters halved every
+ *           10c recordings; the halving is amortised O(1)
  * NULL with `err` naming the policy ("unknown cache policy \"lfu2\" (use lru, lfu, ...)") or a
  * zero capacity. Every operation is O(1). Not thread-safe; one owner. Caller frees. */
 dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err);
@@ -48,16 +51,25 @@ int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl);
  * values beside the cache, as the Lua binding does, must drop). */
 int dk_cache_put_victim(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl, uint64_t *victim);
 
+/* Active expiry: removes up to `max` entries whose expiry is <= now, earliest first, and
+ * returns how many; their keys go to `expired` (room for `max`) unless it is NULL. Beside the
+ * lazy expiry of dk_cache_get, for a caller that wants memory back or values released without
+ * waiting for a get. Each put with a ttl costs O(log n) for this (a heap of expiries, kept at
+ * most twice the entries); never allocates. */
+uint64_t dk_cache_expire(dk_cache_t *c, int64_t now, uint64_t max, uint64_t *expired);
+
 int dk_cache_remove(dk_cache_t *c, uint64_t key);         /* 1 if it was there */
 int dk_cache_contains(const dk_cache_t *c, uint64_t key); /* no recency change, no expiry */
 
 uint64_t dk_cache_size(const dk_cache_t *c);
 uint64_t dk_cache_capacity(const dk_cache_t *c);
 const char *dk_cache_policy(const dk_cache_t *c);
-/* Counters since creation: hits, misses (from dk_cache_get), evictions. */
+/* Counters since creation: hits, misses (from dk_cache_get), evictions, expirations (entries
+ * dk_cache_expire removed; a lazy expiry on get counts as a miss). */
 uint64_t dk_cache_hits(const dk_cache_t *c);
 uint64_t dk_cache_misses(const dk_cache_t *c);
 uint64_t dk_cache_evictions(const dk_cache_t *c);
+uint64_t dk_cache_expirations(const dk_cache_t *c);
 
 /* Belady's MIN, the offline optimum: the hits a cache of `capacity` entries scores on `trace`
  * (n keys, each a get and, on a miss, a put) when it always evicts the entry used again

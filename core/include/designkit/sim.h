@@ -9,6 +9,9 @@
 #include "designkit/hist.h"
 #include "designkit/balancer.h"
 #include "designkit/limiter.h"
+#include "designkit/breaker.h"
+#include "designkit/bulkhead.h"
+#include "designkit/retry.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -328,7 +331,15 @@ int dk_sim_class_batch(const dk_sim_t *sim, uint32_t cls, size_t b, double *sum,
       "write calls the cache sent its store (caches with a strategy)")                             \
     X(LOST_WRITES, "lost_writes",                                                                  \
       "acknowledged writes lost in a crash before a flush (write_behind)")                         \
-    X(LIMITED, "limited", "requests refused by a rate limiter (gateways)")
+    X(LIMITED, "limited", "requests refused by a rate limiter (gateways)")                         \
+    X(ATTEMPTS, "attempts", "calls a guard sent downstream, retries included (guards)")            \
+    X(RETRIES, "retries", "attempts a guard sent again after a failure or a timeout (guards)")     \
+    X(SHORT_CIRCUITED, "short_circuited",                                                          \
+      "requests a guard's open circuit breaker failed without sending (guards)")                   \
+    X(TIMEOUTS, "timeouts", "attempts a guard gave up waiting for (guards)")                       \
+    X(BREAKER_CHANGES, "breaker_changes", "state changes of a guard's circuit breaker (guards)")   \
+    X(BULKHEAD_REJECTED, "bulkhead_rejected",                                                      \
+      "requests a guard's bulkhead refused or let wait too long (guards)")
 
 typedef enum dk_metric {
 #define DK__METRIC_ENUM(id, name, doc) DK_METRIC_##id,
@@ -396,6 +407,46 @@ typedef struct dk_gateway_stats {
 } dk_gateway_stats;
 /* A gateway's counts; NULL for an actor that is not a gateway. */
 const dk_gateway_stats *dk_gateway_stats_of(const dk_actor_t *a);
+
+/* A guard (core/sim/actor_guard.c): the resilience of the calls that pass it. Each call it
+ * receives is sent on to its links in turn as an attempt; an attempt that fails (FAILED or
+ * REJECTED) or gets no answer within `timeout` is tried again after the retry policy's backoff
+ * while the policy allows (attempts, budget), and the last failure is the answer. A circuit
+ * breaker, when set, is asked before every attempt: when it refuses, the call is answered
+ * FAILED at once, sent nowhere, and counted as short-circuited; every attempt's outcome (a
+ * timeout is a failure) is recorded in it. A late answer to an attempt given up on is dropped.
+ * Takes no time of its own. */
+typedef struct dk_guard_config {
+    dk_time_t timeout; /* per attempt; 0: none */
+    int retry;         /* 1: retry.max_attempts and the rest apply (retry.timeout_ns unused) */
+    dk_retry_config retry_cfg;
+    int breaker; /* 1: a circuit breaker configured by breaker_cfg */
+    dk_breaker_config breaker_cfg;
+    /* A bulkhead (designkit/bulkhead.h) when bulkhead_max > 0: at most that many requests
+     * guarded at once (from arrival to answer, retries included); the next wait, at most
+     * bulkhead_queue of them, each at most bulkhead_wait, and are answered REJECTED (counted as
+     * bulkhead_rejected) when there is no room or the wait runs out. */
+    uint32_t bulkhead_max;
+    uint32_t bulkhead_queue;
+    dk_time_t bulkhead_wait;
+} dk_guard_config;
+/* NULL with `err` naming the guard for a bad retry or breaker config. */
+dk_actor_t *dk_sim_add_guard(dk_sim_t *sim, const char *name, const dk_guard_config *cfg,
+                             dk_error *err);
+typedef struct dk_guard_stats {
+    uint64_t attempts;          /* sent downstream, first tries included */
+    uint64_t retries;           /* attempts after the first */
+    uint64_t short_circuited;   /* calls the breaker refused */
+    uint64_t timeouts;          /* attempts given up on */
+    uint64_t late;              /* answers to those that came after all (dropped) */
+    uint64_t exhausted;         /* calls answered FAILED once no retry was left */
+    uint64_t breaker_changes;   /* transitions of the breaker */
+    uint64_t opened;            /* of which to open */
+    uint64_t bulkhead_rejected; /* refused or timed out by the bulkhead */
+} dk_guard_stats;
+/* A guard's counts (NULL for any other actor); *state the breaker's state now when it has one
+ * (state may be NULL). */
+const dk_guard_stats *dk_guard_stats_of(const dk_actor_t *a, const char **state);
 
 /* Routing by class: the calls of class `cls` that client or balancer `actor` sends go only to
  * its links at positions links[0 .. n) (dk_actor_out order, strictly increasing): a client
@@ -474,6 +525,11 @@ typedef struct dk_station_config {
     dk_lb_algorithm dispatch; /* with replicas > 1 */
     int event_loop;           /* 1: release the worker while the flow waits */
     dk_time_t write_extra;    /* added to the service time of a WRITE (a database's log) */
+    /* Failure injection: a call whose service time ends in [fail_from, fail_to) is answered
+     * FAILED with probability fail_rate (a draw from the station's own stream), its flow not
+     * run. fail_to == 0: never. */
+    dk_time_t fail_from, fail_to;
+    double fail_rate;
 } dk_station_config;
 dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
                                const dk_station_config *cfg, dk_error *err);
