@@ -997,3 +997,29 @@ dk_status dk_draw_file(const dk_model_t *m, const dk_draw_overlay *overlay, cons
     dk_free(data);
     return st;
 }
+
+void dk__text_put_n(dk__text *t, const char *s, size_t n)
+{
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 256;
+        while (t->len + n + 1 > cap)
+            cap *= 2;
+        char *p = dk_realloc(t->s, cap);
+        if (p == NULL) {
+            t->failed = 1;
+            return;
+        }
+        t->s = p;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+void dk__text_put(dk__text *t, const char *s)
+{
+    dk__text_put_n(t, s, strlen(s));
+}
