@@ -6,7 +6,8 @@
 # docs/url-shortener.md (each ```sh block holding one `designkit ...` command is followed by a
 # plain ``` block with its output),
 # and what is written from the kind registry (the option tables of docs/script-reference.md and
-# the kinds' part of the editor annotations).
+# the kinds' part of the editor annotations), and the table of docs/exercises/README.md (from
+# the exercises' metadata).
 # `make docs` runs it; with --check it changes nothing and fails if the docs are out of date
 # (tests/cli/docs.sh runs that).
 set -euo pipefail
@@ -47,11 +48,13 @@ cat > "$tmp/splice.lua" <<'LUA'
 local ref = require "designkit.reference"
 local src, out, name, what = ...
 local f = assert(io.open(src, "r")); local text = f:read("a"); f:close()
-local body = what == "annotations" and ref.annotations() or ref.options_markdown()
+local body = what == "annotations" and ref.annotations()
+  or name == "links" and ref.link_options_markdown() or ref.options_markdown()
 local new = assert(ref.splice(text, name, body))
 f = assert(io.open(out, "w")); f:write(new); f:close()
 LUA
 "$bin" --unsafe "$tmp/splice.lua" docs/script-reference.md "$tmp/script-reference.md" kinds options
+"$bin" --unsafe "$tmp/splice.lua" "$tmp/script-reference.md" "$tmp/script-reference.md" links options
 "$bin" --unsafe "$tmp/splice.lua" bindings/lua/meta/designkit.lua "$tmp/designkit.lua" kinds annotations
 # Walk the page; after a ```sh block with a designkit command, replace the next plain block.
 awk -v bin="$bin" '
@@ -71,8 +74,19 @@ awk -v bin="$bin" '
   state == 3              { next }
   { print }
 ' "$page" > "$tmp/page.md"
+# The index of the exercises, from their metadata (designkit exercise list --markdown).
+index=docs/exercises/README.md
+"$bin" exercise list --markdown > "$tmp/exercises_table.md"
+awk -v table="$tmp/exercises_table.md" '
+  /<!-- end generated: exercises/ { skip = 0 }
+  !skip { print }
+  /<!-- generated: exercises/ { while ((getline line < table) > 0) print line; skip = 1 }
+' "$index" > "$tmp/exercises_index.md"
 if [ $check = 1 ]; then
   status=0
+  if ! cmp -s "$tmp/exercises_index.md" "$index"; then
+    echo "$index: the table of exercises is out of date:"; diff "$index" "$tmp/exercises_index.md" | head -20; status=1
+  fi
   cmp -s "$tmp/url_shortener.svg" docs/url_shortener.svg || { echo "docs/url_shortener.svg is out of date"; status=1; }
   for block in $class_diagrams; do
     cmp -s "$tmp/${block}_classes.svg" "docs/lld/${block}_classes.svg" ||
@@ -104,6 +118,7 @@ for block in $class_diagrams; do cp "$tmp/${block}_classes.svg" "docs/lld/${bloc
 for sm in $drawn_machines; do cp "$tmp/${sm/./_}.svg" "docs/lld/${sm/./_}.svg"; done
 for pair in $state_diagrams; do cp "$tmp/states/${pair%%:*}_states.svg" "docs/lld/${pair%%:*}_states.svg"; done
 cp "$tmp/page.md" "$page"
+cp "$tmp/exercises_index.md" "$index"
 cp "$tmp/script-reference.md" docs/script-reference.md
 cp "$tmp/designkit.lua" bindings/lua/meta/designkit.lua
 echo "regenerated docs/url_shortener.svg, docs/lld/*_classes.svg, docs/lld/*_states.svg, the outputs in $page, and the kinds' option tables and annotations"

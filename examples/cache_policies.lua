@@ -1,7 +1,7 @@
 -- Run with: designkit examples/cache_policies.lua
 -- Eviction policies side by side: the hit ratio of every dk.cache policy on one skewed request
--- stream (Zipf, exponent 0.9, 5000 keys) at three cache sizes. LFU, ARC, 2Q and W-TinyLFU keep
--- the popular keys best; MRU shows what evicting the wrong end costs (LIFO does better than it looks: the
+-- stream (Zipf, exponent 0.9, 5000 keys) at three cache sizes. Perfect LFU (counts kept for every
+-- key seen) keeps the popular keys best, then LFU, ARC, 2Q and W-TinyLFU; MRU shows what evicting the wrong end costs (LIFO does better than it looks: the
 -- popular keys arrive first and are never the newest insert again).
 local dk = require "designkit"
 
@@ -27,8 +27,9 @@ end
 local stream = {}
 for i = 1, REQUESTS do stream[i] = draw() end
 
-local policies = { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q", "tinylfu" }
-print(("%-8s %8s %8s %8s"):format("policy", "1%", "5%", "10%"))
+local policies = { "lru", "lfu", "perfect_lfu", "fifo", "lifo", "mru", "random", "arc", "2q",
+                   "tinylfu" }
+print(("%-11s %8s %8s %8s"):format("policy", "1%", "5%", "10%"))
 for _, policy in ipairs(policies) do
   local row = {}
   for _, share in ipairs { 0.01, 0.05, 0.10 } do
@@ -40,7 +41,7 @@ for _, policy in ipairs(policies) do
     row[#row + 1] = ("%8.3f"):format(c:stats().hit_ratio)
     c:close()
   end
-  print(("%-8s %s"):format(policy, table.concat(row, " ")))
+  print(("%-11s %s"):format(policy, table.concat(row, " ")))
 end
 
 -- Expiry: entries with a ttl leave on the cache's clock, which `advance` moves; the sweep
@@ -51,3 +52,14 @@ sessions:put("bob", { user = 2 }, { ttl = "5m" })
 print(("after 10m: %d expired, bob %s"):format(sessions:advance("10m"),
                                               sessions:get("bob") and "here" or "gone"))
 print(("after 40m: %d expired, %d left"):format(sessions:advance("30m"), #sessions))
+
+-- Sized entries: a capacity written as a size counts bytes. Pages of different sizes share
+-- 64 KiB; a big page evicts as many small ones as it needs room for, and a page larger than the
+-- whole cache is refused with an error.
+local pages = dk.cache { policy = "lru", capacity = "64KiB", size = function(_, body) return #body end }
+for i = 1, 40 do pages:put("/small/" .. i, ("x"):rep(2000)) end
+local _, evicted = pages:put("/big", ("y"):rep(40000))
+local st = pages:stats()
+print(("64KiB cache: %d pages, %d bytes; the 40000-byte page evicted %d"):format(#pages, st.bytes,
+                                                                            evicted))
+print(("a 100KB page: %s"):format(select(2, pcall(pages.put, pages, "/huge", ("z"):rep(100000)))))

@@ -1,39 +1,55 @@
--- health_healing.lua - a backend that hangs (a deadlock: it stays broken until restarted) at 100 s
--- and 400 s of a 600 s run, probed every 5 s (timeout 1 s, unhealthy after 3 failures, healthy
--- after 2 successes). Without auto-healing it stays down; with `restart_after = "20s"` the
--- checker restarts it (a restart takes 10 s) and the availability shows the difference.
--- A time-stepped model over dk.health, not the simulator: see docs/patterns/resilience.md.
--- Returns the rows (tests/lua/health_healing_spec.lua checks them against the timeline).
+-- Run with: designkit examples/health_healing.lua
+-- A backend that hangs (a deadlock: from then on it answers nothing until it is restarted) at
+-- 100 s and 400 s of a 600 s run, behind a balancer, 100 requests/s. Without health checks its
+-- requests wait forever; with checks (a probe every 5 s, timeout 1 s, unhealthy after 3 failed,
+-- healthy after 2 good) the balancer stops sending it requests, which then fail fast, but it
+-- stays hung; with auto-healing (`restart_after = "20s"`, a restart taking 10 s) it comes back
+-- after each hang. Simulator runs, same seed; tests/lua/health_healing_spec.lua checks the rows
+-- against the timeline's arithmetic (docs/patterns/resilience.md).
 local dk = require "designkit"
 
-local RUN, HANGS, BOOT = 600, { 100, 400 }, 10
+local RATE, RUN = 100, 600
 
-local function run(restart_after)
-  local hc = dk.health { interval = "5s", timeout = "1s", healthy = 2, unhealthy = 3,
-                         restart_after = restart_after }
-  local broken, back_at, up_time = false, nil, 0
-  local hang = 1
-  for t = 0, RUN - 1 do -- one-second steps; probes every 5 s
-    if HANGS[hang] and t >= HANGS[hang] then broken, hang = true, hang + 1 end
-    if back_at and t >= back_at then broken, back_at = false, nil end
-    if not broken and not back_at then up_time = up_time + 1 end
-    if t >= hc:next_probe() then hc:probe(not broken and not back_at, 0.01, t) end
-    if hc:due_restart(t) then
-      hc:restarted(t)
-      back_at = t + BOOT -- restarting: down until it has booted
-    end
-  end
-  local st = hc:stats(RUN)
-  return { setup = restart_after and ("restart after " .. restart_after) or "no healing",
-           served = up_time / RUN,           -- the time the backend really answered
-           availability = st.availability,   -- the time the checker judged it healthy
-           restarts = st.restarts }
+local function design(checks)
+  local m = dk.model "health-healing"
+  local users = m:client "users" { rate = RATE, arrivals = "constant" }
+  local lb = m:balancer "lb" (checks or {})
+  local api = m:service "api" { workers = 8, time = dk.exp "10ms", hang_at = "100s",
+                                hang_every = "300s", restart_time = "10s" }
+  m:links { users >> lb >> api }
+  return m
 end
 
-local rows = { run(nil), run("20s") }
-print(string.format("%-18s %10s %14s %9s", "setup", "served", "judged healthy", "restarts"))
-for _, r in ipairs(rows) do
-  print(string.format("%-18s %9.1f%% %13.1f%% %9d", r.setup, 100 * r.served, 100 * r.availability,
-                      r.restarts))
+local probes = { health_interval = "5s", health_timeout = "1s", unhealthy = 3, healthy = 2 }
+local setups = {
+  { name = "no health checks" },
+  { name = "checks, no healing", checks = probes },
+  { name = "checks + restart 20s", checks = { health_interval = "5s", health_timeout = "1s",
+                                              unhealthy = 3, healthy = 2, restart_after = "20s" } },
+}
+
+local rows = {}
+print(string.format("%-22s %9s %9s %10s %8s %11s %9s", "setup", "requests", "served",
+  "answered", "waiting", "unhealthy", "restarts"))
+for _, s in ipairs(setups) do
+  local r = design(s.checks):run { duration = RUN .. "s", seed = 1 }
+  local lb
+  for _, c in ipairs(r.components) do if c.name == "lb" then lb = c end end
+  local h = lb.health and lb.health[1] or {}
+  local answered = r.total.completed + r.total.failed
+  local row = {
+    name = s.name,
+    requests = r.total.created,
+    served = r.total.completed / r.total.created,   -- answered OK, of all requests
+    availability = r.total.completed / answered,    -- answered OK, of the answered ones
+    waiting = r.in_flight,                          -- never answered: held by the hang
+    unhealthy = h.unhealthy,                        -- seconds judged unhealthy
+    restarts = h.restarts or 0,
+    probes = h.probes,
+  }
+  rows[#rows + 1] = row
+  print(string.format("%-22s %9d %8.1f%% %9.1f%% %8d %11s %9d", row.name, row.requests,
+    100 * row.served, 100 * row.availability, row.waiting,
+    row.unhealthy and dk.format_duration(row.unhealthy) or "-", row.restarts))
 end
 return rows

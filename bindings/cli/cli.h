@@ -61,6 +61,9 @@ void dk_cli_limits_stop(dk_cli_stop why);
 /* Whether the command was stopped; a refusal of the memory budget that nothing came after
  * (memory.c) counts as the memory limit's stop. */
 int dk_cli_limits_stopped(void);
+/* Which stop stopped the command (DK_CLI_STOP_NONE when none): the exercise runner's child
+ * (exercise_run.c) reports the limit a test reached in its own words. */
+dk_cli_stop dk_cli_limits_reason(void);
 /* Puts the count hook on the new state `L` of a thread (thread_state.c), and on `parent`, the
  * state starting it, when it has none: every state looks at the stop flag at least every few
  * thousand instructions once threads run. Call on the parent's OS thread. */
@@ -79,6 +82,12 @@ void dk_cli_preload(lua_State *L, int host);
 /* thread_state.c: makes the states of dk.thread and dk.pool the way the main one is made (the
  * memory budget, the limits, the sandbox as it is in the state that starts them). */
 void dk_cli_threads_install(lua_State *L);
+
+/* exercise_host.c: the module "designkit.exercise_host" (package.preload, the main state only):
+ * the exercises embedded in the executable and the forked child that runs one test. */
+int dk_cli_open_exercise(lua_State *L);
+/* exercise_run.c: run(job) of that module (its contract is there). */
+int dk_cli_exercise_run(lua_State *L);
 
 /* The module "designkit.host" (package.preload): the few services cli.lua needs from C:
  * isatty, durations, atomic writes and the sandbox. Returns the module table. */

@@ -289,6 +289,12 @@ int dk_cli_limits_stopped(void)
     return atomic_load(&stopped) != DK_CLI_STOP_NONE;
 }
 
+dk_cli_stop dk_cli_limits_reason(void)
+{
+    (void)dk_cli_limits_stopped(); /* a pending refusal of the budget counts */
+    return (dk_cli_stop)atomic_load(&stopped);
+}
+
 void dk_cli_limits_attach(lua_State *L, lua_State *parent)
 {
     int now = atomic_load(&stopped) != DK_CLI_STOP_NONE;

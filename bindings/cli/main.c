@@ -52,6 +52,8 @@ void dk_cli_preload(lua_State *L, int host)
         lua_setfield(L, -2, "designkit.host");
         lua_pushcfunction(L, dk_cli_open_limits);
         lua_setfield(L, -2, "designkit.limits");
+        lua_pushcfunction(L, dk_cli_open_exercise);
+        lua_setfield(L, -2, "designkit.exercise_host");
     }
     for (mod = dk_embedded_lua; mod->name != NULL; mod++) {
         lua_pushlightuserdata(L, (void *)mod);

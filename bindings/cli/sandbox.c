@@ -23,7 +23,8 @@
 #define STATE_KEY "designkit.sandbox"
 
 /* The modules only the host may hold: they leave package.preload and package.loaded. */
-static const char *const host_modules[] = {"designkit.host", "designkit.limits", NULL};
+static const char *const host_modules[] = {"designkit.host", "designkit.limits",
+                                           "designkit.exercise_host", NULL};
 
 /* The host's own instances of these leave package.loaded: a script that requires one gets a
  * fresh instance of its own, so that changing report.format or spec.run changes nothing the

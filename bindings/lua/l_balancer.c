@@ -102,12 +102,13 @@ static size_t read_backends(lua_State *L, int opts, double **weights, double **d
     return n;
 }
 
-/* opts.outlier = { errors = 5, base = "30s" } */
-static void read_outlier(lua_State *L, int opts, unsigned *errors, int64_t *base)
+/* opts.outlier = { errors = 5, base = "30s", max = 1 } */
+static void read_outlier(lua_State *L, int opts, unsigned *errors, int64_t *base, double *max)
 {
-    static const char *const keys[] = {"errors", "base", NULL};
+    static const char *const keys[] = {"errors", "base", "max", NULL};
     *errors = 0;
     *base = 30 * (int64_t)1000000000;
+    *max = 1;
     if (lua_getfield(L, opts, "outlier") == LUA_TNIL) {
         lua_pop(L, 1);
         return;
@@ -130,6 +131,13 @@ static void read_outlier(lua_State *L, int opts, unsigned *errors, int64_t *base
             luaL_error(L, "balancer: outlier.base must be a duration > 0 (%s)",
                        *base <= 0 ? "got 0 or less" : err.message);
     }
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "max") != LUA_TNIL) {
+        *max = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : -1;
+        if (!(*max > 0 && *max <= 1))
+            luaL_error(L, "balancer: outlier.max must be a share in (0, 1] (got %s)",
+                       luaL_tolstring(L, -1, NULL));
+    }
     lua_pop(L, 2);
 }
 
@@ -150,7 +158,8 @@ static int l_balancer(lua_State *L)
     lua_pop(L, 1);
     unsigned errors;
     int64_t base;
-    read_outlier(L, 1, &errors, &base);
+    double max;
+    read_outlier(L, 1, &errors, &base, &max);
     double *weights, *distances;
     size_t n = read_backends(L, 1, &weights, &distances);
     int names = lua_gettop(L);
@@ -170,6 +179,7 @@ static int l_balancer(lua_State *L)
             dk_lb_set_distance(b->lb, i, distances[i], &err) != DK_OK)
             return luaL_error(L, "%s", err.message);
     dk_lb_set_outlier(b->lb, errors, base);
+    dk_lb_set_outlier_max(b->lb, max);
     return 1;
 }
 

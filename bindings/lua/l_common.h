@@ -215,8 +215,14 @@ void dk_l_check_keys(lua_State *L, int idx, const char *what, const char *const 
 void dk_l_push_did_you_mean(lua_State *L, const char *best);
 /* The component constructors shared by models and groups (m:service "api" { ... }, ...). */
 int dk_l_m_component(lua_State *L);
-/* m:link(a, b [, c ...] [, { latency = ... }]) */
+/* m:link(a, b [, c ...] [, { latency = ..., weight = ..., retry = { ... } }]) */
 int dk_l_m_link(lua_State *L);
+/* Applies the options table at `o` to component `c` (any schema, the link options' too),
+ * after refusing unknown keys: errors name the component and the option. */
+void dk_l_apply_opts(lua_State *L, dk_comp_t *c, int o);
+/* l_link.c: pushes the link options of m:link's table at `opts` as one flat table of the link
+ * schema's names, or nil when it holds none; unknown keys are errors with a suggestion. */
+void dk_l_link_options(lua_State *L, int opts, const char *what);
 /* m:links { a >> b, b >> c }: the statement form, checking that each item is a link. */
 int dk_l_m_links(lua_State *L);
 /* dk.properties, dk.cache_aside and dk.call. */

@@ -262,6 +262,11 @@ static void apply_opts(lua_State *L, dk_comp_t *c, int o)
     }
 }
 
+void dk_l_apply_opts(lua_State *L, dk_comp_t *c, int o)
+{
+    apply_opts(L, c, lua_absindex(L, o));
+}
+
 /* Pushes the value of property `id` as a script would have written it (seconds, bytes, ...). */
 static void push_prop(lua_State *L, const dk_comp_t *c, int id)
 {
@@ -453,7 +458,9 @@ int dk_l_m_component(lua_State *L)
     return create(L, midx, g, kind, name, 4);
 }
 
-/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order. */
+/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order; for
+ * "link" (the links' options) each also says its `group` (retry, breaker, bulkhead; none at the
+ * top level) and its `key` within it. */
 int dk_l_properties(lua_State *L)
 {
     const dk_kind *kind = check_kind(L, 1);
@@ -479,6 +486,15 @@ int dk_l_properties(lua_State *L)
                 lua_rawseti(L, -2, k + 1);
             }
             lua_setfield(L, -2, "choices");
+        }
+        if (dk_kind_has(kind, DK_TRAIT_LINK)) { /* how m:link and JSON write it */
+            const char *g = dk_link_option_group((int)i);
+            if (g != NULL) {
+                lua_pushstring(L, g);
+                lua_setfield(L, -2, "group");
+            }
+            lua_pushstring(L, dk_link_option_key(kind, (int)i));
+            lua_setfield(L, -2, "key");
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
@@ -603,8 +619,8 @@ static void push_side(lua_State *L, int idx, lmodel **lm, const char *what)
 }
 
 /* Links every component of side `a` to every one of side `b`, with `latency` (may be NULL),
- * asynchronous if `async`. */
-static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int async,
+ * asynchronous if `async`, with the link options of the flat table at `opts` (0: none). */
+static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int async, int opts,
                        const char *what_a, const char *what_b)
 {
     lmodel *lm = NULL;
@@ -624,6 +640,13 @@ static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int
             if (dk_model_link(lm->m, from->c, to->c, latency, &err) != DK_OK ||
                 (async && dk_model_link_set_async(lm->m, from->c, to->c, 1, &err) != DK_OK))
                 dk_l_raise(L, &err);
+            if (opts != 0) {
+                size_t at = dk_model_link_count(lm->m) - 1; /* the link just made */
+                dk_comp_t *o = dk_model_link_options(lm->m, at, dk_link_schema(), &err);
+                if (o == NULL)
+                    dk_l_raise(L, &err);
+                dk_l_apply_opts(L, o, opts);
+            }
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
@@ -638,18 +661,17 @@ static int c_shr(lua_State *L)
     for (int side = 1; side <= 2; side++)
         if (!luaL_testudata(L, side, DK_MT_COMP) && !lua_istable(L, side))
             return bad_operand(L, side, 3 - side, side == 1 ? "left" : "right");
-    link_sides(L, 1, 2, NULL, 0, "the left operand", "the right operand");
+    link_sides(L, 1, 2, NULL, 0, 0, "the left operand", "the right operand");
     return 1;
 }
 
-static const char *const link_keys[] = {"latency", "async", NULL};
-
-/* m:link(a, b [, c ...] [, { latency = dk.exp "1ms", async = true }]): links each side to the
- * next, as a >> b >> c does. Sides may be lists. */
+/* m:link(a, b [, c ...] [, { latency = dk.exp "1ms", async = true, weight = 3,
+ * retry = { attempts = 4 }, ... }]): links each side to the next, as a >> b >> c does, each
+ * link with the options given (designkit/model.h "link options"). Sides may be lists. */
 int dk_l_m_link(lua_State *L)
 {
     dk_l_check_model(L, 1);
-    int top = lua_gettop(L), opts = 0;
+    int top = lua_gettop(L), opts = 0, flat = 0;
     if (top >= 2 && lua_istable(L, top) && !lua_getmetatable(L, top) && luaL_len(L, top) == 0) {
         opts = top--;
     }
@@ -658,7 +680,9 @@ int dk_l_m_link(lua_State *L)
     dk_dist_t **slot = NULL;
     int async = 0;
     if (opts) {
-        dk_l_check_keys(L, opts, "link", link_keys);
+        dk_l_link_options(L, opts, "link");
+        if (!lua_isnil(L, -1))
+            flat = lua_gettop(L);
         lua_getfield(L, opts, "async");
         if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
             return luaL_error(L, "link: async must be true or false (got %s)",
@@ -689,7 +713,7 @@ int dk_l_m_link(lua_State *L)
         char a[32], b[32];
         snprintf(a, sizeof a, "argument #%d", i - 1); /* as the script counts them: m:link(1, 2) */
         snprintf(b, sizeof b, "argument #%d", i);
-        link_sides(L, i, i + 1, slot ? *slot : NULL, async, a, b);
+        link_sides(L, i, i + 1, slot ? *slot : NULL, async, flat, a, b);
     }
     lua_pushvalue(L, top);
     return 1;

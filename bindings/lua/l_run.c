@@ -445,6 +445,30 @@ static void set_int(lua_State *L, const char *k, uint64_t v)
     lua_setfield(L, -2, k);
 }
 
+/* A balancer's health checks as the component's `health` field: one row per backend
+ * (backend, probes, failures, restarts, unhealthy seconds, healthy at the end); nothing for
+ * an actor without checks. */
+static void push_health(lua_State *L, const dk_actor_t *a)
+{
+    dk_balancer_backend_health h;
+    if (dk_balancer_health_of(a, 0, &h) != DK_OK)
+        return;
+    lua_newtable(L);
+    for (size_t i = 0; dk_balancer_health_of(a, i, &h) == DK_OK; i++) {
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, h.backend);
+        lua_setfield(L, -2, "backend");
+        set_int(L, "probes", h.probes);
+        set_int(L, "failures", h.failures);
+        set_int(L, "restarts", h.restarts);
+        set_num(L, "unhealthy", h.unhealthy);
+        lua_pushboolean(L, h.healthy);
+        lua_setfield(L, -2, "healthy");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "health");
+}
+
 static void push_latency(lua_State *L, const latsum *s)
 {
     lua_createtable(L, 0, 7);
@@ -562,6 +586,7 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
         summarise(s->latency, &lat);
         push_latency(L, &lat);
         lua_setfield(L, -2, "latency");
+        push_health(L, a);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, r, "components");

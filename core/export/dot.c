@@ -406,6 +406,18 @@ static void add_edge(Agraph_t *g, const dk_model_t *m, size_t i, const dk_comp_t
         append(label, sizeof label, label[0] != '\0' ? " \xC2\xB7 ~" : "~");
         append(label, sizeof label, tmp);
     }
+    /* Its options (weight, retries, breaker), in the words of the link schema's detail: the
+     * guard a link's resilience makes is drawn as this, not as a box. A folded edge stands for
+     * links that may differ, so only a single link's are shown. */
+    const dk_comp_t *opts = count == 1 ? dk_model_link_options_at(m, i) : NULL;
+    if (opts != NULL && dk_comp_kind(opts)->detail != NULL) {
+        char detail[128];
+        dk_comp_kind(opts)->detail(opts, detail, sizeof detail);
+        if (detail[0] != '\0') {
+            append(label, sizeof label, label[0] != '\0' ? " \xC2\xB7 " : "");
+            append(label, sizeof label, detail);
+        }
+    }
     if (rate >= 0) {
         dk_format_rate(rate, tmp, sizeof tmp);
         append(label, sizeof label, label[0] != '\0' ? "\\n" : "");
@@ -996,30 +1008,4 @@ dk_status dk_draw_file(const dk_model_t *m, const dk_draw_overlay *overlay, cons
     st = dk_file_write_atomic(path, data, len, err);
     dk_free(data);
     return st;
-}
-
-void dk__text_put_n(dk__text *t, const char *s, size_t n)
-{
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
-        char *p = dk_realloc(t->s, cap);
-        if (p == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
-void dk__text_put(dk__text *t, const char *s)
-{
-    dk__text_put_n(t, s, strlen(s));
 }

@@ -1,6 +1,6 @@
 /* dot_internal.h - what dot.c shares with the other drawers of export/ (dot_uml.c, dot_sm.c):
- * the one Graphviz context of the process, the layout and rendering of a finished graph, and
- * the growing string the drawers build labels in. */
+ * the one Graphviz context of the process and the layout and rendering of a finished graph. The
+ * drawers build their labels in a dk_strbuf (designkit/strbuf.h). */
 #ifndef DK_DOT_INTERNAL_H
 #define DK_DOT_INTERNAL_H
 
@@ -15,16 +15,5 @@ struct Agraph_s; /* cgraph's Agraph_t, named without its header */
  * DK_ENOMEM, DK_EUNSUPPORTED when Graphviz has no renderer, DK_EINTERNAL when layout fails. */
 dk_status dk__draw_graph(struct Agraph_s *g, dk_draw_format fmt, char **data, size_t *len,
                          dk_error *err);
-
-/* A growing string for the drawers' labels and names. `failed` sticks once memory runs out,
- * so a drawer checks it once, at the end; the caller frees `s` with dk_free. Start it zeroed. */
-typedef struct dk__text {
-    char *s;
-    size_t len, cap;
-    int failed;
-} dk__text;
-
-void dk__text_put_n(dk__text *t, const char *s, size_t n);
-void dk__text_put(dk__text *t, const char *s); /* NUL-terminated `s` */
 
 #endif

@@ -9,24 +9,25 @@
 #include "designkit/alloc.h"
 #include "designkit/file.h"
 #include "designkit/statemachine_export.h"
+#include "designkit/strbuf.h"
 #include "designkit/units.h"
 #include "dot_internal.h"
 
 #define FONT "Helvetica"
 
-/* Labels and names are built in a dk__text (dot_internal.h). */
+/* Labels and names are built in a dk_strbuf (dot_internal.h). */
 
 /* Labels are plain strings, in which Graphviz reads \N, \n and their kin: a backslash is
  * doubled so that an id is shown as it is. (HTML-like labels would do, but cgraph shares one
  * copy of equal strings, so a node named like an HTML label would be written as HTML.) */
-static void put_label(dk__text *t, const char *s)
+static void put_label(dk_strbuf *t, const char *s)
 {
     for (; *s != '\0'; s++)
-        dk__text_put_n(t, *s == '\\' ? "\\\\" : s, *s == '\\' ? 2 : 1);
+        dk_strbuf_put_n(t, *s == '\\' ? "\\\\" : s, *s == '\\' ? 2 : 1);
 }
 
 /* A name for the SVG writer, as dot.c writes one: & as &amp;, a second space as &#32;. */
-static void put_name(dk__text *t, const char *name, int dot_text)
+static void put_name(dk_strbuf *t, const char *name, int dot_text)
 {
     for (const char *p = name; *p != '\0'; p++) {
         const char *e = dot_text                                ? NULL
@@ -34,9 +35,9 @@ static void put_name(dk__text *t, const char *name, int dot_text)
                         : *p == ' ' && p > name && p[-1] == ' ' ? "&#32;"
                                                                 : NULL;
         if (e != NULL)
-            dk__text_put(t, e);
+            dk_strbuf_put(t, e);
         else
-            dk__text_put_n(t, p, 1);
+            dk_strbuf_put_n(t, p, 1);
     }
 }
 
@@ -74,7 +75,7 @@ typedef struct builder {
     Agraph_t **graphs;  /* per state: the graph its children go in */
     unsigned char *box; /* per state: drawn as a cluster */
     int dot_text;
-    dk__text t, name;
+    dk_strbuf t, name;
 } builder;
 
 static int index_of(const builder *b, const char *id)
@@ -95,7 +96,7 @@ static Agnode_t *add_node(builder *b, Agraph_t *g, const char *id)
 static void set_label(builder *b, void *obj, const char *plain)
 {
     b->t.len = 0;
-    dk__text_put(&b->t, "");
+    dk_strbuf_put(&b->t, "");
     put_label(&b->t, plain);
     if (!b->t.failed)
         set(obj, "label", b->t.s);
@@ -113,7 +114,7 @@ static int add_state(builder *b, int i)
     int history = info.kind == DK_SM_HISTORY_SHALLOW || info.kind == DK_SM_HISTORY_DEEP;
     if (info.nchildren > 0 && !history) {
         b->name.len = 0;
-        dk__text_put(&b->name, "cluster_");
+        dk_strbuf_put(&b->name, "cluster_");
         put_name(&b->name, info.id, b->dot_text);
         if (b->name.failed || (b->graphs[i] = agsubg(in, b->name.s, 1)) == NULL)
             return -1;
@@ -152,14 +153,14 @@ static Agedge_t *arrow(builder *b, int from, int to)
         return NULL;
     b->name.len = 0;
     if (b->box[from] && !dk_sm_def_descends(b->d, to, from) && to != from) {
-        dk__text_put(&b->name, "cluster_");
+        dk_strbuf_put(&b->name, "cluster_");
         put_name(&b->name, dk_sm_def_state_id(b->d, from), b->dot_text);
         if (!b->name.failed)
             set(e, "ltail", b->name.s);
     }
     b->name.len = 0;
     if (b->box[to] && !dk_sm_def_descends(b->d, from, to) && to != from) {
-        dk__text_put(&b->name, "cluster_");
+        dk_strbuf_put(&b->name, "cluster_");
         put_name(&b->name, dk_sm_def_state_id(b->d, to), b->dot_text);
         if (!b->name.failed)
             set(e, "lhead", b->name.s);
@@ -167,20 +168,20 @@ static Agedge_t *arrow(builder *b, int from, int to)
     return e;
 }
 
-static void put_transition_label(dk__text *t, const dk_sm_transition *tr)
+static void put_transition_label(dk_strbuf *t, const dk_sm_transition *tr)
 {
     char delay[64];
     if (tr->after_ns > 0) {
         dk_format_duration(tr->after_ns, delay, sizeof delay);
-        dk__text_put(t, "after ");
-        dk__text_put(t, delay);
+        dk_strbuf_put(t, "after ");
+        dk_strbuf_put(t, delay);
     } else if (tr->event != NULL) {
-        dk__text_put(t, tr->event);
+        dk_strbuf_put(t, tr->event);
     }
     if (tr->guard != NULL)
-        dk__text_put(t, t->len > 0 ? " [guard]" : "[guard]");
+        dk_strbuf_put(t, t->len > 0 ? " [guard]" : "[guard]");
     if (tr->action != NULL)
-        dk__text_put(t, t->len > 0 ? " / action" : "/ action");
+        dk_strbuf_put(t, t->len > 0 ? " / action" : "/ action");
 }
 
 static int add_transition(builder *b, int k)
@@ -189,7 +190,7 @@ static int add_transition(builder *b, int k)
     dk_sm_def_transition_at(b->d, k, &tr);
     int from = index_of(b, tr.source);
     b->t.len = 0;
-    dk__text_put(&b->t, "");
+    dk_strbuf_put(&b->t, "");
     put_transition_label(&b->t, &tr);
     if (b->t.failed)
         return -1;

@@ -8,15 +8,16 @@
 
 #include "designkit/alloc.h"
 #include "designkit/file.h"
+#include "designkit/strbuf.h"
 #include "dot_internal.h"
 
 #define FONT "Helvetica"
 
-/* Labels and names are built in a dk__text (dot_internal.h). */
+/* Labels and names are built in a dk_strbuf (dot_internal.h). */
 
 /* `s` escaped for an HTML-like label, as dot.c escapes names there: & < > " as entities (a
  * backslash means nothing in HTML and stays as it is). */
-static void put_html(dk__text *t, const char *s)
+static void put_html(dk_strbuf *t, const char *s)
 {
     for (; *s != '\0'; s++) {
         const char *e = *s == '&'   ? "&amp;"
@@ -25,16 +26,16 @@ static void put_html(dk__text *t, const char *s)
                         : *s == '"' ? "&quot;"
                                     : NULL;
         if (e != NULL)
-            dk__text_put(t, e);
+            dk_strbuf_put(t, e);
         else
-            dk__text_put_n(t, s, 1);
+            dk_strbuf_put_n(t, s, 1);
     }
 }
 
 /* `name` for the SVG writer, as dot.c writes a component's name: & as &amp; (the writer passes
  * entities through), a space after a space as &#32; (it would make it a no-break space) and, in
  * an id (`backslash`), a backslash as &#92; (ids have \N and friends replaced). */
-static void put_svg(dk__text *t, const char *name, int backslash)
+static void put_svg(dk_strbuf *t, const char *name, int backslash)
 {
     for (const char *p = name; *p != '\0'; p++) {
         const char *e = *p == '&'                               ? "&amp;"
@@ -42,9 +43,9 @@ static void put_svg(dk__text *t, const char *name, int backslash)
                         : *p == '\\' && backslash               ? "&#92;"
                                                                 : NULL;
         if (e != NULL)
-            dk__text_put(t, e);
+            dk_strbuf_put(t, e);
         else
-            dk__text_put_n(t, p, 1);
+            dk_strbuf_put_n(t, p, 1);
     }
 }
 
@@ -89,11 +90,11 @@ static void set_html(void *obj, const char *name, const char *html)
 
 /* One compartment: the members of `kind`, a line each, left aligned; a blank compartment
  * keeps its place (UML draws an empty fields box). */
-static void put_compartment(dk__text *t, const dk_classdiagram_t *d, size_t i,
+static void put_compartment(dk_strbuf *t, const dk_classdiagram_t *d, size_t i,
                             dk_uml_member_kind kind)
 {
     int any = 0;
-    dk__text_put(t, "<tr><td align=\"left\" balign=\"left\">");
+    dk_strbuf_put(t, "<tr><td align=\"left\" balign=\"left\">");
     for (size_t j = 0; j < dk_classdiagram_member_count(d, i); j++) {
         dk_uml_member_kind k;
         dk_uml_visibility vis;
@@ -102,44 +103,44 @@ static void put_compartment(dk__text *t, const dk_classdiagram_t *d, size_t i,
         if (k != kind)
             continue;
         char v[2] = {(char)vis, 0};
-        dk__text_put(t, flags & DK_UML_STATIC ? "<u>" : "");
-        dk__text_put(t, flags & DK_UML_ABSTRACT ? "<i>" : "");
+        dk_strbuf_put(t, flags & DK_UML_STATIC ? "<u>" : "");
+        dk_strbuf_put(t, flags & DK_UML_ABSTRACT ? "<i>" : "");
         put_html(t, v);
         put_html(t, m);
-        dk__text_put(t, flags & DK_UML_ABSTRACT ? "</i>" : "");
-        dk__text_put(t, flags & DK_UML_STATIC ? "</u>" : "");
-        dk__text_put(t, "<br align=\"left\"/>");
+        dk_strbuf_put(t, flags & DK_UML_ABSTRACT ? "</i>" : "");
+        dk_strbuf_put(t, flags & DK_UML_STATIC ? "</u>" : "");
+        dk_strbuf_put(t, "<br align=\"left\"/>");
         any = 1;
     }
     if (!any)
-        dk__text_put(t, " ");
-    dk__text_put(t, "</td></tr>");
+        dk_strbuf_put(t, " ");
+    dk_strbuf_put(t, "</td></tr>");
 }
 
 /* The label of type `i`: a one-column table (Graphviz 2.42 leaks sizing a table with several
  * rows and columns), the name row then the compartments UML gives its kind. */
-static void put_box(dk__text *t, const dk_classdiagram_t *d, size_t i)
+static void put_box(dk_strbuf *t, const dk_classdiagram_t *d, size_t i)
 {
     dk_uml_kind kind = dk_classdiagram_kind(d, i);
     int italic = kind == DK_UML_INTERFACE || dk_classdiagram_abstract(d, i);
-    dk__text_put(t, "<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
-                    "<tr><td>");
+    dk_strbuf_put(t, "<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
+                     "<tr><td>");
     if (kind == DK_UML_INTERFACE)
-        dk__text_put(t, "\xC2\xABinterface\xC2\xBB<br/>");
+        dk_strbuf_put(t, "\xC2\xABinterface\xC2\xBB<br/>");
     else if (kind == DK_UML_ENUM)
-        dk__text_put(t, "\xC2\xAB"
-                        "enumeration\xC2\xBB<br/>");
-    dk__text_put(t, italic ? "<i>" : "");
+        dk_strbuf_put(t, "\xC2\xAB"
+                         "enumeration\xC2\xBB<br/>");
+    dk_strbuf_put(t, italic ? "<i>" : "");
     put_html(t, dk_classdiagram_name(d, i));
-    dk__text_put(t, italic ? "</i>" : "");
-    dk__text_put(t, "</td></tr>");
+    dk_strbuf_put(t, italic ? "</i>" : "");
+    dk_strbuf_put(t, "</td></tr>");
     if (kind == DK_UML_ENUM) {
         put_compartment(t, d, i, DK_UML_VALUE);
     } else {
         put_compartment(t, d, i, DK_UML_FIELD);
         put_compartment(t, d, i, DK_UML_METHOD);
     }
-    dk__text_put(t, "</table>");
+    dk_strbuf_put(t, "</table>");
 }
 
 /* ---- the relations ---- */
@@ -160,7 +161,7 @@ static const struct look {
 };
 
 /* An end's label: its role over its multiplicity, or NULL when it has neither. */
-static int end_label(dk__text *t, const dk_uml_end *e)
+static int end_label(dk_strbuf *t, const dk_uml_end *e)
 {
     t->len = 0;
     if (t->s != NULL)
@@ -168,7 +169,7 @@ static int end_label(dk__text *t, const dk_uml_end *e)
     if (e->role[0] == '\0' && e->mult[0] == '\0')
         return 0;
     put_html(t, e->role);
-    dk__text_put(t, e->role[0] != '\0' && e->mult[0] != '\0' ? "<br/>" : "");
+    dk_strbuf_put(t, e->role[0] != '\0' && e->mult[0] != '\0' ? "<br/>" : "");
     put_html(t, e->mult);
     return 1;
 }
@@ -182,7 +183,7 @@ static Agnode_t *node_of(const dk_classdiagram_t *d, Agnode_t **nodes, const cha
 }
 
 static void add_relation(Agraph_t *g, const dk_classdiagram_t *d, Agnode_t **nodes, size_t i,
-                         dk__text *t)
+                         dk_strbuf *t)
 {
     dk_uml_relation_info r;
     dk_classdiagram_relation_at(d, i, &r);
@@ -212,7 +213,7 @@ static Agraph_t *build(const dk_classdiagram_t *d, int dot_text)
     size_t n = dk_classdiagram_count(d);
     Agraph_t *g = agopen((char *)"classes", Agdirected, NULL);
     Agnode_t **nodes = dk_calloc(n ? n : 1, sizeof *nodes);
-    dk__text t = {0}, name = {0};
+    dk_strbuf t = {0}, name = {0};
     if (g == NULL || nodes == NULL)
         goto fail;
     declare(g, AGRAPH, "fontname", FONT);
@@ -243,7 +244,7 @@ static Agraph_t *build(const dk_classdiagram_t *d, int dot_text)
         const char *nm = dk_classdiagram_name(d, i);
         name.len = 0;
         if (dot_text)
-            dk__text_put(&name, nm);
+            dk_strbuf_put(&name, nm);
         else
             put_svg(&name, nm, 0);
         if (name.failed || (nodes[i] = agnode(g, name.s, 1)) == NULL)

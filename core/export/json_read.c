@@ -357,9 +357,14 @@ static dk_status read_routes(dk_model_t *m, const cJSON *arr, dk_error *e)
     return DK_OK;
 }
 
-static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
+static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_kind_lookup lookup, dk_error *e)
 {
-    static const char *const keys[] = {"from", "to", "latency", "async", NULL};
+    /* The link schema, from the registry as the kinds are (its "link"): only a document whose
+     * links hold options needs it, so a lookup without it reads the others. */
+    const dk_kind *schema = lookup("link", NULL);
+    const char *keys[4 + DK_LINK__COUNT + 1];
+    dk__json_link_keys(schema != NULL && dk_kind_has(schema, DK_TRAIT_LINK) ? schema : NULL, keys,
+                       sizeof keys / sizeof keys[0]);
     size_t i = 0;
     const cJSON *jl;
 
@@ -397,6 +402,12 @@ static dk_status read_links(dk_model_t *m, const cJSON *arr, dk_error *e)
             dk_dist_free(latency); /* the model keeps a clone */
             if (st == DK_OK && cJSON_IsTrue(jasync))
                 st = dk_model_link_set_async(m, from, to, 1, e);
+            if (st == DK_OK && schema != NULL &&
+                (st = dk__json_link_read(m, dk_model_link_count(m) - 1, jl, schema, e)) != DK_OK) {
+                char name[2 * 64 + 8]; /* the options' own prefix: the link is named below */
+                dk_snprintf(name, sizeof name, "%s\" >> \"%s", from_name, to_name);
+                strip_component_prefix(e, "link", name);
+            }
             if (st == DK_OK) {
                 i++;
                 continue;
@@ -571,8 +582,9 @@ dk_model_t *dk_model_from_json(const char *text, size_t len, const char *source,
     }
     m = dk_model_new(name, &e);
     if (m == NULL || read_groups(m, groups, &e) != DK_OK ||
-        read_components(m, comps, lookup, &e) != DK_OK || read_links(m, links, &e) != DK_OK ||
-        read_routes(m, comps, &e) != DK_OK || read_expect(m, expect, &e) != DK_OK)
+        read_components(m, comps, lookup, &e) != DK_OK ||
+        read_links(m, links, lookup, &e) != DK_OK || read_routes(m, comps, &e) != DK_OK ||
+        read_expect(m, expect, &e) != DK_OK)
         goto fail;
     cJSON_Delete(root);
     return m;

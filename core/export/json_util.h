@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
+#include "designkit/model.h"
 #include "designkit/rng.h"
 #include "designkit/status.h"
 
@@ -44,6 +45,16 @@ const char *dk__json_type_name(const cJSON *j);
 /* Checks that every key of object `obj` is one of `valid` (NULL-terminated) and appears once.
  * DK_EINVAL with `err`: unknown key "nmae" (use name, kind, group, properties, routes). */
 dk_status dk__json_check_keys(const cJSON *obj, const char *const *valid, dk_error *err);
+
+/* json_link.c: the options of a link (designkit/model.h "link options") in a link object.
+ * The keys a link object may hold, NULL-terminated in `keys` (room for `cap`): from, to,
+ * latency, async, then the schema's top-level options and groups; returns their count. */
+size_t dk__json_link_keys(const dk_kind *schema, const char **keys, size_t cap);
+/* Adds the options set on `opts` to link object `o`. 0 on out-of-memory. */
+int dk__json_link_write(cJSON *o, const dk_comp_t *opts);
+/* Sets the options link object `jl` holds on link i of `m`. DK_EINVAL naming the option. */
+dk_status dk__json_link_read(dk_model_t *m, size_t i, const cJSON *jl, const dk_kind *schema,
+                             dk_error *e);
 
 /* Length of the well-formed UTF-8 sequence at `p` (1 to 4 bytes, not past `end`), or 0 when
  * it is ill-formed. Shared by the generic JSON writer (which refuses bad text) and reader. */

@@ -1,43 +1,11 @@
 /* json_write.c - the model as JSON (docs/json-schemas.md): dk_model_to_json. */
-#include "designkit/locale.h"
 #include "designkit/model_json.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "designkit/alloc.h"
+#include "designkit/strbuf.h"
 #include "export/json_util.h"
-
-/* A growable NUL-terminated text for the `omitted` list. `failed` sticks after out-of-memory. */
-typedef struct textbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} textbuf;
-
-static void textbuf_printf(textbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = dk_vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->failed || n < 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = (b->len + (size_t)n + 1) * 2;
-        char *p = dk_realloc(b->data, cap);
-        if (p == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    dk_vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 static cJSON *mix_to_json(const dk_comp_t *c, int prop)
 {
@@ -98,7 +66,7 @@ static cJSON *props_to_json(const dk_comp_t *c)
 
 /* The exportable routes of a service; custom ones are named in `omitted`. NULL on out-of-memory,
  * an empty array when there is nothing to write. */
-static cJSON *routes_to_json(const dk_comp_t *c, textbuf *omitted)
+static cJSON *routes_to_json(const dk_comp_t *c, dk_strbuf *omitted)
 {
     cJSON *arr = cJSON_CreateArray();
     size_t n = dk_comp_route_count(c);
@@ -106,8 +74,9 @@ static cJSON *routes_to_json(const dk_comp_t *c, textbuf *omitted)
     for (size_t i = 0; arr != NULL && i < n; i++) {
         const dk_route *r = dk_comp_route(c, i);
         if (r->kind == DK_ROUTE_CUSTOM) {
-            textbuf_printf(omitted, "%s \"%s\": route \"%s\" (%s)\n", dk_kind_name(dk_comp_kind(c)),
-                           dk_comp_name(c), r->cls, r->label != NULL ? r->label : "custom flow");
+            dk_strbuf_printf(omitted, "%s \"%s\": route \"%s\" (%s)\n",
+                             dk_kind_name(dk_comp_kind(c)), dk_comp_name(c), r->cls,
+                             r->label != NULL ? r->label : "custom flow");
             continue;
         }
         cJSON *o = cJSON_CreateObject();
@@ -132,7 +101,7 @@ oom:
     return NULL;
 }
 
-static cJSON *component_to_json(const dk_comp_t *c, textbuf *omitted)
+static cJSON *component_to_json(const dk_comp_t *c, dk_strbuf *omitted)
 {
     cJSON *o = cJSON_CreateObject();
     const dk_group_t *g = dk_comp_group(c);
@@ -158,7 +127,7 @@ oom:
     return NULL;
 }
 
-static cJSON *model_to_json(const dk_model_t *m, textbuf *omitted)
+static cJSON *model_to_json(const dk_model_t *m, dk_strbuf *omitted)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *groups, *comps, *links, *expect;
@@ -206,6 +175,9 @@ static cJSON *model_to_json(const dk_model_t *m, textbuf *omitted)
             goto oom;
         if (dk_model_link_is_async(m, i) && cJSON_AddTrueToObject(o, "async") == NULL)
             goto oom;
+        const dk_comp_t *opts = dk_model_link_options_at(m, i);
+        if (opts != NULL && !dk__json_link_write(o, opts))
+            goto oom;
     }
     for (size_t i = 0; i < dk_model_expect_count(m); i++) {
         const dk_expect *e = dk_model_expect_at(m, i);
@@ -232,7 +204,7 @@ oom:
  */
 dk_status dk_model_to_json(const dk_model_t *m, char **json, char **omitted, dk_error *err)
 {
-    textbuf om = {NULL, 0, 0, 0};
+    dk_strbuf om = {0};
 
     if (json != NULL)
         *json = NULL;
@@ -247,16 +219,16 @@ dk_status dk_model_to_json(const dk_model_t *m, char **json, char **omitted, dk_
     cJSON_Delete(root);
     if (text == NULL || om.failed) {
         dk_free(text);
-        dk_free(om.data);
+        dk_free(om.s);
         return dk_error_set(err, DK_ENOMEM, "out of memory writing model \"%s\" as JSON",
                             dk_model_name(m) != NULL ? dk_model_name(m) : "");
     }
     if (om.len > 0)
-        om.data[--om.len] = '\0'; /* no trailing newline after the last entry */
+        om.s[--om.len] = '\0'; /* no trailing newline after the last entry */
     *json = text;
     if (omitted != NULL)
-        *omitted = om.data;
+        *omitted = om.s;
     else
-        dk_free(om.data);
+        dk_free(om.s);
     return DK_OK;
 }

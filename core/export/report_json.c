@@ -70,6 +70,31 @@ static cJSON *resilience_json(const dk_actor_t *a)
     return o;
 }
 
+/* A balancer's health checks, one object per backend (docs/json-schemas.md, "health"):
+ * probes sent, failed, restarts ordered, seconds judged unhealthy, the verdict at the end. */
+static cJSON *health_json(const dk_actor_t *a)
+{
+    dk_balancer_backend_health h;
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr != NULL && dk_balancer_health_of(a, i, &h) == DK_OK; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (o != NULL && !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
+        if (o == NULL || cJSON_AddStringToObject(o, "backend", h.backend) == NULL ||
+            !dk__json_add_u64(o, "probes", h.probes) ||
+            !dk__json_add_u64(o, "failures", h.failures) ||
+            !dk__json_add_u64(o, "restarts", h.restarts) ||
+            cJSON_AddNumberToObject(o, "unhealthy", h.unhealthy) == NULL ||
+            cJSON_AddBoolToObject(o, "healthy", h.healthy) == NULL) {
+            cJSON_Delete(arr); /* and every object in it */
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 /* A queue's or a subscription's message books (docs/json-schemas.md, "messages"): exact
  * counts, and the age of a message when a consumer took it as a latency object. */
 static cJSON *messages_json(const dk_actor_t *a)
@@ -104,6 +129,8 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
     has_util = dk_metrics_get(&mx, DK_METRIC_UTILISATION, &util);
     has_held = dk_metrics_get(&mx, DK_METRIC_HELD, &held);
     has_hits = dk_metrics_get(&mx, DK_METRIC_HIT_RATIO, &hits);
+    dk_balancer_backend_health first;
+    int has_health = dk_balancer_health_of(a, 0, &first) == DK_OK;
     if (o == NULL || cJSON_AddStringToObject(o, "name", dk_actor_name(a)) == NULL ||
         cJSON_AddStringToObject(o, "kind", dk_actor_kind(a)) == NULL ||
         !dk__json_add_u64(o, "arrivals", s->arrivals) ||
@@ -119,7 +146,8 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
         (dk_gateway_stats_of(a) != NULL &&
          !dk__json_add_u64(o, "limited", dk_gateway_stats_of(a)->limited)) ||
         (dk_guard_stats_of(a, NULL) != NULL &&
-         !dk__json_attach(o, "resilience", resilience_json(a)))) {
+         !dk__json_attach(o, "resilience", resilience_json(a))) ||
+        (has_health && !dk__json_attach(o, "health", health_json(a)))) {
         cJSON_Delete(o);
         return NULL;
     }

@@ -1,9 +1,12 @@
 /* build.c - dk_model_build_sim: turns a model into a simulator through the kinds' descriptors. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "designkit/alloc.h"
 #include "designkit/kinds.h"
+#include "designkit/locale.h"
+#include "kinds/internal.h"
 
 /* 1 for a component that chooses where each request goes among its links: a client or a
  * balancer, the actors that take routes by class (dk_sim_route_class). */
@@ -64,6 +67,15 @@ static int every_class_everywhere(const dk_model_t *m, const size_t *pairs, size
     return seen == ncls;
 }
 
+/* The actor a link leads to for routing by class: past the guard of a link with resilience
+ * options (build_link), the component it guards. */
+static dk_actor_t *link_target(dk_actor_t *x)
+{
+    if (strcmp(dk_actor_kind(x), dk_link_schema()->name) == 0 && dk_actor_out_count(x) == 1)
+        return dk_actor_out(x, 0);
+    return x;
+}
+
 /*
  * Gives client or balancer `a` the links each class may take, when not every link takes every
  * class: the positions whose targets take every class for the classes no target takes one by
@@ -83,7 +95,7 @@ static dk_status route_one(const dk_model_t *m, const dk_class_routing_t *r, dk_
     if (!reserve(&sc->every, &sc->cap_every, nout))
         goto oom;
     for (size_t j = 0; j < nout; j++) {
-        size_t t = dk_actor_index(dk_actor_out(a, j)), n;
+        size_t t = dk_actor_index(link_target(dk_actor_out(a, j))), n;
         const dk_comp_t *c = t < dk_model_comp_count(m) ? dk_model_comp(m, t) : NULL;
         if (c == NULL || dk_class_routing_takes_all(r, c)) {
             sc->every[nevery++] = j;
@@ -146,6 +158,51 @@ static dk_status route_classes(const dk_model_t *m, dk_sim_t *sim, dk_error *err
 }
 
 /*
+ * Makes link i of the model. A link with resilience options gets a guard actor of its own in
+ * front of its target, named "from>to" and of kind "link" in reports, built from the link's
+ * options as a guard component is from its properties (dk__guard_build): the caller's link
+ * leads into the guard and stands for the link to the target (dk_sim_link_through), the
+ * guard's carries the latency on to the target. Weight and distance go on the caller's link,
+ * where its balancer reads them.
+ */
+static dk_status build_link(const dk_model_t *m, dk_sim_t *sim, size_t i, dk_error *err)
+{
+    dk_comp_t *from, *to;
+    const dk_dist_t *lat;
+    const dk_comp_t *o = dk_model_link_options_at(m, i);
+    dk_model_link_at(m, i, &from, &to, &lat);
+    dk_actor_t *a = dk_sim_actor(sim, dk_comp_index(from));
+    dk_actor_t *b = dk_sim_actor(sim, dk_comp_index(to)), *first = b;
+    dk_status st;
+
+    if (dk__link_resilient(m, i)) {
+        char name[2 * 64 + 2], what[2 * 64 + 16];
+        dk_snprintf(name, sizeof name, "%s>%s", dk_comp_name(from), dk_comp_name(to));
+        dk_snprintf(what, sizeof what, "link \"%s\" >> \"%s\"", dk_comp_name(from),
+                    dk_comp_name(to));
+        first = dk__guard_build(sim, o, DK_LINK__GUARD_FIRST, name, what, err);
+        if (first == NULL)
+            return err != NULL ? err->status : DK_EINVAL;
+        dk_actor_set_kind(first, dk_link_schema()->name);
+        if ((st = dk_sim_link(sim, first, b, lat, err)) != DK_OK)
+            return st;
+        lat = NULL;
+    }
+    if ((st = dk_sim_link(sim, a, first, lat, err)) != DK_OK ||
+        (dk_model_link_is_async(m, i) &&
+         (st = dk_sim_link_set_async(sim, a, first, 1, err)) != DK_OK))
+        return st;
+    if (o != NULL && (dk_comp_is_set(o, DK_LINK_WEIGHT) || dk_comp_is_set(o, DK_LINK_DISTANCE)) &&
+        (st = dk_sim_link_set_balance(
+             sim, a, first, dk_comp_number(o, DK_LINK_WEIGHT),
+             dk_comp_is_set(o, DK_LINK_DISTANCE) ? dk_comp_number(o, DK_LINK_DISTANCE) : -1,
+             err)) != DK_OK)
+        return st;
+    /* Every call from `a` to `b` (flows, handlers, the balancer) now goes through the guard. */
+    return first != b ? dk_sim_link_through(sim, a, first, b, err) : DK_OK;
+}
+
+/*
  * dk_model_build_sim - see kinds.h. Actors are added in component order, so actor i is
  * component i. Classes are registered in the model's order first, so class indices match
  * dk_model_class. Nothing here knows a kind: each component's descriptor builds its actor and
@@ -194,16 +251,9 @@ dk_sim_t *dk_model_build_sim(const dk_model_t *m, uint64_t seed, dk_error *err)
         /* Reports name the kind of the model, whichever runtime actor serves it. */
         dk_actor_set_kind(a, d->kind.name);
     }
-    for (size_t i = 0; i < dk_model_link_count(m); i++) {
-        dk_comp_t *from, *to;
-        const dk_dist_t *lat;
-        dk_model_link_at(m, i, &from, &to, &lat);
-        dk_actor_t *a = dk_sim_actor(sim, dk_comp_index(from));
-        dk_actor_t *b = dk_sim_actor(sim, dk_comp_index(to));
-        if (dk_sim_link(sim, a, b, lat, err) != DK_OK ||
-            (dk_model_link_is_async(m, i) && dk_sim_link_set_async(sim, a, b, 1, err) != DK_OK))
+    for (size_t i = 0; i < dk_model_link_count(m); i++)
+        if (build_link(m, sim, i, err) != DK_OK)
             goto fail;
-    }
     for (size_t i = 0; i < n; i++) {
         const dk_comp_t *c = dk_model_comp(m, i);
         const dk_kind_desc *d = dk_kinds_desc(dk_comp_kind(c));

@@ -14,9 +14,7 @@ enum {
     WAL,
     FSYNC_TIME,
     GROUP,
-    FAIL_FROM,
-    FAIL_TO,
-    FAIL_RATE
+    DK__FAIL_IDS
 };
 
 static const char *const replication_choices[] = {"none", "async", "sync", NULL};
@@ -48,7 +46,7 @@ static const dk_prop_info props[] = {
                     "wal: time one fsync of the log takes", 2e6, "2ms", 0},
     [GROUP] = {"group_commit", DK_PROP_INT, 1, 1e6, NULL,
                "wal: writes that share one fsync (group commit)", 1, "1", 0},
-    DK__FAIL_PROPS(FAIL_FROM, FAIL_TO, FAIL_RATE),
+    DK__FAIL_PROPS,
 };
 
 static void detail(const dk_comp_t *c, char *buf, size_t size)
@@ -68,7 +66,7 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
     if (strcmp(dk_comp_text(c, WAL), "always") == 0)
         cfg.write_extra = (dk_time_t)(dk_comp_number(c, FSYNC_TIME) / dk_comp_count(c, GROUP));
     if (dk__kind_instances(c, REPLICAS, WORKERS, DISPATCH, &cfg, err) != DK_OK ||
-        dk__kind_failure(c, FAIL_FROM, FAIL_TO, FAIL_RATE, &cfg, err) != DK_OK)
+        dk__kind_failure(c, FAIL_FROM, &cfg, err) != DK_OK)
         return NULL;
     return dk_sim_add_station(sim, dk_comp_name(c), "database", &cfg, err);
 }

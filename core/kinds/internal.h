@@ -47,4 +47,20 @@ typedef dk_status (*dk__route_setter)(dk_actor_t *actor, uint32_t cls, dk_flow f
 dk_status dk__kind_wire_routes_with(dk_sim_t *sim, const dk_comp_t *c, dk__route_setter set,
                                     dk_error *err);
 
+/* The links' option table (core/kinds/link.c), indexed by dk_link_option; the guard kind's
+ * properties are its part from DK_LINK__GUARD_FIRST on. */
+extern const dk_prop_info dk__link_props[DK_LINK__COUNT];
+extern const dk_kind dk__link_schema;
+/* 1 when link i of `m` sets a resilience option: the builder puts a guard in front of its
+ * target. */
+int dk__link_resilient(const dk_model_t *m, size_t i);
+
+/* guard.c: the guard actor named `name` from the options of `c` whose guard part starts at id
+ * `base` (0 for a guard component, DK_LINK__GUARD_FIRST for a link's options); `what` names it
+ * in errors. And its detail appended to `buf`, the attempts written with `attempts_fmt`. */
+dk_actor_t *dk__guard_build(dk_sim_t *sim, const dk_comp_t *c, int base, const char *name,
+                            const char *what, dk_error *err);
+void dk__guard_detail(const dk_comp_t *c, int base, const char *attempts_fmt, char *buf,
+                      size_t size);
+
 #endif

@@ -55,6 +55,8 @@ const dk_kind *dk_kinds_find(const char *name, dk_error *err)
     for (size_t i = 0; name != NULL && i < dk_kinds_count(); i++)
         if (strcmp(dk_kinds_at(i)->kind.name, name) == 0)
             return &dk_kinds_at(i)->kind;
+    if (name != NULL && strcmp(name, dk_link_schema()->name) == 0)
+        return dk_link_schema(); /* the links' options: the model refuses it as a component */
     if (name == NULL) {
         dk_error_set(err, DK_EINVAL, "component kind missing");
         return NULL;

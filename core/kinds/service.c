@@ -3,7 +3,7 @@
 
 #include "kinds/failure.h"
 
-enum { REPLICAS, WORKERS, TIME, QUEUE, DISPATCH, MODE, FAIL_FROM, FAIL_TO, FAIL_RATE };
+enum { REPLICAS, WORKERS, TIME, QUEUE, DISPATCH, MODE, DK__FAIL_IDS };
 
 static const dk_prop_info props[] = {
     [REPLICAS] = {"replicas", DK_PROP_INT, 1, 100000, NULL, "service instances", 1, "1", 0},
@@ -20,7 +20,7 @@ static const dk_prop_info props[] = {
               "threads: a worker stays held while its request waits on a downstream reply; "
               "event_loop: it is released and takes the next request",
               0, "threads", 0},
-    DK__FAIL_PROPS(FAIL_FROM, FAIL_TO, FAIL_RATE),
+    DK__FAIL_PROPS,
 };
 
 static void detail(const dk_comp_t *c, char *buf, size_t size)
@@ -38,7 +38,7 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
                              .service = dk_comp_dist(c, TIME),
                              .event_loop = strcmp(dk_comp_text(c, MODE), DK__MODE_EVENT_LOOP) == 0};
     if (dk__kind_instances(c, REPLICAS, WORKERS, DISPATCH, &cfg, err) != DK_OK ||
-        dk__kind_failure(c, FAIL_FROM, FAIL_TO, FAIL_RATE, &cfg, err) != DK_OK)
+        dk__kind_failure(c, FAIL_FROM, &cfg, err) != DK_OK)
         return NULL;
     return dk_sim_add_station(sim, dk_comp_name(c), "service", &cfg, err);
 }

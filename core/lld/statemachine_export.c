@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/strbuf.h"
 #include "designkit/locale.h"
 #include "designkit/units.h"
 #include "statemachine_internal.h"
@@ -63,44 +64,10 @@ dk_status dk_sm_def_transition_at(const dk_sm_def_t *d, int i, dk_sm_transition 
     return DK_EINVAL;
 }
 
-/* ---- a growing string; `failed` sticks once memory runs out ---- */
-
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    int failed;
-} text;
-
-static void put_n(text *t, const char *s, size_t n)
-{
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 512;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
-        char *p = dk_realloc(t->s, cap);
-        if (p == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
-static void put(text *t, const char *s)
-{
-    put_n(t, s, strlen(s));
-}
-
-static void indent(text *t, int depth)
+static void indent(dk_strbuf *t, int depth)
 {
     for (int i = 0; i < depth; i++)
-        put(t, "    ");
+        dk_strbuf_put(t, "    ");
 }
 
 /* Mermaid reads an id as a run of letters, digits and underscores: any other id is written
@@ -122,50 +89,50 @@ static int doc_index(const dk_sm_def_t *d, int s)
     return -1;
 }
 
-static void put_name(text *t, const dk_sm_def_t *d, int s)
+static void put_name(dk_strbuf *t, const dk_sm_def_t *d, int s)
 {
     if (plain_id(d->st[s].id)) {
-        put(t, d->st[s].id);
+        dk_strbuf_put(t, d->st[s].id);
         return;
     }
     char alias[32];
     dk_snprintf(alias, sizeof alias, "s%d", doc_index(d, s));
-    put(t, alias);
+    dk_strbuf_put(t, alias);
 }
 
 /* A label's text stops at the end of the line: line breaks and the statement separator ';'
  * become spaces. */
-static void put_label_text(text *t, const char *s)
+static void put_label_text(dk_strbuf *t, const char *s)
 {
     for (; *s != '\0'; s++)
-        put_n(t, *s == '\n' || *s == '\r' || *s == ';' ? " " : s, 1);
+        dk_strbuf_put_n(t, *s == '\n' || *s == '\r' || *s == ';' ? " " : s, 1);
 }
 
-static void put_label(text *t, const sm_trans *tr)
+static void put_label(dk_strbuf *t, const sm_trans *tr)
 {
     char delay[64];
     if (tr->after > 0) {
         dk_format_duration(tr->after, delay, sizeof delay);
-        put(t, " : after ");
-        put(t, delay);
+        dk_strbuf_put(t, " : after ");
+        dk_strbuf_put(t, delay);
     } else if (tr->event != NULL) {
-        put(t, " : ");
+        dk_strbuf_put(t, " : ");
         put_label_text(t, tr->event);
     } else if (tr->guard == NULL && tr->action == NULL && tr->ntargets > 0) {
         return; /* an eventless transition without guard or action: no label */
     } else {
-        put(t, " :");
+        dk_strbuf_put(t, " :");
     }
     if (tr->guard != NULL)
-        put(t, " [guard]");
+        dk_strbuf_put(t, " [guard]");
     if (tr->action != NULL)
-        put(t, " / action");
+        dk_strbuf_put(t, " / action");
     if (tr->ntargets == 0)
-        put(t, " (internal)");
+        dk_strbuf_put(t, " (internal)");
 }
 
 /* The transitions whose source is `s`, one line per target (a targetless one as a loop). */
-static void put_transitions(text *t, const dk_sm_def_t *d, int s, int depth)
+static void put_transitions(dk_strbuf *t, const dk_sm_def_t *d, int s, int depth)
 {
     for (int k = 0; k < d->st[s].ntrans; k++) {
         const sm_trans *tr = &d->tr[d->st[s].trans[k]];
@@ -173,31 +140,31 @@ static void put_transitions(text *t, const dk_sm_def_t *d, int s, int depth)
         for (size_t j = 0; j < n; j++) {
             indent(t, depth);
             put_name(t, d, s);
-            put(t, " --> ");
+            dk_strbuf_put(t, " --> ");
             put_name(t, d, tr->ntargets > 0 ? tr->targets[j] : s);
             put_label(t, tr);
-            put(t, "\n");
+            dk_strbuf_put(t, "\n");
         }
     }
 }
 
-static void put_state(text *t, const dk_sm_def_t *d, int s, int depth);
+static void put_state(dk_strbuf *t, const dk_sm_def_t *d, int s, int depth);
 
 /* The inside of `s` (the root or a composite state): declarations, its initial, its children
  * and the transitions of those children. */
-static void put_body(text *t, const dk_sm_def_t *d, int s, int depth)
+static void put_body(dk_strbuf *t, const dk_sm_def_t *d, int s, int depth)
 {
     const sm_state *st = &d->st[s];
     if (st->kind == DK_SM_STATE && st->initial >= 0) {
         indent(t, depth);
-        put(t, "[*] --> ");
+        dk_strbuf_put(t, "[*] --> ");
         put_name(t, d, st->initial);
-        put(t, "\n");
+        dk_strbuf_put(t, "\n");
     }
     for (int i = 0; i < st->nchildren; i++) {
         if (st->kind == DK_SM_PARALLEL && i > 0) {
             indent(t, depth);
-            put(t, "--\n");
+            dk_strbuf_put(t, "--\n");
         }
         put_state(t, d, st->children[i], depth);
     }
@@ -205,41 +172,41 @@ static void put_body(text *t, const dk_sm_def_t *d, int s, int depth)
         put_transitions(t, d, st->children[i], depth);
 }
 
-static void put_state(text *t, const dk_sm_def_t *d, int s, int depth)
+static void put_state(dk_strbuf *t, const dk_sm_def_t *d, int s, int depth)
 {
     const sm_state *st = &d->st[s];
     int history = dk__sm_is_history(d, s);
     if (history || !plain_id(st->id)) {
         indent(t, depth);
-        put(t, "state \"");
+        dk_strbuf_put(t, "state \"");
         put_label_text(t, history ? (st->kind == DK_SM_HISTORY_DEEP ? "H*" : "H") : st->id);
-        put(t, "\" as ");
+        dk_strbuf_put(t, "\" as ");
         put_name(t, d, s);
-        put(t, "\n");
+        dk_strbuf_put(t, "\n");
     }
     if (st->kind == DK_SM_FINAL) {
         indent(t, depth);
         put_name(t, d, s);
-        put(t, " --> [*]\n");
+        dk_strbuf_put(t, " --> [*]\n");
     } else if (st->nchildren > 0 && !history) {
         indent(t, depth);
-        put(t, "state ");
+        dk_strbuf_put(t, "state ");
         put_name(t, d, s);
-        put(t, " {\n");
+        dk_strbuf_put(t, " {\n");
         put_body(t, d, s, depth + 1);
         indent(t, depth);
-        put(t, "}\n");
+        dk_strbuf_put(t, "}\n");
     } else if (!history && plain_id(st->id)) { /* a bare id declares an atomic state */
         indent(t, depth);
         put_name(t, d, s);
-        put(t, "\n");
+        dk_strbuf_put(t, "\n");
     }
     if (history && st->initial >= 0) { /* where it leads while nothing is recorded */
         indent(t, depth);
         put_name(t, d, s);
-        put(t, " --> ");
+        dk_strbuf_put(t, " --> ");
         put_name(t, d, st->initial);
-        put(t, "\n");
+        dk_strbuf_put(t, "\n");
     }
 }
 
@@ -248,8 +215,8 @@ dk_status dk_sm_mermaid(const dk_sm_def_t *d, char **out, dk_error *err)
     *out = NULL;
     if (d == NULL || !d->sealed)
         return dk_error_set(err, DK_EINVAL, "state machine: not sealed");
-    text t = {0};
-    put(&t, "stateDiagram-v2\n");
+    dk_strbuf t = {0};
+    dk_strbuf_put(&t, "stateDiagram-v2\n");
     put_body(&t, d, 0, 1);
     put_transitions(&t, d, 0, 1);
     if (t.failed) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/strbuf.h"
 #include "designkit/locale.h"
 
 /* A configuration found: the machine in it, and how it was first reached. */
@@ -102,51 +103,24 @@ static dk_status collect_events(search *s)
 
 /* ---- a configuration's key: active states, histories, pending delays relative to the clock */
 
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    int failed;
-} text;
-
-static void put(text *t, const char *s)
-{
-    size_t n = strlen(s);
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
-        char *p = dk_realloc(t->s, cap);
-        if (p == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n + 1);
-    t->len += n;
-}
-
 static char *key_of(search *s, const dk_sm_t *m)
 {
-    text t = {0};
+    dk_strbuf t = {0};
     size_t n = dk_sm_active(m, s->ids, (size_t)s->nst);
     for (size_t i = 0; i < n; i++) {
-        put(&t, s->ids[i]);
-        put(&t, "\x1f");
+        dk_strbuf_put(&t, s->ids[i]);
+        dk_strbuf_put(&t, "\x1f");
     }
     for (int i = 1; i < s->nst; i++) {
         const char *h = dk_sm_def_state_id(s->copy, i);
         long k = dk_sm_history(m, h, s->ids, (size_t)s->nst);
         if (k < 0)
             continue;
-        put(&t, "\x1eH");
-        put(&t, h);
+        dk_strbuf_put(&t, "\x1eH");
+        dk_strbuf_put(&t, h);
         for (long j = 0; j < k; j++) {
-            put(&t, "\x1f");
-            put(&t, s->ids[j]);
+            dk_strbuf_put(&t, "\x1f");
+            dk_strbuf_put(&t, s->ids[j]);
         }
     }
     size_t np = dk_sm_pending_delays(m, s->pending, (size_t)s->ntr);
@@ -154,10 +128,10 @@ static char *key_of(search *s, const dk_sm_t *m)
         char buf[64];
         dk_snprintf(buf, sizeof buf, "\x1e%d:%lld:", s->pending[i].nth,
                     (long long)(s->pending[i].due - dk_sm_now(m)));
-        put(&t, buf);
-        put(&t, s->pending[i].state);
+        dk_strbuf_put(&t, buf);
+        dk_strbuf_put(&t, s->pending[i].state);
     }
-    put(&t, "");
+    dk_strbuf_put(&t, "");
     if (t.failed) {
         dk_free(t.s);
         return NULL;

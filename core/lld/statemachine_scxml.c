@@ -5,43 +5,12 @@
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/strbuf.h"
 #include "designkit/locale.h"
 #include "designkit/units.h"
 
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    int failed;
-} text;
-
-static void put_n(text *t, const char *s, size_t n)
-{
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 512;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
-        char *p = dk_realloc(t->s, cap);
-        if (p == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
-static void put(text *t, const char *s)
-{
-    put_n(t, s, strlen(s));
-}
-
 /* An attribute value: & < > " as entities. */
-static void put_xml(text *t, const char *s)
+static void put_xml(dk_strbuf *t, const char *s)
 {
     for (; *s != '\0'; s++) {
         const char *e = *s == '&'   ? "&amp;"
@@ -49,34 +18,34 @@ static void put_xml(text *t, const char *s)
                         : *s == '>' ? "&gt;"
                         : *s == '"' ? "&quot;"
                                     : NULL;
-        put_n(t, e != NULL ? e : s, e != NULL ? strlen(e) : 1);
+        dk_strbuf_put_n(t, e != NULL ? e : s, e != NULL ? strlen(e) : 1);
     }
 }
 
-static void put_attr(text *t, const char *name, const char *value)
+static void put_attr(dk_strbuf *t, const char *name, const char *value)
 {
-    put(t, " ");
-    put(t, name);
-    put(t, "=\"");
+    dk_strbuf_put(t, " ");
+    dk_strbuf_put(t, name);
+    dk_strbuf_put(t, "=\"");
     put_xml(t, value);
-    put(t, "\"");
+    dk_strbuf_put(t, "\"");
 }
 
 /* Inside an XML comment "--" may not appear: it is written "- -". */
-static void put_comment_text(text *t, const char *s)
+static void put_comment_text(dk_strbuf *t, const char *s)
 {
     for (; *s != '\0'; s++)
-        put(t, *s == '-' && s[1] == '-' ? "- " : (char[2]){*s, '\0'});
+        dk_strbuf_put(t, *s == '-' && s[1] == '-' ? "- " : (char[2]){*s, '\0'});
 }
 
-static void indent(text *t, int depth)
+static void indent(dk_strbuf *t, int depth)
 {
     for (int i = 0; i < depth; i++)
-        put(t, "  ");
+        dk_strbuf_put(t, "  ");
 }
 
 /* A delay as a duration that reads back to the same number of nanoseconds. */
-static void put_delay(text *t, int64_t ns)
+static void put_delay(dk_strbuf *t, int64_t ns)
 {
     char buf[64];
     int64_t back;
@@ -84,35 +53,35 @@ static void put_delay(text *t, int64_t ns)
     dk_format_duration(ns, buf, sizeof buf);
     if (dk_parse_duration(buf, &back, &e) != DK_OK || back != ns)
         dk_snprintf(buf, sizeof buf, "%lldns", (long long)ns);
-    put(t, buf);
+    dk_strbuf_put(t, buf);
 }
 
 typedef struct writer {
     const dk_sm_def_t *d;
-    text out, left;
+    dk_strbuf out, left;
 } writer;
 
 static void note_left_out(writer *w, const char *state, const dk_sm_transition *tr,
                           const char *what)
 {
-    put(&w->left, "state \"");
-    put(&w->left, state);
-    put(&w->left, "\": ");
+    dk_strbuf_put(&w->left, "state \"");
+    dk_strbuf_put(&w->left, state);
+    dk_strbuf_put(&w->left, "\": ");
     if (tr != NULL) {
-        put(&w->left, "transition ");
+        dk_strbuf_put(&w->left, "transition ");
         if (tr->after_ns > 0) {
-            put(&w->left, "after ");
+            dk_strbuf_put(&w->left, "after ");
             put_delay(&w->left, tr->after_ns);
         } else if (tr->event != NULL) {
-            put(&w->left, "on ");
-            put(&w->left, tr->event);
+            dk_strbuf_put(&w->left, "on ");
+            dk_strbuf_put(&w->left, tr->event);
         } else {
-            put(&w->left, "(eventless)");
+            dk_strbuf_put(&w->left, "(eventless)");
         }
-        put(&w->left, ": ");
+        dk_strbuf_put(&w->left, ": ");
     }
-    put(&w->left, what);
-    put(&w->left, "\n");
+    dk_strbuf_put(&w->left, what);
+    dk_strbuf_put(&w->left, "\n");
 }
 
 static void put_transitions(writer *w, const char *state, int depth)
@@ -123,25 +92,25 @@ static void put_transitions(writer *w, const char *state, int depth)
         if (strcmp(tr.source, state) != 0)
             continue;
         indent(&w->out, depth);
-        put(&w->out, "<transition");
+        dk_strbuf_put(&w->out, "<transition");
         if (tr.event != NULL)
             put_attr(&w->out, "event", tr.event);
         if (tr.ntargets > 0) {
-            put(&w->out, " target=\"");
+            dk_strbuf_put(&w->out, " target=\"");
             for (size_t j = 0; j < tr.ntargets; j++) {
-                put(&w->out, j > 0 ? " " : "");
+                dk_strbuf_put(&w->out, j > 0 ? " " : "");
                 put_xml(&w->out, tr.targets[j]);
             }
-            put(&w->out, "\"");
+            dk_strbuf_put(&w->out, "\"");
         }
         if (tr.internal)
             put_attr(&w->out, "type", "internal");
         if (tr.after_ns > 0) {
-            put(&w->out, " dk:after=\"");
+            dk_strbuf_put(&w->out, " dk:after=\"");
             put_delay(&w->out, tr.after_ns);
-            put(&w->out, "\"");
+            dk_strbuf_put(&w->out, "\"");
         }
-        put(&w->out, "/>\n");
+        dk_strbuf_put(&w->out, "/>\n");
         if (tr.guard != NULL)
             note_left_out(w, state, &tr, "guard");
         if (tr.action != NULL)
@@ -159,32 +128,32 @@ static int put_state(writer *w, int i, int depth)
                       : info.kind == DK_SM_STATE  ? "state"
                                                   : "history";
     indent(&w->out, depth);
-    put(&w->out, "<");
-    put(&w->out, tag);
+    dk_strbuf_put(&w->out, "<");
+    dk_strbuf_put(&w->out, tag);
     put_attr(&w->out, "id", info.id);
     if (info.kind == DK_SM_HISTORY_SHALLOW || info.kind == DK_SM_HISTORY_DEEP)
         put_attr(&w->out, "type", info.kind == DK_SM_HISTORY_DEEP ? "deep" : "shallow");
     else if (info.initial != NULL)
         put_attr(&w->out, "initial", info.initial);
-    put(&w->out, ">\n");
+    dk_strbuf_put(&w->out, ">\n");
     if (info.has_entry)
         note_left_out(w, info.id, NULL, "entry action");
     if (info.has_exit)
         note_left_out(w, info.id, NULL, "exit action");
     if (info.kind == DK_SM_HISTORY_SHALLOW || info.kind == DK_SM_HISTORY_DEEP) {
         indent(&w->out, depth + 1);
-        put(&w->out, "<transition");
+        dk_strbuf_put(&w->out, "<transition");
         put_attr(&w->out, "target", info.initial);
-        put(&w->out, "/>\n");
+        dk_strbuf_put(&w->out, "/>\n");
     }
     put_transitions(w, info.id, depth + 1);
     int next = i + 1;
     for (int c = 0; c < info.nchildren; c++)
         next = put_state(w, next, depth + 1);
     indent(&w->out, depth);
-    put(&w->out, "</");
-    put(&w->out, tag);
-    put(&w->out, ">\n");
+    dk_strbuf_put(&w->out, "</");
+    dk_strbuf_put(&w->out, tag);
+    dk_strbuf_put(&w->out, ">\n");
     return next;
 }
 
@@ -197,7 +166,7 @@ dk_status dk_sm_scxml(const dk_sm_def_t *d, char **out, char **left_out, dk_erro
     if (dk_sm_def_state_info(d, 0, &root) != DK_OK)
         return dk_error_set(err, DK_EINVAL, "state machine: not sealed");
     writer w = {.d = d};
-    text body = {0};
+    dk_strbuf body = {0};
     w.out = body;
     int next = 1;
     for (int c = 0; c < root.nchildren; c++)
@@ -214,22 +183,22 @@ dk_status dk_sm_scxml(const dk_sm_def_t *d, char **out, char **left_out, dk_erro
         note_left_out(&w, root.id, NULL, "entry action");
     if (root.has_exit)
         note_left_out(&w, root.id, NULL, "exit action");
-    text t = {0};
-    put(&t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    dk_strbuf t = {0};
+    dk_strbuf_put(&t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if (w.left.len > 0) {
-        put(&t, "<!-- left out (code cannot travel):\n");
+        dk_strbuf_put(&t, "<!-- left out (code cannot travel):\n");
         put_comment_text(&t, w.left.s);
-        put(&t, "-->\n");
+        dk_strbuf_put(&t, "-->\n");
     }
-    put(&t, "<scxml xmlns=\"http://www.w3.org/2005/07/scxml\" "
-            "xmlns:dk=\"urn:designkit:statemachine\" version=\"1.0\"");
+    dk_strbuf_put(&t, "<scxml xmlns=\"http://www.w3.org/2005/07/scxml\" "
+                      "xmlns:dk=\"urn:designkit:statemachine\" version=\"1.0\"");
     put_attr(&t, "name", root.id);
     if (root.initial != NULL)
         put_attr(&t, "initial", root.initial);
-    put(&t, ">\n");
+    dk_strbuf_put(&t, ">\n");
     if (body.len > 0)
-        put(&t, body.s);
-    put(&t, "</scxml>\n");
+        dk_strbuf_put(&t, body.s);
+    dk_strbuf_put(&t, "</scxml>\n");
     int failed = t.failed || body.failed || w.left.failed;
     dk_free(body.s);
     if (failed) {

@@ -46,6 +46,7 @@ typedef struct dk__link {
     dk_comp_t *from, *to;
     dk_dist_t *latency; /* owned; NULL: none */
     int async;          /* calls along it do not wait for their reply */
+    dk_comp_t *opts;    /* owned; NULL until an option is set (core/model/link.c) */
 } dk__link;
 
 struct dk_model {
@@ -84,6 +85,9 @@ const char *dk__fmt_num(double v, char buf[32]);
 /* props.c: fills a new component's property slots with the defaults; frees them. */
 dk_status dk__props_init(dk_comp_t *c);
 void dk__props_free(dk_comp_t *c);
+
+/* link.c: frees the options of a link (NULL is a no-op). */
+void dk__link_options_free(dk_comp_t *opts);
 
 /* route.c: frees a component's routes. */
 void dk__routes_free(dk_comp_t *c);

@@ -181,8 +181,10 @@ void dk_model_free(dk_model_t *m)
         dk_free(m->groups[i]->name);
         dk_free(m->groups[i]);
     }
-    for (size_t i = 0; i < m->nlinks; i++)
+    for (size_t i = 0; i < m->nlinks; i++) {
         dk_dist_free(m->links[i].latency);
+        dk__link_options_free(m->links[i].opts);
+    }
     for (size_t i = 0; i < m->nexpects; i++)
         dk_free((char *)m->expects[i].cls);
     dk_free(m->comps);
@@ -330,6 +332,12 @@ dk_comp_t *dk_model_add(dk_model_t *m, dk_group_t *group, const dk_kind *kind, c
         dk_error_set(err, DK_EEXIST, "a component named \"%s\" already exists", name);
         return NULL;
     }
+    if (dk_kind_has(kind, DK_TRAIT_LINK)) {
+        dk_error_set(err, DK_EINVAL,
+                     "%s \"%.64s\": not a component kind (set link options on the link)",
+                     kind->name, name);
+        return NULL;
+    }
     if (dk_kind_has(kind, DK_TRAIT_ENTRY))
         for (size_t i = 0; i < kind->nprops; i++)
             nmix += kind->props[i].type == DK_PROP_MIX; /* each starts with one class */
@@ -444,6 +452,7 @@ dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_
     m->links[m->nlinks].to = to;
     m->links[m->nlinks].latency = lat;
     m->links[m->nlinks].async = 0;
+    m->links[m->nlinks].opts = NULL;
     m->nlinks++;
     from->out[from->nout++] = to;
     return DK_OK;

@@ -120,6 +120,7 @@ dk_lb_t *dk_lb_new(dk_lb_algorithm algorithm, size_t backends, dk_error *err)
     lb->last = n - 1;
     lb->now = 0;
     lb->next_return = INT64_MAX;
+    lb->outlier_max = 1;
     lb->conns = dk_calloc(n, sizeof *lb->conns);
     lb->healthy = dk_calloc(n, 1);
     lb->ejected = dk_calloc(n, 1);
@@ -255,10 +256,16 @@ void dk_lb_done(dk_lb_t *lb, size_t i)
     }
 }
 
-/* Ejects backend i unless it is the last available one. */
+/* Ejects backend i unless it is the last available one or the share already ejected is at its
+ * cap (dk_lb_set_outlier_max; one may always be). */
 static void eject(dk_lb_t *lb, size_t i)
 {
     if (lb->ejected[i] || !lb->up[i] || lb->navail <= 1)
+        return;
+    size_t out = 0;
+    for (size_t k = 0; k < lb->n; k++) /* rare: only at an ejection */
+        out += lb->ejected[k];
+    if (out > 0 && (double)(out + 1) > lb->outlier_max * (double)lb->n)
         return;
     lb->ejected[i] = 1;
     lb->ejections[i]++;
@@ -343,6 +350,14 @@ dk_status dk_lb_set_outlier(dk_lb_t *lb, unsigned consecutive, int64_t base_ns)
         return DK_EINVAL;
     lb->outlier_after = consecutive;
     lb->outlier_base = base_ns;
+    return DK_OK;
+}
+
+dk_status dk_lb_set_outlier_max(dk_lb_t *lb, double share)
+{
+    if (!(share > 0 && share <= 1))
+        return DK_EINVAL;
+    lb->outlier_max = share;
     return DK_OK;
 }
 

@@ -26,6 +26,7 @@ struct dk_lb {
     unsigned *streak, *ejections;           /* consecutive errors; times ejected */
     int64_t *until;                         /* ejected until */
     unsigned outlier_after;                 /* 0: no ejection */
+    double outlier_max;                     /* the most of the backends ejected at once, 0..1 */
     int64_t outlier_base, now, next_return; /* next_return: the earliest `until`, INT64_MAX */
 
     /* The keyed algorithms' structures, over backends named by their index. */

@@ -177,5 +177,5 @@ static uint64_t arc_size(const void *p)
     return resident(p);
 }
 
-const dk__cache_policy dk__cache_arc = {"arc",   arc_create, arc_destroy, arc_get,
-                                        arc_put, arc_remove, arc_expiry,  arc_size};
+const dk__cache_policy dk__cache_arc = {"arc",      arc_create, arc_destroy, arc_get, arc_put,
+                                        arc_remove, arc_expiry, arc_size,    NULL};

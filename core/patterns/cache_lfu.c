@@ -186,5 +186,16 @@ static uint64_t lfu_size(const void *p)
     return ((const lfu *)p)->size;
 }
 
-const dk__cache_policy dk__cache_lfu = {"lfu",   lfu_create, lfu_destroy, lfu_get,
-                                        lfu_put, lfu_remove, lfu_expiry,  lfu_size};
+static int lfu_evict(void *p, uint64_t *victim)
+{
+    lfu *c = p;
+    if (c->size == 0)
+        return 0;
+    uint32_t v = c->b[c->first].items.tail;
+    *victim = c->s.v[v].key;
+    drop(c, v);
+    return 1;
+}
+
+const dk__cache_policy dk__cache_lfu = {"lfu",      lfu_create, lfu_destroy, lfu_get,  lfu_put,
+                                        lfu_remove, lfu_expiry, lfu_size,    lfu_evict};

@@ -182,5 +182,15 @@ static uint64_t lru_size(const void *p)
     return ((const lru *)p)->size;
 }
 
-const dk__cache_policy dk__cache_lru = {"lru",   lru_create, lru_destroy, lru_get,
-                                        lru_put, lru_remove, lru_expiry,  lru_size};
+static int lru_evict(void *p, uint64_t *victim)
+{
+    lru *c = p;
+    if (c->tail == NIL)
+        return 0;
+    *victim = c->nodes[c->tail].key;
+    drop(c, c->tail);
+    return 1;
+}
+
+const dk__cache_policy dk__cache_lru = {"lru",      lru_create, lru_destroy, lru_get,  lru_put,
+                                        lru_remove, lru_expiry, lru_size,    lru_evict};

@@ -132,9 +132,23 @@ static uint64_t order_size(const void *p)
     return ((const order *)p)->list.len;
 }
 
-const dk__cache_policy dk__cache_fifo = {"fifo",    fifo_create,  order_destroy, order_get,
-                                         order_put, order_remove, order_expiry,  order_size};
-const dk__cache_policy dk__cache_lifo = {"lifo",    lifo_create,  order_destroy, order_get,
-                                         order_put, order_remove, order_expiry,  order_size};
-const dk__cache_policy dk__cache_mru = {"mru",     mru_create,   order_destroy, order_get,
-                                        order_put, order_remove, order_expiry,  order_size};
+static int order_evict(void *p, uint64_t *victim)
+{
+    order *c = p;
+    if (c->list.len == 0)
+        return 0;
+    uint32_t v = c->rule->evict_head ? c->list.head : c->list.tail;
+    *victim = c->s.v[v].key;
+    drop(c, v);
+    return 1;
+}
+
+const dk__cache_policy dk__cache_fifo = {"fifo",       fifo_create, order_destroy,
+                                         order_get,    order_put,   order_remove,
+                                         order_expiry, order_size,  order_evict};
+const dk__cache_policy dk__cache_lifo = {"lifo",       lifo_create, order_destroy,
+                                         order_get,    order_put,   order_remove,
+                                         order_expiry, order_size,  order_evict};
+const dk__cache_policy dk__cache_mru = {"mru",        mru_create, order_destroy,
+                                        order_get,    order_put,  order_remove,
+                                        order_expiry, order_size, order_evict};

@@ -30,6 +30,11 @@ typedef struct dk__cache_policy {
      * sweep ask. */
     int64_t (*expiry)(const void *p, uint64_t key);
     uint64_t (*size)(const void *p);
+    /* Evicts the entry the policy would evict next (its key in *victim); 0 when it holds none.
+     * What a sized cache (cache.c) calls as often as a big entry needs. NULL for a policy whose
+     * eviction is tied to counting entries (ARC's target, 2Q's Kin, TinyLFU's window): such a
+     * policy takes no sized entries. */
+    int (*evict)(void *p, uint64_t *victim);
 } dk__cache_policy;
 
 /* Every policy, one entry each: X(id, "name"), where dk__cache_<id> is its table. A new policy adds
@@ -37,6 +42,7 @@ typedef struct dk__cache_policy {
 #define DK__CACHE_POLICIES(X)                                                                      \
     X(lru, "lru")                                                                                  \
     X(lfu, "lfu")                                                                                  \
+    X(perfect_lfu, "perfect_lfu")                                                                  \
     X(fifo, "fifo")                                                                                \
     X(lifo, "lifo")                                                                                \
     X(mru, "mru") X(random, "random") X(arc, "arc") X(twoq, "2q") X(tinylfu, "tinylfu")

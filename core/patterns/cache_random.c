@@ -113,5 +113,16 @@ static uint64_t rr_size(const void *p)
     return ((const rr *)p)->size;
 }
 
-const dk__cache_policy dk__cache_random = {"random", rr_create, rr_destroy, rr_get,
-                                           rr_put,   rr_remove, rr_expiry,  rr_size};
+static int rr_evict(void *p, uint64_t *victim)
+{
+    rr *c = p;
+    if (c->size == 0)
+        return 0;
+    uint32_t v = c->held[dk_rng_below(&c->rng, c->size)];
+    *victim = c->s.v[v].key;
+    drop(c, v);
+    return 1;
+}
+
+const dk__cache_policy dk__cache_random = {"random",  rr_create, rr_destroy, rr_get,  rr_put,
+                                           rr_remove, rr_expiry, rr_size,    rr_evict};

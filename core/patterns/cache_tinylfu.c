@@ -241,4 +241,4 @@ static uint64_t tinylfu_size(const void *p)
 
 const dk__cache_policy dk__cache_tinylfu = {"tinylfu",      tinylfu_create, tinylfu_destroy,
                                             tinylfu_get,    tinylfu_put,    tinylfu_remove,
-                                            tinylfu_expiry, tinylfu_size};
+                                            tinylfu_expiry, tinylfu_size,   NULL};

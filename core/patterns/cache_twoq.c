@@ -139,5 +139,5 @@ static uint64_t twoq_size(const void *p)
     return resident(p);
 }
 
-const dk__cache_policy dk__cache_twoq = {"2q",     twoq_create, twoq_destroy, twoq_get,
-                                         twoq_put, twoq_remove, twoq_expiry,  twoq_size};
+const dk__cache_policy dk__cache_twoq = {"2q",        twoq_create, twoq_destroy, twoq_get, twoq_put,
+                                         twoq_remove, twoq_expiry, twoq_size,    NULL};

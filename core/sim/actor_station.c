@@ -4,8 +4,9 @@
 #include "sim/engine.h"
 #include "sim/station.h"
 
-/* Timer tag: the service time of ev->ptr (a call) is over. */
+/* Timer tags: the service time of ev->ptr (a call) is over; a restart's time is over. */
 #define TAG_SERVED 1
+#define TAG_RECOVER 2
 
 /* call->value says where a call is inside the station, for the station's own paths and for
  * abandon(): the field is the callee's to use, and flows keep their own state in step/frame.
@@ -50,6 +51,16 @@ typedef struct station {
     dk_time_t write_extra;        /* a WRITE's extra time (dk_station_config) */
     dk_time_t fail_from, fail_to; /* failure injection (dk_station_config); fail_to 0: none */
     double fail_rate;
+    /* A failure injected or a restart may act on the call whose service ends: the one test the
+     * common path makes for all of them (faulted). */
+    uint8_t faults;
+    uint8_t hanging;                  /* hung since hang_from; only a restart cures it */
+    dk_time_t hang_from;              /* the next hang (0: none) */
+    dk_time_t hang_every;             /* its period (0: once) */
+    dk_time_t restart_time;           /* how long a restart takes */
+    dk_time_t down_until;             /* restarting until then: calls are answered FAILED */
+    dk_call_t *hung_head, *hung_tail; /* calls a hang holds unanswered, through call->next */
+    uint64_t nhung, restarts;
     dk_call_t *qhead, *qtail; /* waiting calls, linked through call->next (one lane) */
     dk__station_serve_fn serve;
     uint32_t nlanes;    /* separate replicas; 1: one queue for all the workers */
@@ -94,7 +105,7 @@ static void station_destroy(void *data)
 static uint64_t station_held(const dk_actor_t *self)
 {
     const station *s = self->data;
-    return (uint64_t)self->stats.busy + self->stats.queued + s->released;
+    return (uint64_t)self->stats.busy + self->stats.queued + s->released + s->nhung;
 }
 
 static const dk_flow *route_of(const station *s, uint32_t cls)
@@ -296,22 +307,108 @@ static DK__NOINLINE int injected_failure(dk_actor_t *self, const station *s)
     return s->fail_rate >= 1 || dk_rng_uniform(&self->rng) < s->fail_rate;
 }
 
+/* A hang holds `call`, whose service time is over, unanswered until a restart; its worker goes
+ * on to the next call (which the hang will hold in its turn). */
+static void hold_hung(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    uint32_t lane_index = call_lane(call);
+    if (s->nlanes > 1)
+        dk_lb_done(s->dispatch, lane_index);
+    enqueue(&s->hung_head, &s->hung_tail, call);
+    s->nhung++;
+    free_worker(self, s, lane_index);
+}
+
+/* 1 when a fault took the call whose service time ends now: a restart in progress (FAILED), a
+ * hang (held), or the failure window's draw (FAILED). */
+static DK__NOINLINE int faulted(dk_actor_t *self, station *s, dk_call_t *call)
+{
+    dk_time_t now = self->sim->now;
+    if (now < s->down_until) {
+        finish_with(self, s, call, DK_REPLY_FAILED);
+        return 1;
+    }
+    if (s->hang_from > 0 && now >= s->hang_from)
+        s->hanging = 1;
+    if (s->hanging) {
+        hold_hung(self, s, call);
+        return 1;
+    }
+    if (s->fail_to > 0 && injected_failure(self, s)) {
+        finish_with(self, s, call, DK_REPLY_FAILED);
+        return 1;
+    }
+    return 0;
+}
+
+/* A probe (DK_OP_PROBE) asks whether the station answers, not for its routes' work: a station
+ * with a flow or a serve function answers it OK after its service time and does nothing else.
+ * A plain station answers everything OK anyway, so its path has no test for it. */
 static inline void served(dk_actor_t *self, station *s, dk_call_t *call, int lanes)
 {
-    if (DK__UNLIKELY(s->fail_to > 0) && injected_failure(self, s)) {
-        finish_with(self, s, call, DK_REPLY_FAILED);
+    if (DK__UNLIKELY(s->faults) && faulted(self, s, call))
         return;
-    }
     if (s->serve != NULL) {
-        finish_with(self, s, call, s->serve(self, s->ud, call));
+        finish_with(self, s, call,
+                    call->op == DK_OP_PROBE ? DK_REPLY_OK : s->serve(self, s->ud, call));
         return;
     }
     const dk_flow *f = route_of(s, call->cls);
     if (f != NULL) {
-        start_flow(self, s, f, call);
+        if (DK__UNLIKELY(call->op == DK_OP_PROBE))
+            finish_with(self, s, call, DK_REPLY_OK);
+        else
+            start_flow(self, s, f, call);
         return;
     }
     finish(self, s, call, DK_REPLY_OK, lanes);
+}
+
+static void on_call(dk_actor_t *self, const dk_event *ev);
+static void on_call_lanes(dk_actor_t *self, const dk_event *ev);
+
+/* While a restart is in progress: a call is refused (answered FAILED) as it arrives. */
+static void on_call_down(dk_actor_t *self, const dk_event *ev)
+{
+    dk__call_arrived(self, ev);
+    dk_sim_reply(self->sim, ev->call, DK_REPLY_FAILED);
+}
+
+/* A restart (dk_sim_restart, a DK_EV_CRASH event): the calls a hang held are answered FAILED
+ * (their connections reset), the hang is cured and the next one is due at its next period,
+ * and for restart_time the station refuses calls; calls already in service when it began are
+ * answered FAILED when their time ends (faulted). */
+static void on_restart(dk_actor_t *self, const dk_event *ev)
+{
+    station *s = self->data;
+    dk_time_t now = self->sim->now;
+    dk_call_t *c;
+    (void)ev;
+    s->restarts++;
+    s->faults = 1;
+    s->hanging = 0;
+    if (s->hang_from > 0 && s->hang_from <= now)
+        s->hang_from =
+            s->hang_every > 0
+                ? s->hang_from + s->hang_every * ((now - s->hang_from) / s->hang_every + 1)
+                : 0;
+    while ((c = dequeue(&s->hung_head, &s->hung_tail)) != NULL) {
+        s->nhung--;
+        dk_sim_reply(self->sim, c, DK_REPLY_FAILED);
+    }
+    if (s->restart_time > 0) {
+        if (now + s->restart_time > s->down_until)
+            s->down_until = now + s->restart_time;
+        dk__actor_handle(self, DK_EV_CALL, on_call_down);
+        dk__sim_timer(self->sim, self, s->restart_time, TAG_RECOVER, NULL);
+    }
+}
+
+/* A restart's time is over (the last one's, when restarts overlap): calls are taken again. */
+static void recovered(dk_actor_t *self, station *s)
+{
+    if (self->sim->now >= s->down_until)
+        dk__actor_handle(self, DK_EV_CALL, s->nlanes > 1 ? on_call_lanes : on_call);
 }
 
 /* `call` arrives at a station of several replicas: the dispatcher picks its lane, where a free
@@ -376,12 +473,16 @@ static void on_timer(dk_actor_t *self, const dk_event *ev)
 {
     if (ev->tag == TAG_SERVED)
         served(self, self->data, ev->ptr, 0);
+    else if (ev->tag == TAG_RECOVER)
+        recovered(self, self->data);
 }
 
 static void on_timer_lanes(dk_actor_t *self, const dk_event *ev)
 {
     if (ev->tag == TAG_SERVED)
         served(self, self->data, ev->ptr, 1);
+    else if (ev->tag == TAG_RECOVER)
+        recovered(self, self->data);
 }
 
 static void on_reply(dk_actor_t *self, const dk_event *ev)
@@ -401,9 +502,14 @@ static void station_event(dk_actor_t *self, const dk_event *ev)
     case DK_EV_TIMER:
         if (ev->tag == TAG_SERVED)
             served(self, s, ev->ptr, s->nlanes > 1);
+        else if (ev->tag == TAG_RECOVER)
+            recovered(self, s);
         break;
     case DK_EV_REPLY:
         step_flow(self, s, ev->call);
+        break;
+    case DK_EV_CRASH:
+        on_restart(self, ev);
         break;
     default:
         break;
@@ -489,6 +595,17 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     s->fail_from = cfg->fail_from;
     s->fail_to = cfg->fail_to;
     s->fail_rate = cfg->fail_rate;
+    if (cfg->hang_at < 0 || cfg->hang_every < 0 || cfg->restart_time < 0) {
+        station_destroy(s);
+        dk_error_set(err, DK_EINVAL,
+                     "%s \"%s\": hang_at, hang_every and restart_time must not be negative", kind,
+                     name);
+        goto fail;
+    }
+    s->hang_from = cfg->hang_at;
+    s->hang_every = cfg->hang_every;
+    s->restart_time = cfg->restart_time;
+    s->faults = cfg->fail_to > 0 || cfg->hang_at > 0;
     s->event_loop = cfg->event_loop != 0;
     s->nlanes = cfg->replicas > 1 ? cfg->replicas : 1;
     if (s->nlanes > 1) {
@@ -521,6 +638,7 @@ dk_actor_t *dk__station_add(dk_sim_t *sim, const char *name, const char *kind,
     dk__actor_handle(a, DK_EV_CALL, s->nlanes > 1 ? on_call_lanes : on_call);
     dk__actor_handle(a, DK_EV_TIMER, s->nlanes > 1 ? on_timer_lanes : on_timer);
     dk__actor_handle(a, DK_EV_REPLY, on_reply);
+    dk__actor_handle(a, DK_EV_CRASH, on_restart);
     a->stats.servers = s->nlanes > 1 && cfg->servers > UINT32_MAX / s->nlanes
                            ? UINT32_MAX
                            : cfg->servers * s->nlanes;
@@ -531,6 +649,18 @@ fail:
     if (ud_free != NULL)
         ud_free(ud);
     return NULL;
+}
+
+/*
+ * dk_sim_restart - restarts station `a` at the present time, through an event (so the caller's
+ * handler finishes first). DK_EINVAL for an actor that is not a station.
+ */
+dk_status dk_sim_restart(dk_actor_t *a)
+{
+    if (a == NULL || a->ops->on_event != station_event)
+        return DK_EINVAL;
+    dk__sim_schedule(a->sim, a, 0, DK_EV_CRASH, NULL, 0, NULL);
+    return DK_OK;
 }
 
 void *dk__station_ud(const dk_actor_t *a)

@@ -142,7 +142,7 @@ dk_status dk_topic_subscribe(dk_actor_t *topic_actor, dk_actor_t *subscriber, dk
     topic *t = topic_actor->data;
     size_t link = topic_actor->nout;
     for (size_t i = 0; i < topic_actor->nout && link == topic_actor->nout; i++)
-        if (topic_actor->out[i].to == subscriber)
+        if (topic_actor->out[i].target == subscriber) /* past the guard of a resilient link */
             link = i;
     if (link == topic_actor->nout)
         return dk_error_set(err, DK_EINVAL, "topic \"%s\": subscriber \"%s\" is not linked to it",

@@ -2,6 +2,7 @@
 /* engine.c - the simulator: actors, links, classes, the call pool, the event loop, the books. */
 #include "sim/engine.h"
 
+#include <float.h>
 #include <stdio.h>
 #include <string.h>
 #include "designkit/locale.h"
@@ -236,7 +237,7 @@ static uint64_t link_key(const dk_actor_t *from, const dk_actor_t *to)
 static dk__link *scan_links(const dk_actor_t *from, const dk_actor_t *to)
 {
     for (size_t i = 0; i < from->nout; i++)
-        if (from->out[i].to == to)
+        if (from->out[i].target == to)
             return &from->out[i];
     return NULL;
 }
@@ -250,7 +251,7 @@ static dk__link *find_link(const dk_actor_t *from, const dk_actor_t *to)
         return scan_links(from, to);
     if (!dk_map_get(from->sim->links, link_key(from, to), &i))
         return NULL; /* every link's key is in the map: no such link */
-    if (i < from->nout && from->out[i].to == to)
+    if (i < from->nout && from->out[i].target == to)
         return &from->out[i];
     return scan_links(from, to); /* a colliding key: the map names another link */
 }
@@ -282,7 +283,8 @@ dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_
     }
     dk__link *l = &from->out[from->nout];
     memset(l, 0, sizeof *l);
-    l->to = to;
+    l->to = l->target = to;
+    l->distance = -1;
     l->reply_inline = from->replies_inline;
     if (latency != NULL && (l->latency = dk_dist_clone(latency)) == NULL)
         return dk_error_set(err, DK_ENOMEM, "link: out of memory");
@@ -454,6 +456,8 @@ static void send_along(dk_sim_t *sim, dk_actor_t *caller, dk_actor_t *callee, dk
 {
     dk__call_slot *s = (dk__call_slot *)call;
     dk_time_t delay = 0;
+    if (link != NULL)
+        callee = link->to; /* the guard in front of the callee, if the link has one */
     call->caller = caller;
     call->callee = callee;
     call->sent = sim->now;
@@ -666,6 +670,61 @@ dk_status dk_sim_link_set_async(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to,
         return dk_error_set(err, DK_ENOTFOUND, "\"%s\" does not link to \"%s\"", from->name,
                             to->name);
     l->async = async != 0;
+    return DK_OK;
+}
+
+/*
+ * dk_sim_link_through - see sim.h. The link from -> via is found from now on as the link
+ * from -> to, in the scan and in the map, so every way of calling `to` (flows, handlers,
+ * balancers) reaches `via`; `via` calls `to` along its own link.
+ */
+dk_status dk_sim_link_through(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *via, dk_actor_t *to,
+                              dk_error *err)
+{
+    if (sim == NULL || from == NULL || via == NULL || to == NULL || from->sim != sim ||
+        via->sim != sim || to->sim != sim)
+        return dk_error_set(err, DK_EINVAL, "link: the actors must belong to this simulator");
+    if (sim->ran)
+        return dk_error_set(err, DK_ESTATE, "link: the simulation has already run");
+    dk__link *l = find_link(from, via);
+    if (l == NULL)
+        return dk_error_set(err, DK_ENOTFOUND, "\"%s\" does not link to \"%s\"", from->name,
+                            via->name);
+    if (find_link(from, to) != NULL)
+        return dk_error_set(err, DK_EEXIST, "link \"%s\" -> \"%s\" already exists", from->name,
+                            to->name);
+    uint64_t at = (uint64_t)(l - from->out), old;
+    if (dk_map_get(sim->links, link_key(from, to), NULL) == 0 &&
+        dk_map_put(sim->links, link_key(from, to), at) != DK_OK)
+        return dk_error_set(err, DK_ENOMEM, "link: out of memory");
+    if (dk_map_get(sim->links, link_key(from, via), &old) && old == at)
+        dk_map_remove(sim->links, link_key(from, via), NULL);
+    l->target = to;
+    return DK_OK;
+}
+
+/*
+ * dk_sim_link_set_balance - the link's weight and distance for the balancer that owns it,
+ * read when that balancer starts. DK_EINVAL for a weight that is not finite and positive or a
+ * distance that is not finite.
+ */
+dk_status dk_sim_link_set_balance(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, double weight,
+                                  double distance, dk_error *err)
+{
+    if (sim == NULL || from == NULL || to == NULL || from->sim != sim || to->sim != sim)
+        return dk_error_set(err, DK_EINVAL, "link: both actors must belong to this simulator");
+    if (sim->ran)
+        return dk_error_set(err, DK_ESTATE, "link: the simulation has already run");
+    if (!(weight > 0 && weight <= DBL_MAX) || !(distance <= DBL_MAX))
+        return dk_error_set(err, DK_EINVAL, "link \"%s\" -> \"%s\": %s must be %s", from->name,
+                            to->name, weight > 0 && weight <= DBL_MAX ? "distance" : "weight",
+                            weight > 0 && weight <= DBL_MAX ? "finite" : "finite and positive");
+    dk__link *l = find_link(from, to);
+    if (l == NULL)
+        return dk_error_set(err, DK_ENOTFOUND, "\"%s\" does not link to \"%s\"", from->name,
+                            to->name);
+    l->weight = weight;
+    l->distance = distance < 0 ? -1 : distance;
     return DK_OK;
 }
 

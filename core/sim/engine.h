@@ -22,15 +22,26 @@
  * that adding a link does not perturb any other draw. */
 typedef struct dk__link {
     dk_actor_t *to;
+    /* The actor calls along it are meant for: `to`, or the one a link's guard stands in front
+     * of (dk_sim_link_through), so that a call to it is sent to the guard. */
+    dk_actor_t *target;
     dk_dist_t *latency;
     dk_rng_t rng;
     uint64_t calls;
     int async; /* calls along it are sent and not waited for (dk_sim_link_set_async) */
+    /* What a balancer's dk_lb reads when it starts (dk_sim_link_set_balance): weight 0 means
+     * the default 1, a negative distance none. */
+    double weight, distance;
     /* A reply that takes no time along it goes straight to the caller's handler rather than
      * through the event queue: the caller said its reply handler sends nothing synchronously
      * (dk__actor_take_replies_inline), so nothing can recurse. Copied from the caller. */
     uint8_t reply_inline;
 } dk__link;
+
+/* link_balance.c: gives `lb` the weights and distances of the links it balances over (backend
+ * j is self->out[links[j]], or self->out[j] when `links` is NULL). */
+dk_status dk__link_balance(dk_lb_t *lb, const dk_actor_t *self, const size_t *links, size_t n,
+                           dk_error *err);
 
 /* Latencies a simulator holds before recording them as a batch (dk__sim_record), and the
  * number of actors from which it does: below it, the histograms stay in the caches, and a

@@ -99,7 +99,7 @@ START_TEST(bad_configuration)
     ck_assert_ptr_null(dk_sim_add_cache(sim, "redis", &cfg, &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
     ck_assert_str_eq(err.message, "cache \"redis\": unknown cache policy \"lfu2\" (use lru, "
-                                  "lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
+                                  "lfu, perfect_lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
     cfg.policy = NULL;
     cfg.capacity = 0;
     ck_assert_ptr_null(dk_sim_add_cache(sim, "redis", &cfg, &err));

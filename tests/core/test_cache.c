@@ -10,7 +10,8 @@ START_TEST(unknown_policy_is_named)
     ck_assert_ptr_null(dk_cache_new("lfu2", 10, &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
     ck_assert_str_eq(err.message, "unknown cache policy \"lfu2\" "
-                                  "(use lru, lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
+                                  "(use lru, lfu, perfect_lfu, fifo, lifo, mru, random, arc, 2q, "
+                                  "tinylfu)");
     ck_assert_ptr_null(dk_cache_new("lru", 0, &err));
     ck_assert_int_eq(err.status, DK_EINVAL);
     ck_assert_ptr_null(dk_cache_new("lru", UINT64_C(1) << 40, &err));

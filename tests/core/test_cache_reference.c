@@ -52,8 +52,9 @@ typedef struct ref {
     /* FIFO/LIFO/MRU: a; ARC: T1 T2 B1 B2; 2Q: A1in Am A1out; W-TinyLFU: window probation
      * protected (a b d) */
     seq a, b, d, e;
-    uint64_t cnt[MAXK]; /* LFU: parallel to a: use count */
-    uint64_t at[MAXK];  /* LFU: when that count was reached */
+    uint64_t cnt[MAXK];  /* LFU: parallel to a: use count */
+    uint64_t at[MAXK];   /* LFU: when that count was reached */
+    uint64_t seen[MAXK]; /* perfect LFU: requests of each key (keys < MAXK), held or not */
     uint64_t clock;
     double p;
 } ref;
@@ -72,13 +73,16 @@ static int order_access(ref *r, uint64_t key, int touch, int evict_head)
     return 0;
 }
 
-/* LFU by its definition: the victim has the smallest count, ties to the earliest `at`. */
-static int lfu_access(ref *r, uint64_t key)
+/* LFU by its definition: the victim has the smallest count, ties to the earliest `at`. In-cache
+ * LFU counts the uses since the insert; perfect LFU every request of the key ever made. */
+static int lfu_access(ref *r, uint64_t key, int perfect)
 {
     r->clock++;
+    ck_assert_uint_lt(key, MAXK);
+    r->seen[key]++;
     long i = seq_find(&r->a, key);
     if (i >= 0) {
-        r->cnt[i]++;
+        r->cnt[i] = perfect ? r->seen[key] : r->cnt[i] + 1;
         r->at[i] = r->clock;
         return 1;
     }
@@ -93,7 +97,7 @@ static int lfu_access(ref *r, uint64_t key)
         r->a.n--;
     }
     r->a.k[r->a.n] = key;
-    r->cnt[r->a.n] = 1;
+    r->cnt[r->a.n] = perfect ? r->seen[key] : 1;
     r->at[r->a.n] = r->clock;
     r->a.n++;
     return 0;
@@ -278,7 +282,9 @@ static int ref_access(ref *r, uint64_t key)
     if (strcmp(p, "lru") == 0)
         return order_access(r, key, 1, 0);
     if (strcmp(p, "lfu") == 0)
-        return lfu_access(r, key);
+        return lfu_access(r, key, 0);
+    if (strcmp(p, "perfect_lfu") == 0)
+        return lfu_access(r, key, 1);
     if (strcmp(p, "arc") == 0)
         return arc_access(r, key);
     return twoq_access(r, key);
@@ -359,8 +365,8 @@ static void replay(const char *policy, size_t c, uint64_t universe, uint64_t see
     free(r);
 }
 
-static const char *const deterministic[] = {"lru", "lfu", "fifo", "lifo",
-                                            "mru", "arc", "2q",   "tinylfu"};
+static const char *const deterministic[] = {"lru", "lfu", "perfect_lfu", "fifo",   "lifo",
+                                            "mru", "arc", "2q",          "tinylfu"};
 
 START_TEST(policies_match_their_references)
 {
@@ -435,8 +441,9 @@ START_TEST(bad_input_is_named)
     dk_error err;
     ck_assert_ptr_null(dk_cache_new("belady", 10, &err));
     ck_assert_int_eq(err.status, DK_ENOTFOUND);
-    ck_assert_str_eq(err.message, "unknown cache policy \"belady\" "
-                                  "(use lru, lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
+    ck_assert_str_eq(err.message,
+                     "unknown cache policy \"belady\" "
+                     "(use lru, lfu, perfect_lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)");
     for (size_t i = 0; dk_cache_policy_names[i] != NULL; i++) {
         ck_assert_ptr_null(dk_cache_new(dk_cache_policy_names[i], 0, &err));
         ck_assert_int_eq(err.status, DK_EINVAL);

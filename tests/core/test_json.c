@@ -412,12 +412,13 @@ START_TEST(unknown_keys_and_properties_list_the_valid_ones)
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): unknown property \"replica\"; did "
                  "you mean \"replicas\"? (use replicas, workers, time, queue, dispatch, mode, "
-                 "fail_from, fail_to, fail_rate)");
+                 "fail_from, fail_to, fail_rate, hang_at, hang_every, restart_time)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\","
                       "\"properties\":{\"zzzzzz\":2}}]}",
                  DK_EINVAL,
                  "design.json: components[0] (service \"api\"): unknown property \"zzzzzz\" (use "
-                 "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, fail_rate)");
+                 "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, fail_rate, "
+                 "hang_at, hang_every, restart_time)");
     expect_error(HEAD "\"components\":[{\"name\":\"api\",\"kind\":\"service\",\"name\":\"b\"}]}",
                  DK_EINVAL, "design.json: components[0] (service \"api\"): duplicate key \"name\"");
 }

@@ -329,7 +329,7 @@ START_TEST(prop_list_matches_schema)
                      "batch, crash_at");
     ck_assert_str_eq(dk_kind_prop_list(K_SERVICE, buf, sizeof buf),
                      "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, "
-                     "fail_rate");
+                     "fail_rate, hang_at, hang_every, restart_time");
     /* cut to fit, always terminated */
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 5), "capa");
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, 12), "capacity, p");

@@ -198,8 +198,8 @@ START_TEST(set_number_range_errors)
     ck_fails(dk_comp_set_number(api, "time", -2, &err), DK_ERANGE,
              "service \"api\": time must not be negative (got -2ns)");
     ck_fails(dk_comp_set_number(redis, "policy", 1, &err), DK_EINVAL,
-             "cache \"redis\": policy must be one of lru, lfu, fifo, lifo, mru, random, arc, "
-             "2q, tinylfu "
+             "cache \"redis\": policy must be one of lru, lfu, perfect_lfu, fifo, lifo, mru, "
+             "random, arc, 2q, tinylfu "
              "(got 1)");
     ck_fails(dk_comp_set_number(users, "mix", 1, &err), DK_EINVAL,
              "client \"users\": mix must be request classes with weights (got the number 1)");
@@ -214,10 +214,12 @@ START_TEST(unknown_property)
              "replicas, workers, strategy, on_write, flush, batch, crash_at)");
     ck_fails(dk_comp_set_text(api, "capacity", "5", &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"capacity\" (valid: replicas, workers, time, "
-             "queue, dispatch, mode, fail_from, fail_to, fail_rate)");
+             "queue, dispatch, mode, fail_from, fail_to, fail_rate, hang_at, hang_every, "
+             "restart_time)");
     ck_fails(dk_comp_set_dist(api, "latency", dk_dist_constant(1, NULL), &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"latency\" (valid: replicas, workers, time, "
-             "queue, dispatch, mode, fail_from, fail_to, fail_rate)");
+             "queue, dispatch, mode, fail_from, fail_to, fail_rate, hang_at, hang_every, "
+             "restart_time)");
     ck_fails(dk_comp_set_number(api, NULL, 5, &err), DK_EINVAL,
              "service \"api\": option name missing");
     ck_fails(dk_comp_set_number(NULL, "x", 5, &err), DK_EINVAL, "no component given");
@@ -255,8 +257,8 @@ END_TEST
 START_TEST(set_text_errors)
 {
     ck_fails(dk_comp_set_text(redis, "policy", "lfu2", &err), DK_EINVAL,
-             "cache \"redis\": policy must be one of lru, lfu, fifo, lifo, mru, random, arc, "
-             "2q, tinylfu "
+             "cache \"redis\": policy must be one of lru, lfu, perfect_lfu, fifo, lifo, mru, "
+             "random, arc, 2q, tinylfu "
              "(got \"lfu2\")");
     ck_fails(dk_comp_set_text(lb, "algorithm", "fastest", &err), DK_EINVAL,
              "balancer \"lb\": algorithm must be one of round_robin, random, least_connections, "

@@ -44,8 +44,8 @@ describe("dk.cache", function()
   end)
 
   it("keeps the counters for every policy", function()
-    for _, policy in ipairs { "lru", "lfu", "fifo", "lifo", "mru", "random", "arc", "2q",
-                              "tinylfu" } do
+    for _, policy in ipairs { "lru", "lfu", "perfect_lfu", "fifo", "lifo", "mru", "random", "arc",
+                              "2q", "tinylfu" } do
       local c = dk.cache { policy = policy, capacity = 4 }
       for i = 1, 10 do
         if c:get(i % 6) == nil then c:put(i % 6, { i }) end
@@ -116,7 +116,7 @@ describe("dk.cache", function()
   it("names bad options", function()
     expect(function() dk.cache { policy = "lfu2", capacity = 4 } end)
       :to_fail("unknown cache policy \"lfu2\" "
-               .. "(use lru, lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)")
+               .. "(use lru, lfu, perfect_lfu, fifo, lifo, mru, random, arc, 2q, tinylfu)")
     expect(function() dk.cache { capacity = 0 } end):to_fail("capacity must be a positive integer")
     expect(function() dk.cache { capacity = -3 } end):to_fail("capacity must be a positive integer")
     expect(function() dk.cache { capacity = 2.5 } end):to_fail("capacity must be a positive integer")
@@ -159,6 +159,103 @@ describe("dk.cache", function()
       end
     end
     expect(c:stats().expirations > 0):to_be(true)
+  end)
+
+  -- The reference: an LRU in bytes over a Lua array, most recent first; a put evicts from the
+  -- least recent end until the new entry fits.
+  local function ref_sized(cap)
+    local order, vals, size, r = {}, {}, {}, { bytes = 0 }
+    local function find(k)
+      for i, x in ipairs(order) do if x == k then return i end end
+    end
+    function r.get(k)
+      local i = find(k)
+      if not i then return nil end
+      table.insert(order, 1, table.remove(order, i))
+      return vals[k]
+    end
+    function r.put(k, v, n)
+      local i = find(k)
+      if i then table.remove(order, i); r.bytes = r.bytes - size[k] end
+      local gone = 0
+      while r.bytes + n > cap do
+        local old = table.remove(order)
+        r.bytes = r.bytes - size[old]
+        vals[old], size[old] = nil, nil
+        gone = gone + 1
+      end
+      table.insert(order, 1, k)
+      vals[k], size[k] = v, n
+      r.bytes = r.bytes + n
+      return gone
+    end
+    return r
+  end
+
+  it("holds sized entries within a capacity in bytes, as a sized LRU reference", function()
+    local c, r = dk.cache { policy = "lru", capacity = "4KiB" }, ref_sized(4096)
+    expect(c:stats().capacity):to_be(4096)
+    expect(c:stats().unit):to_be("bytes")
+    local seed = 11
+    for step = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local k = "k" .. (seed % 40)
+      if seed % 3 == 0 then
+        local n = 1 + (seed >> 8) % 1500
+        local _, gone = c:put(k, step, { size = n })
+        expect(gone):to_be(r.put(k, step, n))
+      else
+        expect(c:get(k)):to_be(r.get(k))
+      end
+      local st = c:stats()
+      expect(st.bytes):to_be(r.bytes)
+      expect(st.bytes <= 4096):to_be(true)
+    end
+    expect(tostring(c)):to_match("^cache %(lru, %d+ entries, %d+/4096 bytes%)$")
+  end)
+
+  it("takes sizes from a size option: a function of key and value, or a constant", function()
+    local c = dk.cache { policy = "fifo", capacity = "1KB", size = function(_, v) return #v end }
+    c:put("a", ("x"):rep(400)); c:put("b", ("y"):rep(400))
+    local evicted, n = c:put("c", ("z"):rep(900))
+    expect(evicted):to_be(true)
+    expect(n):to_be(2)
+    expect(c:stats().bytes):to_be(900)
+    expect(c:put("d", "small", { size = "100B" })):to_be(false)
+    local k = dk.cache { policy = "random", capacity = "10KiB", size = "1KiB", seed = 4 }
+    for i = 1, 30 do k:put(i, i) end
+    expect(#k):to_be(10)
+    expect(k:stats().bytes):to_be(10240)
+    local weak = setmetatable({}, { __mode = "k" })
+    local big = dk.cache { policy = "lfu", capacity = "100B" }
+    for i = 1, 50 do local v = {}; weak[v] = true; big:put(i, v, { size = 1 + i % 30 }) end
+    collectgarbage(); collectgarbage()
+    local alive = 0
+    for _ in pairs(weak) do alive = alive + 1 end
+    expect(alive):to_be(#big)
+  end)
+
+  it("names bad sizes", function()
+    expect(function() dk.cache { capacity = "64Mib" } end)
+      :to_fail('cache: capacity: invalid size "64Mib"')
+    expect(function() dk.cache { capacity = "0B" } end):to_fail("capacity must be a positive size")
+    expect(function() dk.cache { capacity = "-5KiB" } end):to_fail("cache: capacity: invalid size")
+    expect(function() dk.cache { policy = "arc", capacity = "1MiB" } end)
+      :to_fail('cache policy "arc" cannot hold sized entries')
+    expect(function() dk.cache { capacity = "1KiB", size = 0 } end)
+      :to_fail("cache: size must be a positive integer number of bytes")
+    local c = dk.cache { capacity = "1KiB" }
+    expect(function() c:put("k", 1) end):to_fail("cache put: size is required")
+    expect(function() c:put("k", 1, { size = 0 }) end):to_fail("size must be a positive integer")
+    expect(function() c:put("k", 1, { size = -3 }) end):to_fail("size must be a positive integer")
+    expect(function() c:put("k", 1, { size = "2KiB" }) end)
+      :to_fail("an entry of 2048 bytes is larger than the whole cache %(1024 bytes%): refused")
+    expect(c:get("k")):to_be(nil)
+    local f = dk.cache { capacity = "1KiB", size = function() return "lots" end }
+    expect(function() f:put("k", 1) end):to_fail("the size function's result: invalid size")
+    local e = dk.cache { capacity = 4 }
+    expect(function() e:put("k", 1, { size = 10 }) end)
+      :to_fail("size needs a cache whose capacity is in bytes")
   end)
 
   it("names bad ttls", function()

@@ -904,6 +904,10 @@ local function main_help()
   }
   for _, name in ipairs(order) do
     lines[#lines + 1] = ("  %s  %s"):format(pad(name, 8), commands[name].summary)
+    if name == "test" then -- a command in its own module (designkit.exercise)
+      lines[#lines + 1] = ("  %s  %s"):format(pad("exercise", 8),
+        "design exercises with provided tests: list, show, start, test, verify")
+    end
   end
   for _, l in ipairs {
     "",
@@ -937,6 +941,8 @@ function commands.help.main(_, pos)
     out(main_help())
   elseif commands[name] then
     out(command_help(name))
+  elseif name == "exercise" then
+    out(require("designkit.exercise").main_help())
   else
     usage_error(nil, "no command '%s'", name)
   end

@@ -4,6 +4,7 @@
 -- test and the annotations spec check that what is there is what this module writes.
 --
 -- reference.options_markdown() -> text    the option table of every kind (docs)
+-- reference.link_options_markdown() -> text  the links' option table (docs)
 -- reference.annotations() -> text         LuaCATS: the Kind alias, option classes, m:<kind>
 -- reference.splice(text, name, body) -> text | nil, message
 --   replaces what stands between the markers "generated: NAME" and "end generated: NAME"
@@ -42,6 +43,25 @@ function reference.options_markdown()
   return table.concat(out, "\n")
 end
 
+-- The links' options as scripts write them (`weight`, `retry.attempts`), from the one table
+-- behind m:link, model JSON and the guard kind (dk.properties "link").
+local function link_option_name(p)
+  return p.group and (p.group .. "." .. p.key) or p.key
+end
+
+function reference.link_options_markdown()
+  local out = {
+    "| option | type | default | meaning |",
+    "|---|---|---|---|",
+  }
+  for _, p in ipairs(dk.properties "link") do
+    out[#out + 1] = string.format("| `%s` | %s | %s | %s |", link_option_name(p), type_text(p),
+                                  default_text(p), p.doc)
+  end
+  out[#out + 1] = ""
+  return table.concat(out, "\n")
+end
+
 -- The LuaCATS type of an option's value, as a script may write it.
 local value_types = {
   int = "integer", number = "number", duration = "designkit.Duration", size = "designkit.Size",
@@ -51,6 +71,47 @@ local value_types = {
 
 local function class_name(kind)
   return "designkit." .. kind:sub(1, 1):upper() .. kind:sub(2) .. "Options"
+end
+
+-- The LuaCATS field line of option `p` under `name`.
+local function field_line(name, p)
+  local t = value_types[p.type] or "any"
+  if p.type == "enum" and p.choices then
+    local c = {}
+    for _, v in ipairs(p.choices) do c[#c + 1] = '"' .. v .. '"' end
+    t = table.concat(c, "|")
+  end
+  return string.format("---@field %s? %s %s%s", name, t, p.doc,
+                       p.default and (" (default " .. p.default .. ")") or "")
+end
+
+-- designkit.LinkOptions and a class per group (designkit.LinkRetryOptions, ...).
+local function link_annotations(out)
+  local groups, order, top = {}, {}, {}
+  for _, p in ipairs(dk.properties "link") do
+    if p.group then
+      if not groups[p.group] then groups[p.group] = {}; order[#order + 1] = p.group end
+      table.insert(groups[p.group], p)
+    else
+      top[#top + 1] = p
+    end
+  end
+  local function group_class(g) return "designkit.Link" .. g:sub(1, 1):upper() .. g:sub(2) .. "Options" end
+  for _, g in ipairs(order) do
+    out[#out + 1] = "---The `" .. g .. "` options of a link (the guard kind's, without the prefix)."
+    out[#out + 1] = "---@class " .. group_class(g)
+    for _, p in ipairs(groups[g]) do out[#out + 1] = field_line(p.key, p) end
+    out[#out + 1] = ""
+  end
+  out[#out + 1] = "---Options of `m:link(a, b, { ... })`: the link's own and the link schema's."
+  out[#out + 1] = "---@class designkit.LinkOptions"
+  out[#out + 1] = "---@field latency? designkit.Dist|designkit.Duration one-way latency per call and per reply"
+  out[#out + 1] = "---@field async? boolean calls along it are not waited for (drawn dashed)"
+  for _, p in ipairs(top) do out[#out + 1] = field_line(p.key, p) end
+  for _, g in ipairs(order) do
+    out[#out + 1] = "---@field " .. g .. "? " .. group_class(g)
+  end
+  out[#out + 1] = ""
 end
 
 function reference.annotations()
@@ -84,6 +145,7 @@ function reference.annotations()
     out[#out + 1] = "Group." .. kind .. " = Model." .. kind
     out[#out + 1] = ""
   end
+  link_annotations(out)
   return table.concat(out, "\n")
 end
 

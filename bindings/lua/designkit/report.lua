@@ -289,6 +289,26 @@ local function resilience_table(result)
                     "short-circuited", "breaker changes", "bulkhead rejected" }, rows, 1)
 end
 
+-- Balancers with health checks (the components whose result has `health`): per backend, the
+-- probes sent and failed, the time judged unhealthy, the restarts ordered and the verdict at the
+-- end (docs/patterns/resilience.md).
+local function health_table(result)
+  local rows = {}
+  for _, c in ipairs(result.components or {}) do
+    for _, h in ipairs(type(c.health) == "table" and c.health or {}) do
+      rows[#rows + 1] = {
+        tostring(c.name), tostring(h.backend), count(h.probes), count(h.failures),
+        report.duration(h.unhealthy), count(h.restarts), h.healthy and "healthy" or "unhealthy",
+      }
+    end
+  end
+  if #rows == 0 then
+    return ""
+  end
+  return tabulate({ "health checks", "backend", "probes", "failed", "unhealthy", "restarts",
+                    "at the end" }, rows, 2)
+end
+
 local function class_row(name, c)
   return {
     name, count(c.completed or c.created), report.rate(c.throughput),
@@ -435,7 +455,7 @@ function report.format(result, opts)
                                                                 count(result.events))
   parts[#parts + 1] = (color and ("\27[1m" .. head .. "\27[0m") or head) .. "\n"
   for _, block in ipairs { components_table(result), messages_table(result), limits_table(result),
-                          resilience_table(result), classes_table(result),
+                          resilience_table(result), health_table(result), classes_table(result),
                           replications_block(result) } do
     if block ~= "" then
       parts[#parts + 1] = "\n" .. block

@@ -68,34 +68,52 @@ end
 local Expect = {}
 Expect.__index = Expect
 
-local function fail(msg) error(msg, 3) end
+-- A failed expectation raises its message as a string, with the caller's file:line in front
+-- (designkit test prints it). The exercise runner (designkit.exercise_spec) turns tagging on: the
+-- message then travels in a FAILURE object, so that a failed expect ("fail") is told from any
+-- other error ("error"). expect(v, label) puts the label in front of the message.
+local FAILURE = { __tostring = function(f) return f.message end }
+local tagged = false
+
+local function fail(self, msg)
+  if self.label ~= nil then msg = tostring(self.label) .. ": " .. msg end
+  if not tagged then error(msg, 3) end
+  local at = traceback and traceback("", 3):match("\n%s*([^\n]-:%d+:)")
+  error(setmetatable({ message = at and (at .. " " .. msg) or msg }, FAILURE), 0)
+end
+
+--- tag_failures(on): failed expectations raise FAILURE objects (the exercise runner's choice).
+function M.tag_failures(on) tagged = on and true or false end
+
+--- is_failure(e): whether the error `e` is a failed expectation (once tag_failures(true)).
+function M.is_failure(e) return type(e) == "table" and getmetatable(e) == FAILURE end
 
 function Expect:to_equal(w)
   local d = diff(self.v, w, "", {})
-  if d then fail("expected values to be equal: " .. d) end
+  if d then fail(self, "expected values to be equal: " .. d) end
 end
 
 function Expect:to_be(w)
-  if not rawequal(self.v, w) then fail(string.format("expected %s, got %s", show(w), show(self.v))) end
+  if not rawequal(self.v, w) then fail(self, string.format("expected %s, got %s", show(w), show(self.v))) end
 end
 
 function Expect:to_be_near(w, rel_tol)
   rel_tol = rel_tol or 1e-9
   local v = self.v
-  if type(v) ~= "number" then fail("expected a number near " .. show(w) .. ", got " .. show(v)) end
+  if type(v) ~= "number" then fail(self, "expected a number near " .. show(w) .. ", got " .. show(v)) end
   local scale = math.max(math.abs(w), 1e-300)
   if not (math.abs(v - w) <= rel_tol * scale) then
-    fail(string.format("expected %.10g to be within %g%% of %.10g (off by %.4g%%)", v,
+    fail(self, string.format("expected %.10g to be within %g%% of %.10g (off by %.4g%%)", v,
       rel_tol * 100, w, math.abs(v - w) / scale * 100))
   end
 end
 
 function Expect:to_be_truthy()
-  if not self.v then fail("expected a truthy value, got " .. show(self.v)) end
+  if not self.v then fail(self, "expected a truthy value, got " .. show(self.v)) end
 end
 
 function Expect:to_be_falsy()
-  if self.v then fail("expected a falsy value, got " .. show(self.v)) end
+  if self.v then fail(self, "expected a falsy value, got " .. show(self.v)) end
 end
 
 -- Patterns are Lua patterns; a plain substring match also counts, so messages with
@@ -106,33 +124,33 @@ end
 
 function Expect:to_match(pattern)
   if type(self.v) ~= "string" or not matches(self.v, pattern) then
-    fail(string.format("expected %s to match %s", show(self.v), show(pattern)))
+    fail(self, string.format("expected %s to match %s", show(self.v), show(pattern)))
   end
 end
 
 function Expect:to_be_less_than(x)
   if not (type(self.v) == "number" and self.v < x) then
-    fail(string.format("expected %s to be less than %s", show(self.v), show(x)))
+    fail(self, string.format("expected %s to be less than %s", show(self.v), show(x)))
   end
 end
 
 function Expect:to_be_greater_than(x)
   if not (type(self.v) == "number" and self.v > x) then
-    fail(string.format("expected %s to be greater than %s", show(self.v), show(x)))
+    fail(self, string.format("expected %s to be greater than %s", show(self.v), show(x)))
   end
 end
 
 function Expect:to_fail(pattern)
-  if type(self.v) ~= "function" then fail("to_fail expects a function, got " .. show(self.v)) end
+  if type(self.v) ~= "function" then fail(self, "to_fail expects a function, got " .. show(self.v)) end
   local ok, err = pcall(self.v)
-  if ok then fail("expected an error" .. (pattern and " matching " .. show(pattern) or "")) end
+  if ok then fail(self, "expected an error" .. (pattern and " matching " .. show(pattern) or "")) end
   err = tostring(err)
   if pattern and not matches(err, pattern) then
-    fail(string.format("expected an error matching %s, got %s", show(pattern), show(err)))
+    fail(self, string.format("expected an error matching %s, got %s", show(pattern), show(err)))
   end
 end
 
-local function expect(v) return setmetatable({ v = v }, Expect) end
+local function expect(v, label) return setmetatable({ v = v, label = label }, Expect) end
 M.expect = expect
 
 --- here(): "file:line: " of the line that calls it, for checking the positions in error

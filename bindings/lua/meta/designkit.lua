@@ -262,10 +262,18 @@ function dk.model(name) end
 ---@field bulkhead_queue? integer bulkhead: requests that may wait for room (default 100)
 ---@field bulkhead_wait? designkit.Duration bulkhead: how long one may wait before it is rejected (0 = not at all) (default 0s)
 
----Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm.
+---Options of `m:balancer`: forwards each call to one of its links, chosen by an algorithm; skips the backends its health checks judge unhealthy and restarts them.
 ---@class designkit.BalancerOptions
 ---@field algorithm? "round_robin"|"random"|"least_connections"|"weighted_round_robin"|"hash"|"weighted_least_connections"|"least_response_time"|"p2c"|"ring"|"jump"|"maglev"|"rendezvous"|"geo" how a backend is chosen for a request (hash, ring, jump, maglev and rendezvous by its key) (default round_robin)
 ---@field replicas? integer balancer instances (default 1)
+---@field eject_after? integer outlier ejection: failed answers in a row that eject a backend (0 = never) (default 0)
+---@field eject_base? designkit.Duration outlier ejection: a backend is out for this x the times it has been (default 30s)
+---@field eject_max? designkit.Fraction outlier ejection: the most of the backends out at once (one always may be) (default 1)
+---@field health_interval? designkit.Duration health checks: a probe to each backend this often (0 = no checks) (default 0s)
+---@field health_timeout? designkit.Duration health checks: a probe not answered OK this soon fails (at most the interval; unset: 5s or the interval if shorter) (default 5s)
+---@field healthy? integer health checks: good probes in a row that take a backend back (default 3)
+---@field unhealthy? integer health checks: failed probes in a row that leave a backend out (default 3)
+---@field restart_after? designkit.Duration auto-healing: restart a backend unhealthy this long, and again as long as it stays so (0 = never) (default 0s)
 
 ---Options of `m:service`: replicas of workers that serve request classes through routes and handlers.
 ---@class designkit.ServiceOptions
@@ -278,11 +286,14 @@ function dk.model(name) end
 ---@field fail_from? designkit.Duration failure injection: the window of failures opens at this time (default 0s)
 ---@field fail_to? designkit.Duration failure injection: the window closes at this time (0 = no failures) (default 0s)
 ---@field fail_rate? designkit.Fraction failure injection: the share of requests in the window answered FAILED (default 1)
+---@field hang_at? designkit.Duration failure injection: from this time no request is answered until a restart (0 = never) (default 0s)
+---@field hang_every? designkit.Duration failure injection: hangs again this long after each hang (0 = once) (default 0s)
+---@field restart_time? designkit.Duration how long a restart (by a balancer's health checks) takes; requests in the meantime fail (default 0s)
 
 ---Options of `m:cache`: a bounded key store with an eviction policy and optional expiry.
 ---@class designkit.CacheOptions
 ---@field capacity? integer entries held (default 10000)
----@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
+---@field policy? "lru"|"lfu"|"perfect_lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
 ---@field ttl? designkit.Duration how long an entry lives (0 = forever) (default 0s)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve one lookup (default 200us)
 ---@field replicas? integer cache instances (default 1)
@@ -296,7 +307,7 @@ function dk.model(name) end
 ---Options of `m:cdn`: a cache at the edge in front of an origin: misses and expired objects read through to it.
 ---@class designkit.CdnOptions
 ---@field capacity? integer objects held at each edge (default 100000)
----@field policy? "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
+---@field policy? "lru"|"lfu"|"perfect_lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu" what is evicted when full (default lru)
 ---@field ttl? designkit.Duration how long an edge keeps an object (0 = until evicted) (default 1h)
 ---@field time? designkit.Dist|designkit.Duration|number time to serve from the edge (default 1ms)
 ---@field edges? integer edge locations, sharing one key space (default 1)
@@ -317,6 +328,9 @@ function dk.model(name) end
 ---@field fail_from? designkit.Duration failure injection: the window of failures opens at this time (default 0s)
 ---@field fail_to? designkit.Duration failure injection: the window closes at this time (0 = no failures) (default 0s)
 ---@field fail_rate? designkit.Fraction failure injection: the share of requests in the window answered FAILED (default 1)
+---@field hang_at? designkit.Duration failure injection: from this time no request is answered until a restart (0 = never) (default 0s)
+---@field hang_every? designkit.Duration failure injection: hangs again this long after each hang (0 = once) (default 0s)
+---@field restart_time? designkit.Duration how long a restart (by a balancer's health checks) takes; requests in the meantime fail (default 0s)
 
 ---Options of `m:sharded_database`: a database split into shards by key: each shard queues and saturates on its own (its stations are "<name>.shard1", ...).
 ---@class designkit.Sharded_databaseOptions
@@ -419,6 +433,41 @@ Group.queue = Model.queue
 ---@return designkit.Component|fun(opts: designkit.TopicOptions): designkit.Component
 function Model:topic(name, opts) end
 Group.topic = Model.topic
+
+---The `retry` options of a link (the guard kind's, without the prefix).
+---@class designkit.LinkRetryOptions
+---@field attempts? integer attempts per request, the first included (1 = no retries) (default 1)
+---@field backoff? "exp"|"constant" the wait before retry k: base x 2^k (exp) or base (constant), at most cap (default exp)
+---@field base? designkit.Duration the backoff's first wait (default 50ms)
+---@field cap? designkit.Duration the longest backoff (default 10s)
+---@field jitter? "none"|"full"|"equal"|"decorrelated" how the backoff is spread (AWS: none, full, equal, decorrelated) (default full)
+---@field budget? number retries at most this share of requests over 10 s, plus budget_min per second (0 = no budget) (default 0)
+---@field budget_min? number retries per second the budget always allows (default 10)
+
+---The `breaker` options of a link (the guard kind's, without the prefix).
+---@class designkit.LinkBreakerOptions
+---@field window? integer the circuit breaker's window in calls (0 = no breaker) (default 0)
+---@field failure_rate? designkit.Fraction breaker: opens when this share of the window failed (default 0.5)
+---@field wait? designkit.Duration breaker: how long it stays open before trial calls (default 2s)
+---@field half_open? integer breaker: trial calls let through when half open (default 5)
+---@field min_calls? integer breaker: calls in the window before it may open (0 = the window) (default 0)
+
+---The `bulkhead` options of a link (the guard kind's, without the prefix).
+---@class designkit.LinkBulkheadOptions
+---@field max? integer bulkhead: requests guarded at once, retries included (0 = no bulkhead) (default 0)
+---@field queue? integer bulkhead: requests that may wait for room (default 100)
+---@field wait? designkit.Duration bulkhead: how long one may wait before it is rejected (0 = not at all) (default 0s)
+
+---Options of `m:link(a, b, { ... })`: the link's own and the link schema's.
+---@class designkit.LinkOptions
+---@field latency? designkit.Dist|designkit.Duration one-way latency per call and per reply
+---@field async? boolean calls along it are not waited for (drawn dashed)
+---@field weight? number the link's share under weighted_round_robin and weighted_least_connections (a balancer's links) (default 1)
+---@field distance? designkit.Duration geo: nearest first, the next when it is down; equal distances share (unset: the links' order) (default link order)
+---@field timeout? designkit.Duration an attempt not answered within this is failed and its late answer dropped (0 = wait forever) (default 0s)
+---@field retry? designkit.LinkRetryOptions
+---@field breaker? designkit.LinkBreakerOptions
+---@field bulkhead? designkit.LinkBulkheadOptions
 -- end generated: kinds
 
 ---@param kind designkit.Kind
@@ -434,11 +483,12 @@ function Model:component(kind, name, opts) end
 ---@return designkit.Group
 function Model:group(name, opts) end
 
----Links each argument to the next; a final table { latency = ..., async = ... } applies to every
----link. An asynchronous link's calls are not waited for (drawn dashed).
+---Links each argument to the next; a final table of designkit.LinkOptions (latency, async,
+---weight, distance, timeout, retry, breaker, bulkhead) applies to every link. An asynchronous
+---link's calls are not waited for (drawn dashed).
 ---@param a designkit.Component|designkit.Component[]
 ---@param b designkit.Component|designkit.Component[]
----@param ... designkit.Component|designkit.Component[]|{latency?: designkit.Dist|designkit.Duration, async?: boolean}
+---@param ... designkit.Component|designkit.Component[]|designkit.LinkOptions
 ---@return designkit.Component|designkit.Component[] last
 function Model:link(a, b, ...) end
 
@@ -586,13 +636,14 @@ function dk.call(...) end
 
 -- ---- patterns: caches (docs/patterns/caching.md, "Eviction policies") ----
 
----@alias designkit.CachePolicy "lru"|"lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu"
+---@alias designkit.CachePolicy "lru"|"lfu"|"perfect_lfu"|"fifo"|"lifo"|"mru"|"random"|"arc"|"2q"|"tinylfu"
 
 ---@class designkit.CacheOptions
----@field capacity integer entries held at most (a positive integer)
+---@field capacity integer|string entries held at most (a positive integer), or bytes held at most (a size such as "64MiB": every put then has a size; arc, 2q and tinylfu take no sizes)
 ---@field policy? designkit.CachePolicy what is evicted when full; default "lru"
 ---@field seed? integer the seed of the "random" policy's draws; default 1
 ---@field ttl? number|string the default ttl of a put (seconds or "5s"); default: never expires
+---@field size? integer|string|fun(key: string|integer, value: any): integer|string a byte capacity only: the size of a put that gives none (bytes, "1.5KiB", or a function of key and value)
 
 ---A bounded key-value cache under an eviction policy (O(1) per operation).
 ---@param opts designkit.CacheOptions
@@ -606,12 +657,15 @@ local Cache = {}
 ---@param key string|integer
 ---@return any
 function Cache:get(key) end
----Stores `value` (not nil) under `key`, evicting by policy when full; true if an entry was evicted.
----`opts.ttl` (seconds or "5s") overrides the cache's default ttl for this entry.
+---Stores `value` (not nil) under `key`, evicting by policy as many entries as it needs room for;
+---true if any was evicted, and how many. `opts.ttl` (seconds or "5s") overrides the cache's
+---default ttl for this entry; `opts.size` (bytes or "1.5KiB", a byte capacity only) its size.
+---An entry larger than the whole capacity is an error.
 ---@param key string|integer
 ---@param value any
----@param opts? {ttl?: number|string}
+---@param opts? {ttl?: number|string, size?: integer|string}
 ---@return boolean evicted
+---@return integer count
 function Cache:put(key, value, opts) end
 ---Moves the cache's clock forward by `dt` (seconds or "5s") and removes every entry whose ttl
 ---has run out (active expiry; a get also finds an expired entry absent); the number removed.
@@ -629,7 +683,9 @@ function Cache:delete(key) end
 ---@return integer
 function Cache:len() end
 ---Counters since creation.
----@return {hits: integer, misses: integer, evictions: integer, expirations: integer, hit_ratio: number, size: integer, capacity: integer, policy: string}
+---`size` counts entries; `bytes` sums their sizes (entries, when the capacity counts entries);
+---`capacity` is in `unit` ("entries" or "bytes").
+---@return {hits: integer, misses: integer, evictions: integer, expirations: integer, hit_ratio: number, size: integer, bytes: integer, capacity: integer, unit: "entries"|"bytes", policy: string}
 function Cache:stats() end
 ---Frees it and its values now (also done by the garbage collector and `<close>`).
 function Cache:close() end
@@ -683,6 +739,16 @@ function dk.cache_replay(options) end
 ---@field mean_queue number
 ---@field hit_ratio number? caches only
 ---@field latency designkit.Latency
+---@field health designkit.BackendHealth[]? balancers with health checks only, one per backend
+
+---What a balancer's health checks saw of one backend (docs/patterns/resilience.md).
+---@class designkit.BackendHealth
+---@field backend string its name
+---@field probes integer probes sent
+---@field failures integer probes failed or timed out
+---@field restarts integer restarts ordered (restart_after)
+---@field unhealthy number seconds judged unhealthy
+---@field healthy boolean the verdict at the end
 
 ---@class designkit.ClassResult
 ---@field name string
@@ -2389,7 +2455,7 @@ function Rendezvous:close() end
 ---@field algorithm? designkit.LbAlgorithm default "round_robin"
 ---@field backends (string|designkit.BalancerBackend)[] distinct names, at least one
 ---@field seed? integer for random and p2c (default 1)
----@field outlier? { errors?: integer, base?: designkit.Duration } eject after `errors` failures in a row (default 5) for base x ejections (default "30s")
+---@field outlier? { errors?: integer, base?: designkit.Duration, max?: number } eject after `errors` failures in a row (default 5) for base x ejections (default "30s"), at most the share `max` of the backends at once (default 1)
 
 ---A load balancer over named backends, on its own clock (`advance`).
 ---@param opts designkit.BalancerOptions

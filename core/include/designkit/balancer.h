@@ -82,6 +82,10 @@ dk_status dk_lb_set_health(dk_lb_t *lb, size_t i, int healthy);
  * base_ns x the number of times it has been ejected. The last available backend is never
  * ejected. consecutive 0 turns it off (the default); DK_EINVAL for base_ns <= 0. */
 dk_status dk_lb_set_outlier(dk_lb_t *lb, unsigned consecutive, int64_t base_ns);
+/* The most of the backends ejected at once, as a share (Envoy's max_ejection_percent): at most
+ * floor(share x backends), though one may always be. Default 1 (only the last available one is
+ * kept). DK_EINVAL outside (0, 1]. */
+dk_status dk_lb_set_outlier_max(dk_lb_t *lb, double share);
 
 typedef struct dk_lb_backend_stats {
     size_t connections;    /* in flight */

@@ -21,6 +21,9 @@ typedef struct dk_cache dk_cache_t;
  *   lru     least recently used
  *   lfu     least frequently used, O(1) frequency buckets; ties go to the entry that reached
  *           its count longest ago; counts start at 1 on insert and are lost on eviction
+ *   perfect_lfu  LFU whose counts outlive eviction: every key ever seen keeps its count (memory
+ *           grows with the distinct keys, 16 bytes each), so the cache converges on the most
+ *           popular keys; O(log c) per operation (a heap), ties as lfu
  *   fifo    first in, first out (hits change nothing)
  *   lifo    last in, first out (the newest insert is the victim)
  *   mru     most recently used is the victim
@@ -35,6 +38,15 @@ typedef struct dk_cache dk_cache_t;
 dk_cache_t *dk_cache_new(const char *policy, uint64_t capacity, dk_error *err);
 dk_cache_t *dk_cache_new_seeded(const char *policy, uint64_t capacity, uint64_t seed,
                                 dk_error *err);
+/* A cache whose capacity is `bytes` and whose entries have sizes (dk_cache_put_sized): puts
+ * evict as many entries as the new one needs room for. The policies with a single eviction
+ * order take sized entries: lru, lfu, perfect_lfu, fifo, lifo, mru, random. arc, 2q and tinylfu
+ * do not (their ghost lists, adaptive targets and window are counted in entries, and the papers
+ * define no byte version): DK_EUNSUPPORTED, with `err` saying so and naming the ones that do.
+ * DK_EINVAL for zero bytes. Caller frees with dk_cache_free. */
+dk_cache_t *dk_cache_new_bytes(const char *policy, uint64_t bytes, uint64_t seed, dk_error *err);
+/* 1 when the cache was made by dk_cache_new_bytes (its capacity counts bytes). */
+int dk_cache_sized(const dk_cache_t *c);
 /* Every policy's name, NULL-terminated (what a cache's schema offers). */
 extern const char *const dk_cache_policy_names[];
 void dk_cache_free(dk_cache_t *c);
@@ -51,6 +63,23 @@ int dk_cache_put(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl);
  * values beside the cache, as the Lua binding does, must drop). */
 int dk_cache_put_victim(dk_cache_t *c, uint64_t key, int64_t now, int64_t ttl, uint64_t *victim);
 
+/* Called once per entry a sized put evicts, with its key (what a caller keeping values beside
+ * the cache must drop). */
+typedef void dk_cache_evict_fn(void *ctx, uint64_t key);
+
+/* Inserts or refreshes `key` as an entry of `size` bytes: evicts, by policy, as many entries as
+ * it takes for the bytes held to stay within the capacity, and returns how many it evicted.
+ * A refresh with the same size is a use (as dk_cache_put); one with another size re-inserts
+ * the entry (it loses its recency or count). Nothing changes when it fails:
+ *   DK_EINVAL   size 0, or a size other than 1 in a cache counted in entries (every entry of
+ *               such a cache weighs 1; dk_cache_put is dk_cache_put_sized with size 1)
+ *   DK_ERANGE   size larger than the whole capacity: refused, never stored
+ *   DK_ENOMEM   memory to hold one more entry ran out.
+ * `on_evict` (may be NULL) hears every victim. */
+int dk_cache_put_sized(dk_cache_t *c, uint64_t key, uint64_t size, int64_t now, int64_t ttl);
+int dk_cache_put_sized_victims(dk_cache_t *c, uint64_t key, uint64_t size, int64_t now, int64_t ttl,
+                               dk_cache_evict_fn *on_evict, void *ctx);
+
 /* Active expiry: removes up to `max` entries whose expiry is <= now, earliest first, and
  * returns how many; their keys go to `expired` (room for `max`) unless it is NULL. Beside the
  * lazy expiry of dk_cache_get, for a caller that wants memory back or values released without
@@ -62,7 +91,11 @@ int dk_cache_remove(dk_cache_t *c, uint64_t key);         /* 1 if it was there *
 int dk_cache_contains(const dk_cache_t *c, uint64_t key); /* no recency change, no expiry */
 
 uint64_t dk_cache_size(const dk_cache_t *c);
+/* The capacity: bytes for a sized cache, else entries. */
 uint64_t dk_cache_capacity(const dk_cache_t *c);
+/* The bytes held: the sum of the sizes of the entries held (their number in an entry cache).
+ * Never above the capacity. */
+uint64_t dk_cache_bytes(const dk_cache_t *c);
 const char *dk_cache_policy(const dk_cache_t *c);
 /* Counters since creation: hits, misses (from dk_cache_get), evictions, expirations (entries
  * dk_cache_expire removed; a lazy expiry on get counts as a miss). */

@@ -38,6 +38,11 @@ const dk_kind_desc *dk_kinds_at(size_t i); /* NULL out of range */
  * unknown component kind "cahce" (use client, balancer, service, cache, database, queue) */
 const dk_kind *dk_kinds_find(const char *name, dk_error *err);
 
+/* The schema of the links' options (designkit/model.h "link options"), a kind with the trait
+ * DK_TRAIT_LINK that no list of kinds holds; dk_kinds_find answers it for "link", so that the
+ * JSON reader, handed only the lookup, finds it too. */
+const dk_kind *dk_link_schema(void);
+
 /* The full descriptor behind `kind`, or NULL when it is not registered. */
 const dk_kind_desc *dk_kinds_desc(const dk_kind *kind);
 

@@ -68,6 +68,7 @@ typedef struct dk_prop_info {
 #define DK_TRAIT_BALANCER 0x10u /* spreads calls over its links: wants two or more */
 #define DK_TRAIT_LOOKUP 0x20u   /* answers get, set and invalidate (a cache) */
 #define DK_TRAIT_STORE 0x40u    /* answers read and write as the system of record (a database) */
+#define DK_TRAIT_LINK 0x80u     /* not a component: the schema of the links' options (below) */
 
 typedef struct dk_comp dk_comp_t;
 
@@ -157,6 +158,55 @@ dk_comp_t *dk_comp_out(const dk_comp_t *c, size_t i); /* link order */
 dk_status dk_model_link_set_async(dk_model_t *m, const dk_comp_t *from, const dk_comp_t *to,
                                   int async, dk_error *err);
 int dk_model_link_is_async(const dk_model_t *m, size_t i); /* link i, creation order */
+
+/* ---- link options ----
+ * What a link carries besides its latency: a weight and a distance for the balancer algorithms
+ * that read them, and resilience (retries, a timeout, a circuit breaker, a bulkhead) on the calls
+ * along it. One table describes them (core/kinds/link.c, a kind-shaped schema with the trait
+ * DK_TRAIT_LINK, which dk_kinds_find answers for "link"); its resilience part is the guard kind's
+ * own property table, so both read the same names, defaults and checks. The options of a link
+ * are held as a component of that schema that belongs to no list of the model: every dk_comp_*
+ * property function applies to it, and its messages read `link "lb" >> "api": ...`. */
+typedef enum dk_link_option {
+    DK_LINK_WEIGHT,   /* balancing: the share of the weighted algorithms */
+    DK_LINK_DISTANCE, /* balancing: geo's order of preference */
+    DK_LINK_TIMEOUT,  /* from here on, the guard kind's properties in its order */
+    DK_LINK_ATTEMPTS,
+    DK_LINK_BACKOFF,
+    DK_LINK_BASE,
+    DK_LINK_CAP,
+    DK_LINK_JITTER,
+    DK_LINK_BUDGET,
+    DK_LINK_BUDGET_MIN,
+    DK_LINK_BREAKER_WINDOW,
+    DK_LINK_FAILURE_RATE,
+    DK_LINK_BREAKER_WAIT,
+    DK_LINK_HALF_OPEN,
+    DK_LINK_MIN_CALLS,
+    DK_LINK_BULKHEAD_MAX,
+    DK_LINK_BULKHEAD_QUEUE,
+    DK_LINK_BULKHEAD_WAIT,
+    DK_LINK__COUNT
+} dk_link_option;
+#define DK_LINK__GUARD_FIRST DK_LINK_TIMEOUT /* the guard kind's props start here */
+
+/* Scripts and JSON write the resilience options in groups, as the guard's names suggest:
+ * retry = { attempts = 4, base = "100ms" }, breaker = { window = 20 }, bulkhead = { max = 50 }.
+ * The group of option `id`: "retry", "breaker", "bulkhead", or NULL for a top-level one
+ * (weight, distance, timeout). */
+const char *dk_link_option_group(int id);
+/* Option `id`'s name within its group: its schema name without the group's prefix ("window" for
+ * breaker_window, "attempts" for attempts); borrowed from `schema`. */
+const char *dk_link_option_key(const dk_kind *schema, int id);
+/* The id of `key` within `group` (NULL: the top level), or -1. */
+int dk_link_option_find(const dk_kind *schema, const char *group, const char *key);
+
+/* The options of link i (creation order) to set, made with every option at its default on the
+ * first call: `schema` must have DK_TRAIT_LINK (the same one on every call). NULL with `err` for
+ * an index out of range, a wrong schema, or out of memory. Owned by the model. */
+dk_comp_t *dk_model_link_options(dk_model_t *m, size_t i, const dk_kind *schema, dk_error *err);
+/* The options of link i to read, or NULL when none was ever set (every one at its default). */
+const dk_comp_t *dk_model_link_options_at(const dk_model_t *m, size_t i);
 
 /* ---- properties ----
  * Setters check the type and range and name the component and field on failure. Number setters

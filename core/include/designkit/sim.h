@@ -10,6 +10,7 @@
 #include "designkit/balancer.h"
 #include "designkit/limiter.h"
 #include "designkit/breaker.h"
+#include "designkit/health.h"
 #include "designkit/bulkhead.h"
 #include "designkit/retry.h"
 
@@ -40,7 +41,9 @@ typedef enum dk_op {
     DK_OP_WRITE,       /* write `key` */
     DK_OP_GET,         /* cache lookup: replies DK_REPLY_HIT or DK_REPLY_MISS */
     DK_OP_SET,         /* cache fill */
-    DK_OP_INVALIDATE   /* cache delete */
+    DK_OP_INVALIDATE,  /* cache delete */
+    DK_OP_PROBE        /* a health check: a station answers it OK after its service time, with
+                          no flow run (dk_sim_balancer_set_health) */
 } dk_op;
 
 typedef enum dk_reply_status {
@@ -154,6 +157,18 @@ dk_status dk_sim_link(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, const dk_
 dk_status dk_sim_link_set_async(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, int async,
                                 dk_error *err);
 int dk_sim_link_is_async(const dk_actor_t *from, const dk_actor_t *to);
+/* Makes the link from -> via (made already) stand for a link from -> to: a call from `from`
+ * to `to` goes to `via` instead (a guard in front of `to`, linked on to it), and the link is
+ * found, counted and set as the link from -> to. DK_ENOTFOUND without the link from -> via,
+ * DK_EEXIST when from -> to is linked already, DK_ESTATE, DK_ENOMEM. */
+dk_status dk_sim_link_through(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *via, dk_actor_t *to,
+                              dk_error *err);
+/* What a balancer's algorithm reads of the link from -> to when it starts (dk_lb_set_weight,
+ * dk_lb_set_distance): `weight` finite and > 0 (default 1), `distance` finite and >= 0, or
+ * negative for none (the default: geo prefers the links in their order). DK_EINVAL for a bad
+ * value, DK_ENOTFOUND, DK_ESTATE. */
+dk_status dk_sim_link_set_balance(dk_sim_t *sim, dk_actor_t *from, dk_actor_t *to, double weight,
+                                  double distance, dk_error *err);
 
 /* Request classes ("resolve", "shorten"): index order is registration order. Registering a
  * name twice returns the first index. */
@@ -390,6 +405,34 @@ dk_actor_t *dk_sim_add_client(dk_sim_t *sim, const char *name, const dk_client_c
  * no time of its own. */
 dk_actor_t *dk_sim_add_balancer(dk_sim_t *sim, const char *name, dk_lb_algorithm algorithm,
                                 dk_error *err);
+/* Outlier ejection at a balancer (dk_lb_set_outlier, dk_lb_set_outlier_max): a backend answering
+ * `after` calls in a row FAILED or REJECTED is left out for base x the times it has been; at
+ * most the share `max` of the backends at once. after 0: off. Before the run; DK_EINVAL (with
+ * `err` naming the balancer) for a bad value or an actor that is not a balancer. */
+dk_status dk_sim_balancer_set_outlier(dk_actor_t *balancer, unsigned after, dk_time_t base,
+                                      double max, dk_error *err);
+/* Active health checks at a balancer (designkit/health.h): every `check.interval_ns` it sends
+ * each backend a probe (a DK_OP_PROBE call through the engine, so a long queue or a hang makes
+ * it time out), skips the backends judged unhealthy and takes them back after
+ * `healthy_threshold` good probes; with check.restart_after_ns > 0 it restarts a backend
+ * unhealthy that long (dk_sim_restart). Before the run; DK_EINVAL with `err` naming the
+ * balancer and the field. */
+dk_status dk_sim_balancer_set_health(dk_actor_t *balancer, const dk_health_config *check,
+                                     dk_error *err);
+/* What a balancer's health checks saw of backend `i` (its i-th link): 0 and *out filled, or
+ * DK_ERANGE past the last, DK_EINVAL when `a` is not a balancer with health checks. */
+typedef struct dk_balancer_backend_health {
+    const char *backend; /* borrowed */
+    uint64_t probes;     /* sent */
+    uint64_t failures;   /* failed or timed out */
+    uint64_t restarts;   /* ordered */
+    double unhealthy;    /* seconds judged unhealthy */
+    int healthy;         /* the verdict at the end */
+} dk_balancer_backend_health;
+dk_status dk_balancer_health_of(const dk_actor_t *a, size_t i, dk_balancer_backend_health *out);
+/* Restarts station `a` now (DK_EINVAL for any other actor): the calls a hang holds are answered
+ * FAILED, and for its restart_time every call is (dk_station_config). */
+dk_status dk_sim_restart(dk_actor_t *a);
 
 /* A gateway (core/sim/actor_gateway.c): a rate limiter (designkit/limiter.h) in front of its
  * links. Each call is decided at its arrival, by its key when limiter.max_keys > 0, else for
@@ -530,6 +573,11 @@ typedef struct dk_station_config {
      * run. fail_to == 0: never. */
     dk_time_t fail_from, fail_to;
     double fail_rate;
+    /* A hang (a deadlock, a leak): from `hang_at` (> 0; 0: never), and again every `hang_every`
+     * after it (0: once), no call whose service time ends is answered until the station is
+     * restarted (dk_sim_restart). A restart answers the calls it holds FAILED and takes
+     * `restart_time`, during which every call is answered FAILED at once. */
+    dk_time_t hang_at, hang_every, restart_time;
 } dk_station_config;
 dk_actor_t *dk_sim_add_station(dk_sim_t *sim, const char *name, const char *kind,
                                const dk_station_config *cfg, dk_error *err);
