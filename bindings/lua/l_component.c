@@ -618,6 +618,29 @@ static void push_side(lua_State *L, int idx, lmodel **lm, const char *what)
     }
 }
 
+static void undo_last_link(void *m)
+{
+    dk_model_unlink_last(m);
+}
+
+/* Gives the link just made the options of the flat table at `opts`. A bad option undoes the
+ * link as the error leaves (a to-be-closed box), so that a failed m:link leaves the model as it
+ * was, also for a script that catches the error; the message keeps the script's file:line. */
+static void set_link_options(lua_State *L, dk_model_t *m, int opts)
+{
+    dk_error err;
+    void **undo = dk_l_newbox(L, undo_last_link);
+    *undo = m;
+    lua_toclose(L, -1);
+    dk_comp_t *o = dk_model_link_options(m, dk_model_link_count(m) - 1, dk_link_schema(), &err);
+    if (o == NULL)
+        dk_l_raise(L, &err);
+    dk_l_apply_opts(L, o, opts);
+    *undo = NULL; /* kept: closing the slot now does nothing */
+    lua_closeslot(L, -1);
+    lua_pop(L, 1);
+}
+
 /* Links every component of side `a` to every one of side `b`, with `latency` (may be NULL),
  * asynchronous if `async`, with the link options of the flat table at `opts` (0: none). */
 static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int async, int opts,
@@ -640,13 +663,8 @@ static void link_sides(lua_State *L, int a, int b, const dk_dist_t *latency, int
             if (dk_model_link(lm->m, from->c, to->c, latency, &err) != DK_OK ||
                 (async && dk_model_link_set_async(lm->m, from->c, to->c, 1, &err) != DK_OK))
                 dk_l_raise(L, &err);
-            if (opts != 0) {
-                size_t at = dk_model_link_count(lm->m) - 1; /* the link just made */
-                dk_comp_t *o = dk_model_link_options(lm->m, at, dk_link_schema(), &err);
-                if (o == NULL)
-                    dk_l_raise(L, &err);
-                dk_l_apply_opts(L, o, opts);
-            }
+            if (opts != 0)
+                set_link_options(L, lm->m, opts);
             lua_pop(L, 1);
         }
         lua_pop(L, 1);

@@ -4,9 +4,25 @@
 
 #include "designkit/locale.h"
 #include "designkit/cache.h"
+#include "designkit/units.h"
+#include "kinds/cache_sizing.h"
 #include "kinds/internal.h"
 
-enum { CAPACITY, POLICY, TTL, TIME, REPLICAS, WORKERS, STRATEGY, ON_WRITE, FLUSH, BATCH, CRASH_AT };
+enum {
+    CAPACITY,
+    POLICY,
+    TTL,
+    TIME,
+    REPLICAS,
+    WORKERS,
+    STRATEGY,
+    ON_WRITE,
+    FLUSH,
+    BATCH,
+    CRASH_AT,
+    BYTES,
+    OBJECT_SIZE
+};
 
 /* What a write does to the cached entry under read_through and write_around. */
 static const char *const on_write_names[] = {"invalidate", "keep", NULL};
@@ -37,14 +53,23 @@ static const dk_prop_info props[] = {
                "100", 0},
     [CRASH_AT] = {"crash_at", DK_PROP_DURATION, 0, DK__FOREVER_NS, NULL,
                   "the cache loses its entries and unflushed writes then (0 = never)", 0, "0s", 0},
+    [BYTES] = DK__CACHE_BYTES_PROP,
+    [OBJECT_SIZE] = DK__CACHE_OBJECT_SIZE_PROP,
 };
 
-/* "lru 200k": the policy and the capacity in a few characters. */
+/* "lru 200k": the policy and the capacity in a few characters ("lru 64MiB" in bytes). */
 static void detail(const dk_comp_t *c, char *buf, size_t size)
 {
     static const char *const suffix[] = {"", "k", "M", "G", "T"};
     double v = dk_comp_number(c, CAPACITY);
     size_t i = 0;
+    char bytes[32];
+
+    if (dk_comp_number(c, BYTES) > 0) {
+        dk_format_size((uint64_t)dk_comp_number(c, BYTES), bytes, sizeof bytes);
+        dk_snprintf(buf, size, "%s %s", dk_comp_text(c, POLICY), bytes);
+        return;
+    }
 
     while (v >= 1000 && i + 1 < DK__COUNT_OF(suffix)) {
         v /= 1000;
@@ -72,6 +97,8 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
                      dk_comp_name(c), dk_comp_text(c, STRATEGY));
         return NULL;
     }
+    if (dk__kind_cache_sizing(c, CAPACITY, BYTES, OBJECT_SIZE, &cfg, err) != DK_OK)
+        return NULL;
     return dk_sim_add_cache(sim, dk_comp_name(c), &cfg, err);
 }
 
@@ -107,5 +134,5 @@ const dk_kind_desc dk__kind_cache = {
     .metrics = DK_METRIC_BIT(DK_METRIC_THROUGHPUT) | DK_METRIC_BIT(DK_METRIC_UTILISATION) |
                DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_HIT_RATIO) |
                DK_METRIC_BIT(DK_METRIC_STALE_READS) | DK_METRIC_BIT(DK_METRIC_STORE_WRITES) |
-               DK_METRIC_BIT(DK_METRIC_LOST_WRITES),
+               DK_METRIC_BIT(DK_METRIC_LOST_WRITES) | DK__CACHE_BYTES_METRICS,
 };

@@ -2,9 +2,10 @@
 #include "designkit/cache.h"
 #include "designkit/locale.h"
 #include "designkit/units.h"
+#include "kinds/cache_sizing.h"
 #include "kinds/internal.h"
 
-enum { CAPACITY, POLICY, TTL, TIME, EDGES, WORKERS };
+enum { CAPACITY, POLICY, TTL, TIME, EDGES, WORKERS, BYTES, OBJECT_SIZE };
 
 static const dk_prop_info props[] = {
     [CAPACITY] = {"capacity", DK_PROP_INT, 1, 4e9, NULL, "objects held at each edge", 100000,
@@ -21,6 +22,8 @@ static const dk_prop_info props[] = {
                "1", 0},
     [WORKERS] = {"workers", DK_PROP_INT, 0, 1e6, NULL,
                  "requests served at once by each edge (0 = no limit)", 0, "0", 0},
+    [BYTES] = DK__CACHE_BYTES_PROP,
+    [OBJECT_SIZE] = DK__CACHE_OBJECT_SIZE_PROP,
 };
 
 /* "ttl 1h, x4 replicas": what sets its hit ratio, and how wide it is. */
@@ -44,6 +47,8 @@ static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
         .ttl = (dk_time_t)dk_comp_number(c, TTL),
         .strategy = DK_CACHE_READ_THROUGH,
     };
+    if (dk__kind_cache_sizing(c, CAPACITY, BYTES, OBJECT_SIZE, &cfg, err) != DK_OK)
+        return NULL;
     return dk_sim_add_cache(sim, dk_comp_name(c), &cfg, err);
 }
 
@@ -76,5 +81,6 @@ const dk_kind_desc dk__kind_cdn = {
     .build = build,
     .wire = wire,
     .metrics = DK_METRIC_BIT(DK_METRIC_THROUGHPUT) | DK_METRIC_BIT(DK_METRIC_UTILISATION) |
-               DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_HIT_RATIO),
+               DK_METRIC_BIT(DK_METRIC_MEAN_QUEUE) | DK_METRIC_BIT(DK_METRIC_HIT_RATIO) |
+               DK__CACHE_BYTES_METRICS,
 };

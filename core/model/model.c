@@ -458,6 +458,19 @@ dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_
     return DK_OK;
 }
 
+/* The last link is the last entry of its source's out list too: links are only ever appended. */
+void dk_model_unlink_last(dk_model_t *m)
+{
+    if (m == NULL || m->nlinks == 0)
+        return;
+    dk__link *l = &m->links[--m->nlinks];
+    dk_map_remove(m->link_pairs, pair_key(l->from, l->to), NULL);
+    l->from->nout--;
+    dk_dist_free(l->latency);
+    dk__link_options_free(l->opts);
+    memset(l, 0, sizeof *l);
+}
+
 size_t dk_model_link_count(const dk_model_t *m)
 {
     return m->nlinks;

@@ -1,8 +1,10 @@
 /* actor_cache.c - the cache actor: a station that answers GET/SET/INVALIDATE from a dk_cache,
  * and, with a strategy, reads and writes through to its store (flow_cache_strategy.c). */
+#include <math.h>
 #include <string.h>
 
 #include "designkit/alloc.h"
+#include "designkit/rng.h"
 #include "sim/cache_actor.h"
 #include "sim/station.h"
 
@@ -35,6 +37,7 @@ static void cache_actor_free(void *ud)
     if (c == NULL)
         return;
     dk_cache_free(c->cache);
+    dk_dist_free(c->object_size);
     dk_map_free(c->latest);
     dk_map_free(c->cached);
     dk_map_free(c->stored);
@@ -48,6 +51,48 @@ static void out_of_memory(dk__cache_actor *c)
                  c->self->name, (unsigned long long)dk_cache_size(c->cache));
 }
 
+uint64_t dk_cache_object_size(const dk_dist_t *sizes, uint64_t key)
+{
+    if (sizes == NULL)
+        return 1024;
+    dk_rng_t rng;
+    dk_rng_seed(&rng, key ^ DK_CACHE_SIZE_SEED);
+    double v = dk_dist_sample(sizes, &rng);
+    if (!(v >= 1)) /* an unbounded distribution's draw below 1 (or NaN): the smallest object */
+        return 1;
+    if (v >= 0x1p63)
+        return UINT64_C(1) << 63;
+    return (uint64_t)llround(v);
+}
+
+int dk__cache_put(dk__cache_actor *c, uint64_t key)
+{
+    dk_time_t now = c->self->sim->now;
+    if (c->bytes == 0) {
+        if (dk_cache_put(c->cache, key, now, c->ttl) < 0) {
+            /* the cache grows as it fills (dk_cache_put): here it could not */
+            out_of_memory(c);
+            return -1;
+        }
+        return 1;
+    }
+    int r = dk_cache_put_sized(c->cache, key, dk_cache_object_size(c->object_size, key), now,
+                               c->ttl);
+    if (r == DK_ERANGE) {
+        /* larger than the whole cache: not stored, and what it held stays */
+        c->too_big++;
+        return 0;
+    }
+    if (r < 0) {
+        out_of_memory(c);
+        return -1;
+    }
+    uint64_t used = dk_cache_bytes(c->cache);
+    if (used > c->peak)
+        c->peak = used;
+    return 1;
+}
+
 /* A plain REQUEST reaching a cache is a lookup, as a client pointed straight at a cache would
  * mean it. The aside path: no versions, no store. */
 static dk_reply_status serve(dk_actor_t *self, void *ud, dk_call_t *call)
@@ -57,12 +102,7 @@ static dk_reply_status serve(dk_actor_t *self, void *ud, dk_call_t *call)
     switch ((dk_op)call->op) {
     case DK_OP_SET:
     case DK_OP_WRITE:
-        if (dk_cache_put(c->cache, call->key, now, c->ttl) < 0) {
-            /* the cache grows as it fills (dk_cache_put): here it could not */
-            out_of_memory(c);
-            return DK_REPLY_FAILED;
-        }
-        return DK_REPLY_OK;
+        return dk__cache_put(c, call->key) < 0 ? DK_REPLY_FAILED : DK_REPLY_OK;
     case DK_OP_INVALIDATE:
         dk_cache_remove(c->cache, call->key);
         return DK_REPLY_OK;
@@ -81,8 +121,10 @@ static dk_reply_status serve(dk_actor_t *self, void *ud, dk_call_t *call)
 
 int dk__cache_fill(dk__cache_actor *c, uint64_t key, uint64_t version)
 {
-    if (dk_cache_put(c->cache, key, c->self->sim->now, c->ttl) < 0 ||
-        dk_map_put(c->cached, key, version) != DK_OK) {
+    int held = dk__cache_put(c, key);
+    if (held < 0)
+        return -1;
+    if (held > 0 && dk_map_put(c->cached, key, version) != DK_OK) {
         out_of_memory(c);
         return -1;
     }
@@ -143,7 +185,8 @@ static void flush(dk__cache_actor *c)
 static void crash(dk__cache_actor *c)
 {
     dk_error e;
-    dk_cache_t *fresh = dk_cache_new(c->policy, c->capacity, &e);
+    dk_cache_t *fresh = c->bytes > 0 ? dk_cache_new_bytes(c->policy, c->bytes, 1, &e)
+                                     : dk_cache_new(c->policy, c->capacity, &e);
     if (fresh == NULL) {
         out_of_memory(c);
         return;
@@ -175,11 +218,14 @@ static void on_start(dk_actor_t *self, const dk_event *ev)
     c->station_start(self, ev);
 }
 
-/* Counts start again at the end of the warm-up, as the station's do. */
+/* Counts start again at the end of the warm-up, as the station's do; the peak starts from
+ * what the cache holds then. */
 static void reset(dk_actor_t *self)
 {
     dk__cache_actor *c = dk__station_ud(self);
     memset(&c->st, 0, sizeof c->st);
+    c->too_big = 0;
+    c->peak = dk_cache_bytes(c->cache);
 }
 
 static int check_config(const char *name, const dk_cache_config *cfg, dk_error *err)
@@ -223,7 +269,6 @@ static dk_status add_strategy(dk_actor_t *a, dk__cache_actor *c, dk_error *err)
     c->station_start = a->on[DK_EV_START];
     dk__actor_handle(a, DK_EV_TIMER, on_timer);
     dk__actor_handle(a, DK_EV_START, on_start);
-    a->reset = reset;
     return DK_OK;
 }
 
@@ -254,11 +299,23 @@ dk_actor_t *dk_sim_add_cache(dk_sim_t *sim, const char *name, const dk_cache_con
     c->batch = cfg->batch;
     c->crash_at = cfg->crash_at;
     c->capacity = cfg->capacity;
+    c->bytes = cfg->bytes;
     dk_error e;
     dk_error_clear(&e);
-    c->cache = dk_cache_new(cfg->policy, cfg->capacity, &e);
+    if (cfg->bytes > 0 && cfg->object_size != NULL &&
+        (c->object_size = dk_dist_clone(cfg->object_size)) == NULL) {
+        dk_error_set(err, DK_ENOMEM, "cache \"%s\": out of memory", name);
+        dk_free(c);
+        return NULL;
+    }
+    /* Seed 1, as dk_cache_new's, so that random evicts alike counted in entries or bytes. */
+    c->cache = cfg->bytes > 0 ? dk_cache_new_bytes(cfg->policy, cfg->bytes, 1, &e)
+                              : dk_cache_new(cfg->policy, cfg->capacity, &e);
     if (c->cache == NULL) {
-        dk_error_set(err, e.status, "cache \"%s\": %s", name, e.message);
+        /* a policy without sized entries says which have them: the field is bytes */
+        dk_error_set(err, e.status, "cache \"%s\": %s%s", name,
+                     e.status == DK_EUNSUPPORTED ? "bytes: " : "", e.message);
+        dk_dist_free(c->object_size);
         dk_free(c);
         return NULL;
     }
@@ -269,18 +326,26 @@ dk_actor_t *dk_sim_add_cache(dk_sim_t *sim, const char *name, const dk_cache_con
     if (a == NULL)
         return NULL;
     c->self = a;
+    a->reset = reset;
     if (!aside && add_strategy(a, c, err) != DK_OK)
         return NULL; /* the station, and `c` with it, are the simulator's to free */
     return a;
 }
 
-/* The cache data of `a` when it is a cache actor with a strategy, else NULL. */
-static dk__cache_actor *strategy_cache(const dk_actor_t *a)
+/* The cache data of `a` when it is a cache actor, else NULL. */
+static dk__cache_actor *cache_of(const dk_actor_t *a)
 {
     if (a == NULL || strcmp(a->ops->kind, "cache") != 0)
         return NULL;
     dk__cache_actor *c = dk__station_ud(a);
-    return c != NULL && c->magic == CACHE_MAGIC && c->strategy != DK_CACHE_ASIDE ? c : NULL;
+    return c != NULL && c->magic == CACHE_MAGIC ? c : NULL;
+}
+
+/* The cache data of `a` when it is a cache actor with a strategy, else NULL. */
+static dk__cache_actor *strategy_cache(const dk_actor_t *a)
+{
+    dk__cache_actor *c = cache_of(a);
+    return c != NULL && c->strategy != DK_CACHE_ASIDE ? c : NULL;
 }
 
 dk_status dk_sim_cache_set_store(dk_actor_t *cache, dk_actor_t *store, dk_error *err)
@@ -300,4 +365,16 @@ const dk_cache_stats *dk_cache_stats_of(const dk_actor_t *a)
 {
     const dk__cache_actor *c = strategy_cache(a);
     return c != NULL ? &c->st : NULL;
+}
+
+int dk_cache_byte_stats_of(const dk_actor_t *a, dk_cache_byte_stats *out)
+{
+    const dk__cache_actor *c = cache_of(a);
+    if (c == NULL || c->bytes == 0 || out == NULL)
+        return 0;
+    *out = (dk_cache_byte_stats){.capacity = c->bytes,
+                                 .used = dk_cache_bytes(c->cache),
+                                 .peak = c->peak,
+                                 .too_big = c->too_big};
+    return 1;
 }

@@ -26,7 +26,11 @@ typedef struct dk__cache_actor {
     dk_time_t flush, crash_at;
     uint32_t batch;
     uint64_t capacity;
-    const char *policy; /* dk_cache_policy(cache): rebuilt after a crash */
+    uint64_t bytes;         /* > 0: the cache counts bytes, each key weighs its object size */
+    dk_dist_t *object_size; /* owned; sizes in bytes, drawn per key (dk_cache_object_size) */
+    uint64_t too_big;       /* puts refused: the object is larger than the whole cache */
+    uint64_t peak;          /* the most bytes held since the counts started */
+    const char *policy;     /* dk_cache_policy(cache): rebuilt after a crash */
     dk_actor_t *self, *store;
     uint64_t version;                   /* the last version handed out */
     dk_map_t *latest, *cached, *stored; /* key -> version */
@@ -47,6 +51,11 @@ static inline uint64_t dk__version_of(const dk_map_t *m, uint64_t key)
 
 /* The strategy flow over `c` (every strategy but aside): the cache station's default route. */
 dk_status dk__flow_cache_strategy(dk__cache_actor *c, dk_flow *out);
+
+/* Puts `key` into the dk_cache: an entry, or in a cache counted in bytes an object of its
+ * size (one larger than the cache is refused and counted as too_big). 1 when it is held, 0
+ * when it was too big, -1 (the run aborted) when memory ran out. */
+int dk__cache_put(dk__cache_actor *c, uint64_t key);
 
 /* Records that the cache now holds `key` at `version`, evicting by policy; -1 (the run aborted)
  * when memory ran out. */

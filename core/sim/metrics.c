@@ -47,10 +47,18 @@ static void queue_metrics(const dk_actor_t *a, double secs, dk_metrics *out)
     put(out, DK_METRIC_BACKLOG, (double)dk_actor_get_stats(a)->queued);
 }
 
-/* A cache's strategy counts (core/sim/actor_cache.c): only for a cache with a strategy. */
+/* A cache's figures (core/sim/actor_cache.c): its bytes when it counts bytes, its strategy's
+ * counts when it has a strategy. */
 static void cache_metrics(const dk_actor_t *a, dk_metrics *out)
 {
     const dk_cache_stats *c = dk_cache_stats_of(a);
+    dk_cache_byte_stats b;
+    if (dk_cache_byte_stats_of(a, &b)) {
+        put(out, DK_METRIC_BYTES_USED, (double)b.used);
+        put(out, DK_METRIC_BYTES_PEAK, (double)b.peak);
+        put(out, DK_METRIC_BYTES_CAPACITY, (double)b.capacity);
+        put(out, DK_METRIC_TOO_BIG, (double)b.too_big);
+    }
     if (c == NULL)
         return;
     put(out, DK_METRIC_STALE_READS, (double)c->stale_reads);

@@ -226,6 +226,33 @@ START_TEST(links_bad_input)
 }
 END_TEST
 
+/* Undoing the last link: gone from the list, from its source's out list and from the pair check
+ * (the same pair links again), its latency freed (LeakSanitizer and valgrind see a leak). */
+START_TEST(unlink_last_undoes_one_link)
+{
+    dk_model_t *m = dk_model_new("m", NULL);
+    dk_comp_t *lb = dk_model_add(m, NULL, K_BALANCER, "lb", NULL);
+    dk_comp_t *a = dk_model_add(m, NULL, K_SERVICE, "a", NULL);
+    dk_comp_t *b = dk_model_add(m, NULL, K_SERVICE, "b", NULL);
+    dk_dist_t *lat = dk_dist_constant(5e5, NULL);
+
+    dk_model_unlink_last(m); /* no links: nothing happens */
+    ck_assert_int_eq(dk_model_link(m, lb, a, NULL, &err), DK_OK);
+    ck_assert_int_eq(dk_model_link(m, lb, b, lat, &err), DK_OK);
+    dk_model_unlink_last(m);
+    ck_assert_uint_eq(dk_model_link_count(m), 1);
+    ck_assert_uint_eq(dk_comp_out_count(lb), 1);
+    ck_assert_ptr_eq(dk_comp_out(lb, 0), a);
+    ck_assert_int_eq(dk_model_link(m, lb, b, NULL, &err), DK_OK); /* not "already links" */
+    ck_assert_uint_eq(dk_model_link_count(m), 2);
+    ck_assert_ptr_eq(dk_comp_out(lb, 1), b);
+    ck_assert_int_eq(dk_model_link(m, lb, a, NULL, &err), DK_EEXIST); /* the first one stayed */
+    dk_dist_free(lat);
+    dk_model_free(m);
+    dk_model_unlink_last(NULL);
+}
+END_TEST
+
 /* ---- classes ---- */
 
 START_TEST(classes_first_seen_order)
@@ -400,6 +427,7 @@ static Suite *model_suite(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, links_record_order_and_latency);
     tcase_add_test(tc, links_bad_input);
+    tcase_add_test(tc, unlink_last_undoes_one_link);
     suite_add_tcase(s, tc);
     tc = tcase_create("classes");
     tcase_add_checked_fixture(tc, setup, NULL);

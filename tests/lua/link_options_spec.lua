@@ -175,6 +175,19 @@ describe("bad link options", function()
       :to_fail('link "lb" >> "api": breaker_window must be a non%-negative integer')
   end)
 
+  it("leave the model as it was: the link is not made", function()
+    local m, lb, api = model()
+    local other = m:service "other" {}
+    expect(function() m:link(lb, { other, api }, { weight = -1 }) end):to_fail("weight must be positive")
+    expect(#lb:links()):to_be(0)
+    expect(function() m:link(lb, api, { retry = { attempts = 0 } }) end):to_fail("attempts")
+    expect(#lb:links()):to_be(0)
+    m:link(lb, api, { weight = 2 }) -- the same pair links afterwards, with its options
+    m:link(lb, other)
+    expect(#lb:links()):to_be(2)
+    expect(m:to_json():match('"weight":%s*2') ~= nil):to_be(true)
+  end)
+
   it("refuse unknown options with a suggestion", function()
     local m, lb, api = model()
     expect(function() m:link(lb, api, { wieght = 2 }) end)

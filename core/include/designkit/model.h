@@ -146,6 +146,10 @@ size_t dk_comp_index(const dk_comp_t *c);
  * client, is DK_EINVAL. */
 dk_status dk_model_link(dk_model_t *m, dk_comp_t *from, dk_comp_t *to, const dk_dist_t *latency,
                         dk_error *err);
+/* Undoes the most recent dk_model_link, its latency, options and async flag with it: for a
+ * caller whose further set-up of that link failed, so that a failed statement leaves the model
+ * as it was. A model with no links is left alone. */
+void dk_model_unlink_last(dk_model_t *m);
 size_t dk_model_link_count(const dk_model_t *m);
 void dk_model_link_at(const dk_model_t *m, size_t i, dk_comp_t **from, dk_comp_t **to,
                       const dk_dist_t **latency);

@@ -346,6 +346,10 @@ int dk_sim_class_batch(const dk_sim_t *sim, uint32_t cls, size_t b, double *sum,
       "write calls the cache sent its store (caches with a strategy)")                             \
     X(LOST_WRITES, "lost_writes",                                                                  \
       "acknowledged writes lost in a crash before a flush (write_behind)")                         \
+    X(BYTES_USED, "bytes_used", "bytes held when the run ended (caches counted in bytes)")         \
+    X(BYTES_PEAK, "bytes_peak", "most bytes held at once (caches counted in bytes)")               \
+    X(BYTES_CAPACITY, "bytes_capacity", "the capacity in bytes (caches counted in bytes)")         \
+    X(TOO_BIG, "too_big", "objects larger than the whole cache, never stored (caches in bytes)")   \
     X(LIMITED, "limited", "requests refused by a rate limiter (gateways)")                         \
     X(ATTEMPTS, "attempts", "calls a guard sent downstream, retries included (guards)")            \
     X(RETRIES, "retries", "attempts a guard sent again after a failure or a timeout (guards)")     \
@@ -637,6 +641,11 @@ typedef struct dk_cache_config {
     uint32_t batch;             /* write_behind: writes per store call, > 0 */
     dk_time_t crash_at;         /* > 0: at this time the cache loses its entries and the
                                    writes it has not flushed (then serves on, empty) */
+    /* > 0: the cache holds `bytes` bytes of sized entries (dk_cache_new_bytes) and `capacity`
+     * is unused. Each key weighs dk_cache_object_size(object_size, key); a key heavier than
+     * the whole cache is never stored (counted as too_big). */
+    uint64_t bytes;
+    const dk_dist_t *object_size; /* sizes in bytes (NULL: 1 KiB each); cloned */
 } dk_cache_config;
 dk_actor_t *dk_sim_add_cache(dk_sim_t *sim, const char *name, const dk_cache_config *cfg,
                              dk_error *err);
@@ -654,6 +663,21 @@ typedef struct dk_cache_stats {
     uint64_t lost_writes;  /* acknowledged writes lost in a crash before their flush */
 } dk_cache_stats;
 const dk_cache_stats *dk_cache_stats_of(const dk_actor_t *a);
+
+/* The size of `key` under the distribution `sizes`: one draw from a dk_rng seeded with the key
+ * (xor DK_CACHE_SIZE_SEED), rounded to whole bytes and at least 1. The same key has the same
+ * size in every run and in every cache whose sizes are the same distribution, whatever the
+ * run's seed: an object's size belongs to the object. NULL `sizes`: 1024. */
+#define DK_CACHE_SIZE_SEED 0x5A1E0B1EC7ULL
+uint64_t dk_cache_object_size(const dk_dist_t *sizes, uint64_t key);
+
+/* What a cache counted in bytes (dk_cache_config.bytes > 0): the capacity, the bytes held now
+ * and at most since the counts started, and the puts refused as larger than the capacity. */
+typedef struct dk_cache_byte_stats {
+    uint64_t capacity, used, peak, too_big;
+} dk_cache_byte_stats;
+/* 1 and *out filled when `a` is a cache counted in bytes, else 0. */
+int dk_cache_byte_stats_of(const dk_actor_t *a, dk_cache_byte_stats *out);
 
 /* ---- message queues and topics (core/sim/actor_queue.c, actor_topic.c) ----
  * A queue answers a producer's call once the message is in (after `enqueue`), not once it has
