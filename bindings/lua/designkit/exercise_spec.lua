@@ -27,15 +27,7 @@ local MESSAGE_MAX = 4000 -- a message longer than this is cut: the parent has a 
 -- The defaults of a test's limits (docs/exercises/authoring.md); it(name, fn, opts) raises them.
 M.DEFAULTS = { timeout = 10, instructions = 2e8, memory = 256 * 1024 * 1024 }
 
-local function copy(t)
-  local c = {}
-  for k, v in next, t do
-    c[k] = v
-  end
-  local mt = getmetatable(t)
-  if type(mt) == "table" then setmetatable(c, mt) end
-  return c
-end
+local copy = P.copy
 
 -- ---- messages ----
 
@@ -61,15 +53,7 @@ end
 
 -- ---- the spec's world ----
 
--- The designkit module as the spec sees it: a copy taken before the solution loads (the
--- pristine one), so that a solution replacing dk.explore changes its own module, not the check.
-local function module_copy()
-  local dk = copy(P.designkit)
-  for k, v in next, dk do
-    if type(v) == "table" then dk[k] = copy(v) end
-  end
-  return dk
-end
+local module_copy = P.designkit_copy -- the designkit module as a spec sees it (pristine.lua)
 
 -- The spec's globals: a copy of the sandboxed globals (each library copied too), taken before
 -- the solution runs, plus the spec's own functions (declared by `collect`).

@@ -7,6 +7,9 @@
 -- Each library is a copy: changing string.format changes the script's table, not this one.
 
 local P = {}
+-- Taken as this module loads, before any script: copy and designkit_copy run later, when a
+-- script may have replaced the globals.
+local next, type, getmetatable, setmetatable = next, type, getmetatable, setmetatable
 
 local BASE = {
   "assert", "error", "getmetatable", "ipairs", "load", "loadfile", "next", "pairs", "pcall",
@@ -42,6 +45,22 @@ for k, v in next, dk do
   if type(v) == "table" then
     P.designkit[k] = copy(v)
   end
+end
+
+-- For the spec runners (designkit.spec, designkit.exercise_spec), which give each spec file or
+-- test its own world. copy: a shallow copy that keeps the metatable, so that a callable table
+-- (dk.explore, with dk.explore.replay) stays callable. designkit_copy: the module as it was
+-- before anything ran, its tables (dk.json, dk.kinds) copied too: code a spec loads shares the
+-- real module and may assign to it; the spec's own dk.model stays what it was.
+P.copy = copy
+function P.designkit_copy()
+  local c = copy(P.designkit)
+  for k, v in next, c do
+    if type(v) == "table" then
+      c[k] = copy(v)
+    end
+  end
+  return c
 end
 
 return P

@@ -163,16 +163,7 @@ M.here = here
 
 -- ---- the runner ----
 
-local function copy(t)
-  local c = {}
-  for k, v in next, t do
-    c[k] = v
-  end
-  -- A callable table (dk.explore, with dk.explore.replay) stays callable.
-  local mt = getmetatable(t)
-  if type(mt) == "table" then setmetatable(c, mt) end
-  return c
-end
+local copy = P.copy
 
 -- The globals as they are when the runner starts, before any spec runs (the sandbox's versions,
 -- when it is on): every spec file starts from a copy of these.
@@ -186,18 +177,7 @@ local function snapshot()
   return base
 end
 
--- The designkit module as a spec sees it: a copy of the module as it was before anything ran
--- (designkit.pristine), its tables (dk.json, dk.kinds) copied too. Code the spec loads shares
--- the real module and may assign to it; the spec's own dk.model stays what it was.
-local function module_copy()
-  local dk = copy(P.designkit)
-  for k, v in next, dk do
-    if type(v) == "table" then
-      dk[k] = copy(v)
-    end
-  end
-  return dk
-end
+local module_copy = P.designkit_copy -- the designkit module as a spec sees it (pristine.lua)
 
 -- A spec file's own globals: a fresh copy of `base`, each library a fresh copy too; names
 -- that are not there (set by code the spec loads) are looked up in the shared globals. Its
