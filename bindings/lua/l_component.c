@@ -458,7 +458,8 @@ int dk_l_m_component(lua_State *L)
     return create(L, midx, g, kind, name, 4);
 }
 
-/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order; for
+/* dk.properties(kind) -> { {name, type, doc, default}, ... } in documentation order (a
+ * distribution also says what its values are, `of`: "duration", "size" or "number"); for
  * "link" (the links' options) each also says its `group` (retry, breaker, bulkhead; none at the
  * top level) and its `key` within it. */
 int dk_l_properties(lua_State *L)
@@ -478,6 +479,12 @@ int dk_l_properties(lua_State *L)
         if (p[i].def_text) {
             lua_pushstring(L, p[i].def_text);
             lua_setfield(L, -2, "default");
+        }
+        if (p[i].type == DK_PROP_DIST) { /* what its values are: how a script writes one */
+            lua_pushstring(L, (p[i].flags & DK_PROP_F_DURATIONS) ? "duration"
+                              : (p[i].flags & DK_PROP_F_SIZES)   ? "size"
+                                                                 : "number");
+            lua_setfield(L, -2, "of");
         }
         if (p[i].choices) {
             lua_newtable(L);

@@ -114,6 +114,20 @@ static cJSON *messages_json(const dk_actor_t *a)
     return o;
 }
 
+/* A cache counted in bytes (docs/json-schemas.md, "bytes"): its capacity and the bytes it held
+ * at the end and at most, and the objects too big to hold. */
+static cJSON *bytes_json(const dk_cache_byte_stats *b)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || !dk__json_add_u64(o, "capacity", b->capacity) ||
+        !dk__json_add_u64(o, "used", b->used) || !dk__json_add_u64(o, "peak", b->peak) ||
+        !dk__json_add_u64(o, "too_big", b->too_big)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* An actor's figures come from dk_actor_metrics, as the Lua result's and the drawing's do;
  * throughput and mean queue are always written, utilisation and hit ratio as null when not
  * defined for this actor (a schema field that comes and goes would be harder to read). */
@@ -131,6 +145,8 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
     has_hits = dk_metrics_get(&mx, DK_METRIC_HIT_RATIO, &hits);
     dk_balancer_backend_health first;
     int has_health = dk_balancer_health_of(a, 0, &first) == DK_OK;
+    dk_cache_byte_stats bytes;
+    int has_bytes = dk_cache_byte_stats_of(a, &bytes);
     if (o == NULL || cJSON_AddStringToObject(o, "name", dk_actor_name(a)) == NULL ||
         cJSON_AddStringToObject(o, "kind", dk_actor_kind(a)) == NULL ||
         !dk__json_add_u64(o, "arrivals", s->arrivals) ||
@@ -147,7 +163,8 @@ static cJSON *component_json(const dk_actor_t *a, dk_time_t end)
          !dk__json_add_u64(o, "limited", dk_gateway_stats_of(a)->limited)) ||
         (dk_guard_stats_of(a, NULL) != NULL &&
          !dk__json_attach(o, "resilience", resilience_json(a))) ||
-        (has_health && !dk__json_attach(o, "health", health_json(a)))) {
+        (has_health && !dk__json_attach(o, "health", health_json(a))) ||
+        (has_bytes && !dk__json_attach(o, "bytes", bytes_json(&bytes)))) {
         cJSON_Delete(o);
         return NULL;
     }

@@ -7,12 +7,16 @@
 
 /* The two schema entries, the same in every kind that has them (one source for the docs). */
 #define DK__CACHE_BYTES_PROP                                                                       \
-    {"bytes", DK_PROP_SIZE, 0, 1e18, NULL,                                                         \
-     "capacity in bytes of sized objects (0 = capacity counts entries)", 0, "0", 0}
+    {                                                                                              \
+        "bytes", DK_PROP_SIZE, 0, 1e18, NULL,                                                      \
+            "capacity in bytes of sized objects (0 = capacity counts entries)", 0, "0B", 0         \
+    }
 #define DK__CACHE_OBJECT_SIZE_PROP                                                                 \
-    {"object_size", DK_PROP_DIST, 0, 1e18, NULL,                                                   \
-     "with bytes: the size of an object in bytes, drawn once per key", 1024, "1024",               \
-     DK_PROP_F_POSITIVE}
+    {                                                                                              \
+        "object_size", DK_PROP_DIST, 0, 1e18, NULL,                                                \
+            "with bytes: the size of an object in bytes, drawn once per key", 1024, "1KiB",        \
+            DK_PROP_F_POSITIVE | DK_PROP_F_SIZES                                                   \
+    }
 
 /* The figures of a cache counted in bytes, for a kind's `metrics`. */
 #define DK__CACHE_BYTES_METRICS                                                                    \

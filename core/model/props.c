@@ -129,7 +129,9 @@ static const char *unit_of(const dk_prop_info *info)
     case DK_PROP_RATE:
         return "/s";
     case DK_PROP_DIST:
-        return (info->flags & DK_PROP_F_DURATIONS) ? "ns" : "";
+        return (info->flags & DK_PROP_F_DURATIONS) ? "ns"
+               : (info->flags & DK_PROP_F_SIZES)   ? "B"
+                                                   : "";
     default:
         return "";
     }
@@ -271,7 +273,8 @@ static dk_status unit_fail(const dk_comp_t *c, const dk_prop_info *info, const d
 
 /*
  * dk_comp_set_text - sets `prop` of `c` from text as a user writes it: a plain number for INT
- * and NUMBER, "2ms" for DURATION (and for a DIST of durations, as a constant), "64KiB" for SIZE,
+ * and NUMBER, "2ms" for DURATION (and for a DIST of durations, as a constant), "64KiB" for SIZE
+ * (and for a DIST of sizes, as a constant),
  * "1k/s" for RATE, "99.9%" or "0.999" for FRACTION, one of the choices for ENUM. The parsed
  * value then passes the same checks as dk_comp_set_number. DK_EPARSE (or the unit parser's
  * status) for text that does not parse, with the parser's message after the field name.
@@ -338,6 +341,10 @@ dk_status dk_comp_set_text(dk_comp_t *c, const char *prop, const char *text, dk_
             if ((st = dk_parse_duration(text, &ns, &inner)) != DK_OK)
                 return unit_fail(c, info, &inner, st, err);
             v = (double)ns;
+        } else if (info->flags & DK_PROP_F_SIZES) {
+            if ((st = dk_parse_size(text, &bytes, &inner)) != DK_OK)
+                return unit_fail(c, info, &inner, st, err);
+            v = (double)bytes;
         } else if (parse_plain(text, &v) != 0) {
             return fail(c, err, DK_EPARSE, "%s must be a number (got \"%.64s\")", info->name, text);
         }

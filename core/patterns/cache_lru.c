@@ -1,194 +1,124 @@
-/* cache_lru.c - least-recently-used eviction: an index-linked recency list plus a key map. */
-#include <stdint.h>
+/* cache_lru.c - least-recently-used eviction: one recency list over the shared entry store.
+ *
+ * The entries, their links and the key index are cache_slots.h's (32 bytes a slot, 8 an index
+ * position, both grown by doubling up to the capacity, so a cache sized for 2e8 entries that
+ * holds a few keys costs a few hundred bytes; once grown, nothing allocates again). A hit is
+ * one probe of the index, the slot, and its two neighbours to unlink it; the head is hot. */
 #include "designkit/alloc.h"
-#include "designkit/map.h"
 #include "patterns/cache_policy.h"
-
-/* Nodes live in one array and link to each other by index: 24 bytes an entry, no pointer per
- * node to allocate, and a free list threads the slots not in use. The array and the key map
- * grow as entries arrive, doubling up to the capacity, so a cache sized for 2e8 entries that
- * holds a few keys costs a few hundred bytes; once grown, nothing allocates again. */
-#define NIL UINT32_MAX
-#define FIRST_NODES 16
-
-typedef struct node {
-    uint64_t key;
-    int64_t expires;
-    uint32_t prev, next; /* towards the most / least recent */
-} node;
+#include "patterns/cache_slots.h"
 
 typedef struct lru {
-    node *nodes;
-    dk_map_t *index; /* key -> slot */
-    uint32_t head, tail, free;
-    uint32_t allocated; /* slots in `nodes`: at most the capacity */
-    uint64_t size, capacity;
+    dk__cslots s;
+    dk__clist recency; /* most recent first */
+    uint64_t capacity;
 } lru;
 
 static void *lru_create(uint64_t capacity, uint64_t seed, dk_error *err)
 {
     (void)seed;
-    if (capacity >= NIL) {
-        dk_error_set(err, DK_ERANGE, "lru cache: capacity %llu is too large (at most %u)",
-                     (unsigned long long)capacity, NIL - 1);
-        return NULL;
-    }
     lru *c = dk_calloc(1, sizeof *c);
-    if (c == NULL || (c->index = dk_map_new(0, NULL)) == NULL) {
-        dk_free(c);
+    if (c == NULL) {
         dk_error_set(err, DK_ENOMEM, "lru cache: out of memory");
         return NULL;
     }
-    c->capacity = capacity;
-    c->head = c->tail = c->free = NIL;
-    return c;
-}
-
-/* Doubles the node array (to at most the capacity) and threads the new slots onto the free
- * list, which is empty when this is called. 0 when memory runs out, the cache as it was:
- * slots link by index, so moving the array moves no link. */
-static int grow(lru *c)
-{
-    uint64_t want = c->allocated > 0 ? 2 * (uint64_t)c->allocated : FIRST_NODES;
-    if (want > c->capacity)
-        want = c->capacity;
-    node *v = dk_realloc(c->nodes, (size_t)want * sizeof *v);
-    if (v == NULL)
-        return 0;
-    c->nodes = v;
-    for (uint32_t i = (uint32_t)want; i-- > c->allocated;) {
-        v[i].next = c->free;
-        c->free = i;
+    if (!dk__cslots_init(&c->s, capacity, "lru", err)) {
+        dk_free(c);
+        return NULL;
     }
-    c->allocated = (uint32_t)want;
-    return 1;
+    dk__clist_init(&c->recency);
+    c->capacity = capacity;
+    return c;
 }
 
 static void lru_destroy(void *p)
 {
     lru *c = p;
-    dk_free(c->nodes);
-    dk_map_free(c->index);
+    dk__cslots_fini(&c->s);
     dk_free(c);
 }
 
-static void unlink_node(lru *c, uint32_t i)
-{
-    node *n = &c->nodes[i];
-    if (n->prev != NIL)
-        c->nodes[n->prev].next = n->next;
-    else
-        c->head = n->next;
-    if (n->next != NIL)
-        c->nodes[n->next].prev = n->prev;
-    else
-        c->tail = n->prev;
-}
-
-static void push_front(lru *c, uint32_t i)
-{
-    node *n = &c->nodes[i];
-    n->prev = NIL;
-    n->next = c->head;
-    if (c->head != NIL)
-        c->nodes[c->head].prev = i;
-    else
-        c->tail = i;
-    c->head = i;
-}
-
-/* Unlinks slot i, forgets its key and puts the slot on the free list. */
 static void drop(lru *c, uint32_t i)
 {
-    unlink_node(c, i);
-    dk_map_remove(c->index, c->nodes[i].key, NULL);
-    c->nodes[i].next = c->free;
-    c->free = i;
-    c->size--;
+    dk__clist_unlink(&c->s, &c->recency, i);
+    dk__cslots_release(&c->s, i);
+}
+
+/* To the head, unless it is there already (a repeated key moves nothing). */
+static void touch(lru *c, uint32_t i)
+{
+    if (c->recency.head != i)
+        dk__clist_move_front(&c->s, &c->recency, &c->recency, i, 0);
 }
 
 static int lru_get(void *p, uint64_t key, int64_t now)
 {
     lru *c = p;
-    uint64_t slot;
-    if (!dk_map_get(c->index, key, &slot))
+    uint32_t i = dk__cslots_find(&c->s, key);
+    if (i == DK__NIL)
         return 0;
-    uint32_t i = (uint32_t)slot;
-    if (c->nodes[i].expires <= now) {
+    if (c->s.v[i].expires <= now) {
         drop(c, i);
         return 0;
     }
-    if (c->head != i) {
-        unlink_node(c, i);
-        push_front(c, i);
-    }
+    touch(c, i);
     return 1;
 }
 
 static int lru_put(void *p, uint64_t key, int64_t now, int64_t expires, uint64_t *victim)
 {
     lru *c = p;
-    uint64_t slot;
-    int evicted = 0;
     (void)now;
-    if (dk_map_get(c->index, key, &slot)) {
-        uint32_t i = (uint32_t)slot;
-        c->nodes[i].expires = expires;
-        if (c->head != i) {
-            unlink_node(c, i);
-            push_front(c, i);
-        }
+    uint32_t i = dk__cslots_find(&c->s, key);
+    if (i != DK__NIL) {
+        c->s.v[i].expires = expires;
+        touch(c, i);
         return 0;
     }
-    if (c->size == c->capacity) {
-        /* The slot and the map entry of the evicted key are reused: the map already held
-         * `capacity` keys, so the put below cannot fail. */
-        *victim = c->nodes[c->tail].key;
-        drop(c, c->tail);
-        evicted = 1;
-    } else if (c->free == NIL && !grow(c)) {
+    /* Full: the reservation grows nothing (every slot exists and the index has room for the
+     * limit), and the victim's slot is the one taken below. */
+    if (!dk__cslots_reserve(&c->s))
         return -1;
+    int evicted = 0;
+    if (c->recency.len == c->capacity) {
+        uint32_t v = c->recency.tail;
+        *victim = c->s.v[v].key;
+        drop(c, v);
+        evicted = 1;
     }
-    uint32_t i = c->free;
-    if (dk_map_put(c->index, key, i) != DK_OK)
-        return -1; /* the map could not grow: nothing changed but spare slots */
-    c->free = c->nodes[i].next;
-    c->nodes[i].key = key;
-    c->nodes[i].expires = expires;
-    push_front(c, i);
-    c->size++;
+    i = dk__cslots_take(&c->s, key, expires);
+    dk__clist_push_front(&c->s, &c->recency, i, 0);
     return evicted;
 }
 
 static int lru_remove(void *p, uint64_t key)
 {
     lru *c = p;
-    uint64_t slot;
-    if (!dk_map_get(c->index, key, &slot))
+    uint32_t i = dk__cslots_find(&c->s, key);
+    if (i == DK__NIL)
         return 0;
-    drop(c, (uint32_t)slot);
+    drop(c, i);
     return 1;
 }
 
 static int64_t lru_expiry(const void *p, uint64_t key)
 {
-    const lru *c = p;
-    uint64_t slot;
-    return dk_map_get(c->index, key, &slot) ? c->nodes[slot].expires : DK__ABSENT;
+    return dk__cslots_expiry(&((const lru *)p)->s, key);
 }
 
 static uint64_t lru_size(const void *p)
 {
-    return ((const lru *)p)->size;
+    return ((const lru *)p)->recency.len;
 }
 
 static int lru_evict(void *p, uint64_t *victim)
 {
     lru *c = p;
-    if (c->tail == NIL)
+    if (c->recency.len == 0)
         return 0;
-    *victim = c->nodes[c->tail].key;
-    drop(c, c->tail);
+    uint32_t v = c->recency.tail;
+    *victim = c->s.v[v].key;
+    drop(c, v);
     return 1;
 }
 

@@ -76,8 +76,8 @@ int dk__cache_put(dk__cache_actor *c, uint64_t key)
         }
         return 1;
     }
-    int r = dk_cache_put_sized(c->cache, key, dk_cache_object_size(c->object_size, key), now,
-                               c->ttl);
+    int r =
+        dk_cache_put_sized(c->cache, key, dk_cache_object_size(c->object_size, key), now, c->ttl);
     if (r == DK_ERANGE) {
         /* larger than the whole cache: not stored, and what it held stays */
         c->too_big++;

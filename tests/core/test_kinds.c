@@ -326,7 +326,7 @@ START_TEST(prop_list_matches_schema)
     }
     ck_assert_str_eq(dk_kind_prop_list(K_CACHE, buf, sizeof buf),
                      "capacity, policy, ttl, time, replicas, workers, strategy, on_write, flush, "
-                     "batch, crash_at");
+                     "batch, crash_at, bytes, object_size");
     ck_assert_str_eq(dk_kind_prop_list(K_SERVICE, buf, sizeof buf),
                      "replicas, workers, time, queue, dispatch, mode, fail_from, fail_to, "
                      "fail_rate, hang_at, hang_every, restart_time");

@@ -211,7 +211,7 @@ START_TEST(unknown_property)
     ck_fails(dk_comp_set_number(redis, "capactiy", 5, &err), DK_ENOTFOUND,
              "cache \"redis\": unknown option \"capactiy\"; did you mean \"capacity\"? (valid: "
              "capacity, policy, ttl, time, "
-             "replicas, workers, strategy, on_write, flush, batch, crash_at)");
+             "replicas, workers, strategy, on_write, flush, batch, crash_at, bytes, object_size)");
     ck_fails(dk_comp_set_text(api, "capacity", "5", &err), DK_ENOTFOUND,
              "service \"api\": unknown option \"capacity\" (valid: replicas, workers, time, "
              "queue, dispatch, mode, fail_from, fail_to, fail_rate, hang_at, hang_every, "

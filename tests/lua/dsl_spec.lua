@@ -177,7 +177,7 @@ describe("errors", function()
     local err, at = failure(function() m:cache "redis" { capcity = 5 } end), here()
     expect(err):to_be(at .. 'cache "redis": unknown option "capcity"; did you mean "capacity"? '
       .. "(valid: capacity, policy, ttl, time, replicas, workers, strategy, on_write, flush, batch, "
-      .. "crash_at)")
+      .. "crash_at, bytes, object_size)")
   end)
 
   it("name the first unknown option in sorted order", function()

@@ -76,6 +76,11 @@ end
 -- The LuaCATS field line of option `p` under `name`.
 local function field_line(name, p)
   local t = value_types[p.type] or "any"
+  if p.type == "distribution" and p.of == "size" then
+    t = "designkit.Dist|designkit.Size|number"
+  elseif p.type == "distribution" and p.of == "number" then
+    t = "designkit.Dist|number"
+  end
   if p.type == "enum" and p.choices then
     local c = {}
     for _, v in ipairs(p.choices) do c[#c + 1] = '"' .. v .. '"' end
@@ -122,16 +127,7 @@ function reference.annotations()
   for _, kind in ipairs(dk.kinds) do
     out[#out + 1] = "---Options of `m:" .. kind .. "`: " .. dk.kind_info(kind).doc .. "."
     out[#out + 1] = "---@class " .. class_name(kind)
-    for _, p in ipairs(dk.properties(kind)) do
-      local t = value_types[p.type] or "any"
-      if p.type == "enum" and p.choices then
-        local c = {}
-        for _, v in ipairs(p.choices) do c[#c + 1] = '"' .. v .. '"' end
-        t = table.concat(c, "|")
-      end
-      out[#out + 1] = string.format("---@field %s? %s %s%s", p.name, t, p.doc,
-                                    p.default and (" (default " .. p.default .. ")") or "")
-    end
+    for _, p in ipairs(dk.properties(kind)) do out[#out + 1] = field_line(p.name, p) end
     out[#out + 1] = ""
   end
   for _, kind in ipairs(dk.kinds) do

@@ -20,6 +20,7 @@ local ipairs, pairs, pcall, tonumber, tostring, type = ipairs, pairs, pcall, ton
 local table, math, utf8 = copy(table), copy(math), copy(utf8)
 local loaded, dk = pcall(require, "designkit")
 local kind_info = loaded and type(dk) == "table" and dk.kind_info or nil
+local format_size = loaded and type(dk) == "table" and dk.format_size or nil
 local _ENV = nil
 
 local report = {}
@@ -249,6 +250,35 @@ local function messages_table(result)
                     "age p99", "dropped", "consumers" }, rows, 2)
 end
 
+-- A byte count as the size parser reads it ("64KiB"), or the bare count without the binding.
+local function bytes(n)
+  if not is_number(n) then
+    return "-"
+  end
+  return format_size and format_size(n) or count(n)
+end
+
+-- Caches counted in bytes (the components whose result has bytes_capacity): how full they are
+-- and how many objects were too big to hold at all (docs/patterns/caching.md).
+local function cache_bytes_table(result)
+  local rows = {}
+  for _, c in ipairs(result.components or {}) do
+    if c.bytes_capacity ~= nil then
+      local cap = tonumber(c.bytes_capacity) or 0
+      rows[#rows + 1] = {
+        tostring(c.name), tostring(c.kind or "-"), bytes(c.bytes_capacity), bytes(c.bytes_used),
+        report.percent(cap > 0 and c.bytes_used / cap or nil), bytes(c.bytes_peak),
+        report.percent(c.hit_ratio), count(c.too_big),
+      }
+    end
+  end
+  if #rows == 0 then
+    return ""
+  end
+  return tabulate({ "cache bytes", "kind", "capacity", "used", "used %", "peak", "hits",
+                    "too big" }, rows, 2)
+end
+
 -- Gateways (the components whose result counts limited requests): what their rate limiter let
 -- through and what it refused, the refusals being their own outcome, apart from failures.
 local function limits_table(result)
@@ -454,7 +484,8 @@ function report.format(result, opts)
                                                                 simulated, tostring(result.seed),
                                                                 count(result.events))
   parts[#parts + 1] = (color and ("\27[1m" .. head .. "\27[0m") or head) .. "\n"
-  for _, block in ipairs { components_table(result), messages_table(result), limits_table(result),
+  for _, block in ipairs { components_table(result), messages_table(result),
+                          cache_bytes_table(result), limits_table(result),
                           resilience_table(result), health_table(result), classes_table(result),
                           replications_block(result) } do
     if block ~= "" then

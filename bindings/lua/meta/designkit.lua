@@ -230,7 +230,7 @@ function dk.model(name) end
 ---@field rate? designkit.Rate requests sent per second (default 100/s)
 ---@field arrivals? "poisson"|"constant" how requests are spaced: poisson (random) or constant (default poisson)
 ---@field mix? table<string, number> request classes with their weights (default request)
----@field keys? designkit.Dist|designkit.Duration|number the distribution of the keys requested (default 1)
+---@field keys? designkit.Dist|number the distribution of the keys requested (default 1)
 ---@field users? integer a closed workload: users who each send, wait for the reply, think, repeat (0 = open: requests arrive at rate) (default 0)
 ---@field think? designkit.Dist|designkit.Duration|number with users: a user's pause between a reply and its next request (default 0s)
 
@@ -303,6 +303,8 @@ function dk.model(name) end
 ---@field flush? designkit.Duration write_behind: buffered writes go to the store at every multiple of this (default 1s)
 ---@field batch? integer write_behind: writes per store call (default 100)
 ---@field crash_at? designkit.Duration the cache loses its entries and unflushed writes then (0 = never) (default 0s)
+---@field bytes? designkit.Size capacity in bytes of sized objects (0 = capacity counts entries) (default 0B)
+---@field object_size? designkit.Dist|designkit.Size|number with bytes: the size of an object in bytes, drawn once per key (default 1KiB)
 
 ---Options of `m:cdn`: a cache at the edge in front of an origin: misses and expired objects read through to it.
 ---@class designkit.CdnOptions
@@ -312,6 +314,8 @@ function dk.model(name) end
 ---@field time? designkit.Dist|designkit.Duration|number time to serve from the edge (default 1ms)
 ---@field edges? integer edge locations, sharing one key space (default 1)
 ---@field workers? integer requests served at once by each edge (0 = no limit) (default 0)
+---@field bytes? designkit.Size capacity in bytes of sized objects (0 = capacity counts entries) (default 0B)
+---@field object_size? designkit.Dist|designkit.Size|number with bytes: the size of an object in bytes, drawn once per key (default 1KiB)
 
 ---Options of `m:database`: the system of record: a primary and its replicas serving reads and writes.
 ---@class designkit.DatabaseOptions

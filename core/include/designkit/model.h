@@ -42,6 +42,7 @@ const char *dk_prop_type_name(dk_prop_type type); /* "int", "distribution", ...;
 /* dk_prop_info.flags */
 #define DK_PROP_F_POSITIVE 0x1u  /* the value must also be > min (a rate of 0 means nothing) */
 #define DK_PROP_F_DURATIONS 0x2u /* DK_PROP_DIST: values are durations in ns ("2ms" as text) */
+#define DK_PROP_F_SIZES 0x4u     /* DK_PROP_DIST: values are sizes in bytes ("4KiB" as text) */
 
 typedef struct dk_prop_info {
     const char *name;
