@@ -1,6 +1,11 @@
-/* cache_order.c - FIFO, LIFO and MRU: the policies that keep one list and evict from one end.
- * They differ in two bits only (does a hit move the entry to the head; is the victim the head
- * or the tail), so one implementation with those bits serves all three. */
+/* cache_order.c - LRU, FIFO, LIFO and MRU: the policies that keep one list and evict from one
+ * end. They differ in two bits only (does a hit move the entry to the head; is the victim the
+ * head or the tail), so one implementation with those bits serves all four.
+ *
+ * The entries, their links and the key index are cache_slots.h's (32 bytes a slot, 8 an index
+ * position, both grown by doubling up to the capacity, so a cache sized for 2e8 entries that
+ * holds a few keys costs a few hundred bytes; once grown, nothing allocates again). An LRU hit
+ * is one probe of the index, the slot, and its two neighbours to unlink it; the head is hot. */
 #include "designkit/alloc.h"
 #include "patterns/cache_policy.h"
 #include "patterns/cache_slots.h"
@@ -18,6 +23,7 @@ typedef struct order {
     const char *name;
 } order;
 
+static const order_rule lru_rule = {1, 0};  /* recency order; evict the least recently used */
 static const order_rule fifo_rule = {0, 0}; /* insertion order; evict the oldest insert */
 static const order_rule lifo_rule = {0, 1}; /* insertion order; evict the newest insert */
 static const order_rule mru_rule = {1, 1};  /* recency order; evict the most recently used */
@@ -39,6 +45,12 @@ static void *order_create(uint64_t capacity, const order_rule *rule, const char 
     c->rule = rule;
     c->name = name;
     return c;
+}
+
+static void *lru_create(uint64_t capacity, uint64_t seed, dk_error *err)
+{
+    (void)seed;
+    return order_create(capacity, &lru_rule, "lru", err);
 }
 
 static void *fifo_create(uint64_t capacity, uint64_t seed, dk_error *err)
@@ -72,6 +84,13 @@ static void drop(order *c, uint32_t i)
     dk__cslots_release(&c->s, i);
 }
 
+/* To the head under a recency rule, unless it is there already (a repeated key moves nothing). */
+static void touch(order *c, uint32_t i)
+{
+    if (c->rule->touch && c->list.head != i)
+        dk__clist_move_front(&c->s, &c->list, &c->list, i, 0);
+}
+
 static int order_get(void *p, uint64_t key, int64_t now)
 {
     order *c = p;
@@ -82,8 +101,7 @@ static int order_get(void *p, uint64_t key, int64_t now)
         drop(c, i);
         return 0;
     }
-    if (c->rule->touch)
-        dk__clist_move_front(&c->s, &c->list, &c->list, i, 0);
+    touch(c, i);
     return 1;
 }
 
@@ -94,10 +112,11 @@ static int order_put(void *p, uint64_t key, int64_t now, int64_t expires, uint64
     uint32_t i = dk__cslots_find(&c->s, key);
     if (i != DK__NIL) {
         c->s.v[i].expires = expires;
-        if (c->rule->touch)
-            dk__clist_move_front(&c->s, &c->list, &c->list, i, 0);
+        touch(c, i);
         return 0;
     }
+    /* Full: the reservation grows nothing (every slot exists and the index has room for the
+     * limit), and the victim's slot is the one taken below. */
     if (!dk__cslots_reserve(&c->s))
         return -1;
     int evicted = 0;
@@ -143,6 +162,9 @@ static int order_evict(void *p, uint64_t *victim)
     return 1;
 }
 
+const dk__cache_policy dk__cache_lru = {"lru",        lru_create, order_destroy,
+                                        order_get,    order_put,  order_remove,
+                                        order_expiry, order_size, order_evict};
 const dk__cache_policy dk__cache_fifo = {"fifo",       fifo_create, order_destroy,
                                          order_get,    order_put,   order_remove,
                                          order_expiry, order_size,  order_evict};
