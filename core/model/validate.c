@@ -735,6 +735,25 @@ static int cmp_entry(const void *pa, const void *pb)
  * NULL. Time and memory are linear in the size of the model, except spof, which costs what
  * each client reaches (times a log factor).
  */
+/* "options": what a kind's own check refuses (dk_kind.check), values of one component that
+ * cannot run together, which the builder would refuse too. */
+static void rule_options(ctx *x)
+{
+    for (size_t i = 0; i < x->g.n; i++) {
+        const dk_comp_t *c = x->m->comps[i];
+        dk_error err;
+        if (c->kind->check == NULL)
+            continue;
+        dk_error_clear(&err);
+        dk_status st = c->kind->check(c, &err);
+        if (st == DK_ENOMEM)
+            x->status = DK_ENOMEM;
+        else if (st != DK_OK)
+            add(x, DK_SEV_ERROR, "options", c, "change one of the options the message names", "%s",
+                err.message);
+    }
+}
+
 dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
 {
     ctx x;
@@ -776,6 +795,7 @@ dk_findings_t *dk_model_validate(const dk_model_t *m, dk_status *status)
         rule_sync_cycle(&x);
         rule_single_backend(&x);
         rule_unrouted_class(&x, nclients);
+        rule_options(&x);
     }
     dk_free(x.g.start);
     dk_free(x.g.adj);

@@ -64,13 +64,31 @@ expect_fail "a negative size" 2 'design.lua:5: cache "cache": bytes must not be 
 design 'bytes = "1MiB", object_size = 0'
 expect_fail "an object of no size" 2 'design.lua:5: cache "cache": object_size must be positive' \
     run "$TMP/design.lua" --for 1s
+# Values that cannot go together: run's check refuses them before anything runs (exit 1, as for
+# every check error); with --force the builder refuses them (exit 2, naming the cache's line).
 design 'bytes = "1MiB", policy = "arc"'
-expect_fail "a policy that counts entries" 2 \
-    'design.lua:5: cache "cache": bytes: cache policy "arc" cannot hold sized entries' \
+expect_fail "a policy that counts entries" 1 \
+    'cache "cache": bytes: cache policy "arc" cannot hold sized entries' \
     run "$TMP/design.lua" --for 1s
 check "... naming the policies that can" err_has "needs one of lru, lfu, perfect_lfu, fifo, lifo, mru, random"
+expect_fail "... and with --force the builder refuses it" 2 \
+    'design.lua:5: cache "cache": bytes: cache policy "arc" cannot hold sized entries' \
+    run "$TMP/design.lua" --for 1s --force
 design 'bytes = "1MiB", capacity = 100'
-expect_fail "capacity and bytes both set" 2 \
-    'design.lua:5: cache "cache": capacity and bytes are both set' run "$TMP/design.lua" --for 1s
+expect_fail "capacity and bytes both set" 1 'cache "cache": capacity and bytes are both set' \
+    run "$TMP/design.lua" --for 1s
+expect_fail "... and with --force the builder refuses it" 2 \
+    'design.lua:5: cache "cache": capacity and bytes are both set' run "$TMP/design.lua" --for 1s --force
+
+# `check` finds what the builder would refuse (rule "options", an error: exit 1), without a run.
+for opts in 'bytes = "1MiB", policy = "2q"' 'bytes = "1MiB", capacity = 100' 'object_size = "4KiB"'; do
+    design "$opts"
+    dk check "$TMP/design.lua"
+    check "check: { $opts } is an error of the rule options" rc_is 1
+    check "... naming the cache" out_matches '^error +options +cache +cache "cache": '
+done
+design 'bytes = "1MiB", policy = "lru"'
+dk check "$TMP/design.lua"
+check "check: a sound byte cache has no options finding" test -z "$(printf '%s' "$OUT" | grep -w options)"
 
 finish

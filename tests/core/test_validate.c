@@ -416,6 +416,29 @@ START_TEST(sync_cycle_broken_by_queue)
 }
 END_TEST
 
+/* ---- options: a kind's own check of values that cannot go together ---- */
+
+START_TEST(options_reports_what_the_kind_refuses)
+{
+    dk_comp_t *u = add("client", "users"), *c = add("cache", "c");
+    wire(u, c);
+    ck_assert_int_eq(dk_comp_set_text(c, "policy", "arc", NULL), DK_OK);
+    validate();
+    ck_assert_uint_eq(count_rule("options"), 0); /* arc counting entries is sound */
+    ck_assert_int_eq(dk_comp_set_number(c, "bytes", 1 << 20, NULL), DK_OK);
+    validate();
+    const dk_finding *x = find("options", "c");
+    ck_assert_ptr_nonnull(x);
+    ck_assert_int_eq(x->severity, DK_SEV_ERROR);
+    ck_assert_msg(strstr(x->message, "cache \"c\": bytes: cache policy \"arc\" cannot hold sized "
+                                     "entries") != NULL,
+                  "%s", x->message);
+    ck_assert_int_eq(dk_comp_set_text(c, "policy", "lru", NULL), DK_OK);
+    validate();
+    ck_assert_uint_eq(count_rule("options"), 0);
+}
+END_TEST
+
 /* ---- single-backend ---- */
 
 START_TEST(single_backend_warns)
@@ -1032,6 +1055,7 @@ static Suite *validate_suite(void)
     tc = tcase_create("single-backend");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, single_backend_warns);
+    tcase_add_test(tc, options_reports_what_the_kind_refuses);
     suite_add_tcase(s, tc);
     tc = tcase_create("order");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -85,6 +85,12 @@ typedef struct dk_kind {
     const char *shape;
     const char *style;
     void (*detail)(const dk_comp_t *c, char *buf, size_t size);
+    /* The values that cannot go together, one property against another (each value alone is
+     * checked by the schema when it is set): DK_EINVAL with `err` naming the component and the
+     * fields, DK_ENOMEM when memory ran out. dk_model_validate reports a failure as an error
+     * of the rule "options", so `designkit check` finds what the builder would refuse. NULL:
+     * every value stands alone. */
+    dk_status (*check)(const dk_comp_t *c, dk_error *err);
 } dk_kind;
 
 /* Finds a kind by name for readers of the model (the JSON reader): supplied by the layer that
@@ -359,7 +365,7 @@ const char *dk_severity_name(dk_severity s); /* "info", "warning", "error" */
 typedef struct dk_finding {
     dk_severity severity;
     const char *rule;      /* static id: "no-client", "unreachable", "no-route", "spof",
-                              "sync-cycle", "single-backend", "unrouted-class" */
+                              "sync-cycle", "single-backend", "unrouted-class", "options" */
     const char *component; /* borrowed from the model; NULL for model-wide findings */
     char message[256];
     char hint[256];
