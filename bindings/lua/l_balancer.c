@@ -266,12 +266,6 @@ static int b_advance(lua_State *L)
     return 0;
 }
 
-static void set_number(lua_State *L, const char *field, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, field);
-}
-
 /* b:stats() - one table per backend: name, connections, picks, errors, ejections, healthy,
  * ejected, weight, distance, ewma (seconds). */
 static int b_stats(lua_State *L)
@@ -286,21 +280,17 @@ static int b_stats(lua_State *L)
         lua_createtable(L, 0, 10);
         lua_rawgeti(L, -3, (lua_Integer)i + 1);
         lua_setfield(L, -2, "name");
-        lua_pushinteger(L, (lua_Integer)st.connections);
-        lua_setfield(L, -2, "connections");
-        lua_pushinteger(L, (lua_Integer)st.picks);
-        lua_setfield(L, -2, "picks");
-        lua_pushinteger(L, (lua_Integer)st.errors);
-        lua_setfield(L, -2, "errors");
-        lua_pushinteger(L, (lua_Integer)st.ejections);
-        lua_setfield(L, -2, "ejections");
+        dk_l_set_integer(L, "connections", (lua_Integer)st.connections);
+        dk_l_set_integer(L, "picks", (lua_Integer)st.picks);
+        dk_l_set_integer(L, "errors", (lua_Integer)st.errors);
+        dk_l_set_integer(L, "ejections", (lua_Integer)st.ejections);
         lua_pushboolean(L, st.healthy);
         lua_setfield(L, -2, "healthy");
         lua_pushboolean(L, st.ejected);
         lua_setfield(L, -2, "ejected");
-        set_number(L, "weight", st.weight);
-        set_number(L, "distance", st.distance);
-        set_number(L, "ewma", st.ewma_ns / 1e9);
+        dk_l_set_number(L, "weight", st.weight);
+        dk_l_set_number(L, "distance", st.distance);
+        dk_l_set_number(L, "ewma", st.ewma_ns / 1e9);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;

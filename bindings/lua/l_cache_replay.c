@@ -169,8 +169,7 @@ static int l_cache_replay(lua_State *L)
     size_t n = dk_key_trace_len(t);
 
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)n);
-    lua_setfield(L, -2, "requests");
+    dk_l_set_integer(L, "requests", (lua_Integer)n);
     lua_pushvalue(L, 2);
     lua_setfield(L, -2, "policies");
     lua_createtable(L, (int)ns, 0);

@@ -329,4 +329,26 @@ void dk_l_open_cache(lua_State *L);
 /* l_cache_replay.c: dk.cache_replay (a trace through cache policies and sizes). */
 void dk_l_open_cache_replay(lua_State *L);
 
+/* Fields of the table on top of the stack, for the glue that returns figures as tables
+ * (stats, reports): t[field] = v. A NULL string sets nothing. */
+static inline void dk_l_set_number(lua_State *L, const char *field, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, field);
+}
+
+static inline void dk_l_set_integer(lua_State *L, const char *field, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, field);
+}
+
+static inline void dk_l_set_string(lua_State *L, const char *field, const char *v)
+{
+    if (v == NULL)
+        return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, field);
+}
+
 #endif

@@ -30,16 +30,13 @@ static void set_estimate(lua_State *L, const char *key, int have, const dk_inter
     if (!have)
         return;
     lua_createtable(L, 0, 4);
-    lua_pushnumber(L, ci->mean / scale);
-    lua_setfield(L, -2, "mean");
+    dk_l_set_number(L, "mean", ci->mean / scale);
     if (!isnan(ci->half)) {
-        lua_pushnumber(L, ci->half / scale);
-        lua_setfield(L, -2, "half");
+        dk_l_set_number(L, "half", ci->half / scale);
         push_pair(L, ci, scale);
         lua_setfield(L, -2, "ci95");
     }
-    lua_pushinteger(L, (lua_Integer)ci->n);
-    lua_setfield(L, -2, "n");
+    dk_l_set_integer(L, "n", (lua_Integer)ci->n);
     lua_setfield(L, -2, key);
 }
 
@@ -66,10 +63,8 @@ void dk_l_push_replicas(lua_State *L, const dk_replicas_t *r)
     size_t na = dk_replicas_actor_count(r);
     luaL_checkstack(L, 8, "replications");
     lua_createtable(L, 0, 6);
-    lua_pushinteger(L, (lua_Integer)n);
-    lua_setfield(L, -2, "count");
-    lua_pushnumber(L, DK_CONFIDENCE);
-    lua_setfield(L, -2, "level");
+    dk_l_set_integer(L, "count", (lua_Integer)n);
+    dk_l_set_number(L, "level", DK_CONFIDENCE);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_pushinteger(L, (lua_Integer)dk_replicas_seed(r, i));

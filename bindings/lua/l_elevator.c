@@ -124,8 +124,7 @@ static int l_seek(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "order");
-    lua_pushinteger(L, travel);
-    lua_setfield(L, -2, "travel");
+    dk_l_set_integer(L, "travel", travel);
     return 1;
 }
 
@@ -216,16 +215,12 @@ static dk_status choose_in_lua(const dk_elevator_view *v, void *ud, int *stop, d
         return dk_error_set(err, DK_ENOMEM, "elevator strategy: out of memory");
     lua_pushvalue(L, ls->fn);
     lua_createtable(L, 0, 7);
-    lua_pushinteger(L, v->car);
-    lua_setfield(L, -2, "number");
-    lua_pushinteger(L, v->floor);
-    lua_setfield(L, -2, "floor");
+    dk_l_set_integer(L, "number", v->car);
+    dk_l_set_integer(L, "floor", v->floor);
     lua_pushstring(L, v->direction > 0 ? "up" : "down");
     lua_setfield(L, -2, "direction");
-    lua_pushinteger(L, v->floors);
-    lua_setfield(L, -2, "floors");
-    lua_pushinteger(L, v->tick);
-    lua_setfield(L, -2, "tick");
+    dk_l_set_integer(L, "floors", v->floors);
+    dk_l_set_integer(L, "tick", v->tick);
     push_floors(L, v->car_calls, v->ncar_calls, "car_calls");
     push_floors(L, v->hall_calls, v->nhall_calls, "hall_calls");
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
@@ -253,18 +248,6 @@ static dk_status choose_in_lua(const dk_elevator_view *v, void *ud, int *stop, d
                           v->car, luaL_typename(L, -1));
     lua_pop(L, 1);
     return st;
-}
-
-static void set_number(lua_State *L, const char *field, double v)
-{
-    lua_pushnumber(L, v);
-    lua_setfield(L, -2, field);
-}
-
-static void set_integer(lua_State *L, const char *field, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, field);
 }
 
 /*
@@ -353,25 +336,25 @@ static int l_simulate(lua_State *L)
     lua_createtable(L, 0, 20);
     lua_pushstring(L, c.choose != NULL ? "function" : dk_elevator_strategy_name(c.strategy));
     lua_setfield(L, -2, "strategy");
-    set_integer(L, "passengers", (lua_Integer)n);
-    set_integer(L, "served", (lua_Integer)r.served);
-    set_integer(L, "abandoned", (lua_Integer)r.abandoned);
-    set_number(L, "mean_wait", r.mean_wait);
-    set_number(L, "p95_wait", r.p95_wait);
-    set_number(L, "mean_ride", r.mean_ride);
-    set_number(L, "p95_ride", r.p95_ride);
-    set_integer(L, "stops", (lua_Integer)r.stops);
-    set_integer(L, "highest", r.highest);
-    set_integer(L, "merged_calls", (lua_Integer)r.merged_calls);
-    set_integer(L, "cancelled_calls", (lua_Integer)r.cancelled_calls);
-    set_integer(L, "ticks", r.ticks);
-    set_integer(L, "checks", (lua_Integer)r.checks);
-    set_integer(L, "reopenings", (lua_Integer)r.reopenings);
-    set_integer(L, "maintenance", (lua_Integer)r.maintenance);
-    set_integer(L, "recalls", (lua_Integer)r.recalls);
-    set_integer(L, "redispatched", (lua_Integer)r.redispatched);
-    set_integer(L, "evacuated", (lua_Integer)r.evacuated);
-    set_integer(L, "stranded", (lua_Integer)r.stranded);
+    dk_l_set_integer(L, "passengers", (lua_Integer)n);
+    dk_l_set_integer(L, "served", (lua_Integer)r.served);
+    dk_l_set_integer(L, "abandoned", (lua_Integer)r.abandoned);
+    dk_l_set_number(L, "mean_wait", r.mean_wait);
+    dk_l_set_number(L, "p95_wait", r.p95_wait);
+    dk_l_set_number(L, "mean_ride", r.mean_ride);
+    dk_l_set_number(L, "p95_ride", r.p95_ride);
+    dk_l_set_integer(L, "stops", (lua_Integer)r.stops);
+    dk_l_set_integer(L, "highest", r.highest);
+    dk_l_set_integer(L, "merged_calls", (lua_Integer)r.merged_calls);
+    dk_l_set_integer(L, "cancelled_calls", (lua_Integer)r.cancelled_calls);
+    dk_l_set_integer(L, "ticks", r.ticks);
+    dk_l_set_integer(L, "checks", (lua_Integer)r.checks);
+    dk_l_set_integer(L, "reopenings", (lua_Integer)r.reopenings);
+    dk_l_set_integer(L, "maintenance", (lua_Integer)r.maintenance);
+    dk_l_set_integer(L, "recalls", (lua_Integer)r.recalls);
+    dk_l_set_integer(L, "redispatched", (lua_Integer)r.redispatched);
+    dk_l_set_integer(L, "evacuated", (lua_Integer)r.evacuated);
+    dk_l_set_integer(L, "stranded", (lua_Integer)r.stranded);
     return 1;
 }
 

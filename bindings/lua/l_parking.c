@@ -33,14 +33,11 @@ static int lua_choose(void *ud, dk_park_vehicle v, const dk_park_candidate *c, s
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 5);
-        lua_pushinteger(L, c[i].spot);
-        lua_setfield(L, -2, "spot");
-        lua_pushinteger(L, c[i].floor);
-        lua_setfield(L, -2, "floor");
+        dk_l_set_integer(L, "spot", c[i].spot);
+        dk_l_set_integer(L, "floor", c[i].floor);
         lua_pushstring(L, dk_park_spot_type_name(c[i].type));
         lua_setfield(L, -2, "type");
-        lua_pushinteger(L, c[i].distance);
-        lua_setfield(L, -2, "distance");
+        dk_l_set_integer(L, "distance", c[i].distance);
         lua_pushboolean(L, c[i].overflow);
         lua_setfield(L, -2, "overflow");
         lua_rawseti(L, -2, (lua_Integer)i + 1);

@@ -307,24 +307,16 @@ static int b_stats(lua_State *L)
     dk_breaker_stats st;
     dk_breaker_stats_get(lb->b, &st);
     lua_createtable(L, 0, 8);
-    lua_pushinteger(L, st.calls);
-    lua_setfield(L, -2, "calls");
-    lua_pushinteger(L, st.failures);
-    lua_setfield(L, -2, "failures");
-    lua_pushinteger(L, st.slow);
-    lua_setfield(L, -2, "slow");
+    dk_l_set_integer(L, "calls", st.calls);
+    dk_l_set_integer(L, "failures", st.failures);
+    dk_l_set_integer(L, "slow", st.slow);
     if (st.failure_rate >= 0) {
-        lua_pushnumber(L, st.failure_rate);
-        lua_setfield(L, -2, "failure_rate");
-        lua_pushnumber(L, st.slow_rate);
-        lua_setfield(L, -2, "slow_rate");
+        dk_l_set_number(L, "failure_rate", st.failure_rate);
+        dk_l_set_number(L, "slow_rate", st.slow_rate);
     }
-    lua_pushinteger(L, (lua_Integer)st.permitted);
-    lua_setfield(L, -2, "permitted");
-    lua_pushinteger(L, (lua_Integer)st.rejected);
-    lua_setfield(L, -2, "rejected");
-    lua_pushinteger(L, (lua_Integer)st.transitions);
-    lua_setfield(L, -2, "transitions");
+    dk_l_set_integer(L, "permitted", (lua_Integer)st.permitted);
+    dk_l_set_integer(L, "rejected", (lua_Integer)st.rejected);
+    dk_l_set_integer(L, "transitions", (lua_Integer)st.transitions);
     return 1;
 }
 
@@ -471,14 +463,10 @@ static int r_stats(lua_State *L)
     dk_retry_stats st;
     dk_retry_stats_get(lr->r, &st);
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)st.requests);
-    lua_setfield(L, -2, "requests");
-    lua_pushinteger(L, (lua_Integer)st.retries);
-    lua_setfield(L, -2, "retries");
-    lua_pushinteger(L, (lua_Integer)st.exhausted);
-    lua_setfield(L, -2, "exhausted");
-    lua_pushinteger(L, (lua_Integer)st.budget_denied);
-    lua_setfield(L, -2, "budget_denied");
+    dk_l_set_integer(L, "requests", (lua_Integer)st.requests);
+    dk_l_set_integer(L, "retries", (lua_Integer)st.retries);
+    dk_l_set_integer(L, "exhausted", (lua_Integer)st.exhausted);
+    dk_l_set_integer(L, "budget_denied", (lua_Integer)st.budget_denied);
     return 1;
 }
 
@@ -595,18 +583,12 @@ static int h_stats(lua_State *L)
     dk_bulkhead_stats st;
     dk_bulkhead_stats_get(lb->b, &st);
     lua_createtable(L, 0, 6);
-    lua_pushinteger(L, st.active);
-    lua_setfield(L, -2, "active");
-    lua_pushinteger(L, st.waiting);
-    lua_setfield(L, -2, "waiting");
-    lua_pushinteger(L, (lua_Integer)st.entered);
-    lua_setfield(L, -2, "entered");
-    lua_pushinteger(L, (lua_Integer)st.waited);
-    lua_setfield(L, -2, "waited");
-    lua_pushinteger(L, (lua_Integer)st.rejected);
-    lua_setfield(L, -2, "rejected");
-    lua_pushinteger(L, (lua_Integer)st.timed_out);
-    lua_setfield(L, -2, "timed_out");
+    dk_l_set_integer(L, "active", st.active);
+    dk_l_set_integer(L, "waiting", st.waiting);
+    dk_l_set_integer(L, "entered", (lua_Integer)st.entered);
+    dk_l_set_integer(L, "waited", (lua_Integer)st.waited);
+    dk_l_set_integer(L, "rejected", (lua_Integer)st.rejected);
+    dk_l_set_integer(L, "timed_out", (lua_Integer)st.timed_out);
     return 1;
 }
 
@@ -731,21 +713,14 @@ static int hc_stats(lua_State *L)
     dk_health_stats st;
     dk_health_stats_get(lh->h, time_arg(L, 2, &lh->clock, "health:stats"), &st);
     lua_createtable(L, 0, 7);
-    lua_pushinteger(L, (lua_Integer)st.probes);
-    lua_setfield(L, -2, "probes");
-    lua_pushinteger(L, (lua_Integer)st.failures);
-    lua_setfield(L, -2, "failures");
-    lua_pushinteger(L, (lua_Integer)st.restarts);
-    lua_setfield(L, -2, "restarts");
-    lua_pushinteger(L, (lua_Integer)st.transitions);
-    lua_setfield(L, -2, "transitions");
-    lua_pushnumber(L, (double)st.healthy_ns / 1e9);
-    lua_setfield(L, -2, "healthy");
-    lua_pushnumber(L, (double)st.unhealthy_ns / 1e9);
-    lua_setfield(L, -2, "unhealthy");
+    dk_l_set_integer(L, "probes", (lua_Integer)st.probes);
+    dk_l_set_integer(L, "failures", (lua_Integer)st.failures);
+    dk_l_set_integer(L, "restarts", (lua_Integer)st.restarts);
+    dk_l_set_integer(L, "transitions", (lua_Integer)st.transitions);
+    dk_l_set_number(L, "healthy", (double)st.healthy_ns / 1e9);
+    dk_l_set_number(L, "unhealthy", (double)st.unhealthy_ns / 1e9);
     int64_t total = st.healthy_ns + st.unhealthy_ns;
-    lua_pushnumber(L, total > 0 ? (double)st.healthy_ns / (double)total : 1.0);
-    lua_setfield(L, -2, "availability");
+    dk_l_set_number(L, "availability", total > 0 ? (double)st.healthy_ns / (double)total : 1.0);
     return 1;
 }
 

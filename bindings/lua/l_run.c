@@ -439,12 +439,6 @@ static void set_num(lua_State *L, const char *k, double v)
     lua_setfield(L, -2, k);
 }
 
-static void set_int(lua_State *L, const char *k, uint64_t v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, k);
-}
-
 /* A balancer's health checks as the component's `health` field: one row per backend
  * (backend, probes, failures, restarts, unhealthy seconds, healthy at the end); nothing for
  * an actor without checks. */
@@ -458,9 +452,9 @@ static void push_health(lua_State *L, const dk_actor_t *a)
         lua_createtable(L, 0, 6);
         lua_pushstring(L, h.backend);
         lua_setfield(L, -2, "backend");
-        set_int(L, "probes", h.probes);
-        set_int(L, "failures", h.failures);
-        set_int(L, "restarts", h.restarts);
+        dk_l_set_integer(L, "probes", (lua_Integer)h.probes);
+        dk_l_set_integer(L, "failures", (lua_Integer)h.failures);
+        dk_l_set_integer(L, "restarts", (lua_Integer)h.restarts);
         set_num(L, "unhealthy", h.unhealthy);
         lua_pushboolean(L, h.healthy);
         lua_setfield(L, -2, "healthy");
@@ -472,7 +466,7 @@ static void push_health(lua_State *L, const dk_actor_t *a)
 static void push_latency(lua_State *L, const latsum *s)
 {
     lua_createtable(L, 0, 7);
-    set_int(L, "count", s->count);
+    dk_l_set_integer(L, "count", (lua_Integer)s->count);
     set_num(L, "mean", s->mean / 1e9);
     set_num(L, "p50", s->p50 / 1e9);
     set_num(L, "p90", s->p90 / 1e9);
@@ -492,9 +486,9 @@ static void push_class(lua_State *L, const char *name, const classsum *c, double
     lua_createtable(L, 0, 7);
     lua_pushstring(L, name);
     lua_setfield(L, -2, "name");
-    set_int(L, "created", c->created);
-    set_int(L, "completed", c->completed);
-    set_int(L, "failed", c->failed);
+    dk_l_set_integer(L, "created", (lua_Integer)c->created);
+    dk_l_set_integer(L, "completed", (lua_Integer)c->completed);
+    dk_l_set_integer(L, "failed", (lua_Integer)c->failed);
     set_num(L, "throughput", secs > 0 ? (double)c->completed / secs : 0);
     if (c->completed + c->failed > 0)
         set_num(L, "availability", (double)c->completed / (double)(c->completed + c->failed));
@@ -550,12 +544,12 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
     int r = lua_gettop(L);
     lua_pushstring(L, dk_model_name(m));
     lua_setfield(L, r, "model");
-    set_int(L, "seed", ls->seed);
+    dk_l_set_integer(L, "seed", (lua_Integer)ls->seed);
     set_num(L, "duration", (double)(end > 0 ? end : until) / 1e9);
     set_num(L, "warmup", (double)dk_sim_warmup(sim) / 1e9);
     set_num(L, "measured", secs);
-    set_int(L, "events", dk_sim_events(sim));
-    set_int(L, "in_flight", dk_sim_in_flight(sim));
+    dk_l_set_integer(L, "events", (lua_Integer)(dk_sim_events(sim)));
+    dk_l_set_integer(L, "in_flight", (lua_Integer)(dk_sim_in_flight(sim)));
 
     size_t na = dk_sim_actor_count(sim);
     lua_createtable(L, (int)na, 0);
@@ -568,16 +562,16 @@ static void push_result(lua_State *L, int sidx, const dk_model_t *m, dk_time_t u
         lua_setfield(L, -2, "name");
         lua_pushstring(L, dk_actor_kind(a));
         lua_setfield(L, -2, "kind");
-        set_int(L, "arrivals", s->arrivals);
-        set_int(L, "completed", s->completed);
-        set_int(L, "rejected", s->rejected);
-        set_int(L, "failed", s->failed);
+        dk_l_set_integer(L, "arrivals", (lua_Integer)s->arrivals);
+        dk_l_set_integer(L, "completed", (lua_Integer)s->completed);
+        dk_l_set_integer(L, "rejected", (lua_Integer)s->rejected);
+        dk_l_set_integer(L, "failed", (lua_Integer)s->failed);
         /* The figures come from dk_actor_metrics, as the JSON report's and the drawing's do;
          * a metric that is not defined for this actor is left out. */
         dk_metrics mx;
         dk_actor_metrics(a, (dk_time_t)ns, &mx);
         if (s->servers > 0)
-            set_int(L, "servers", s->servers);
+            dk_l_set_integer(L, "servers", (lua_Integer)s->servers);
         for (int k = 0; k < DK_METRIC__COUNT; k++) {
             double v;
             if (dk_metrics_get(&mx, (dk_metric)k, &v))

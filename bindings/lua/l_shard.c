@@ -427,10 +427,8 @@ static void push_plan(lua_State *L, const dk_shard_t *a, const dk_shard_t *b,
     if (dk_shard_plan(a, b, keys, &moves, &nmoves, &moved, &err) != DK_OK)
         raise(L, &err);
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, (lua_Integer)moved);
-    lua_setfield(L, -2, "moved");
-    lua_pushnumber(L, keys->n ? (double)moved / (double)keys->n : 0);
-    lua_setfield(L, -2, "fraction");
+    dk_l_set_integer(L, "moved", (lua_Integer)moved);
+    dk_l_set_number(L, "fraction", keys->n ? (double)moved / (double)keys->n : 0);
     if (!lua_checkstack(L, 4)) {
         dk_free(moves);
         luaL_error(L, "shard: out of Lua stack");
@@ -439,24 +437,19 @@ static void push_plan(lua_State *L, const dk_shard_t *a, const dk_shard_t *b,
     for (size_t i = 0; i < nmoves; i++) {
         const dk_shard_move *m = &moves[i];
         lua_createtable(L, 0, 6);
-        lua_pushinteger(L, (lua_Integer)m->from + 1);
-        lua_setfield(L, -2, "from");
-        lua_pushinteger(L, (lua_Integer)m->to + 1);
-        lua_setfield(L, -2, "to");
+        dk_l_set_integer(L, "from", (lua_Integer)m->from + 1);
+        dk_l_set_integer(L, "to", (lua_Integer)m->to + 1);
         if (keys->names != NULL) {
             lua_pushstring(L, keys->names[m->first]);
             lua_setfield(L, -2, "first");
             lua_pushstring(L, keys->names[m->last]);
         } else {
-            lua_pushinteger(L, (lua_Integer)m->first);
-            lua_setfield(L, -2, "first");
+            dk_l_set_integer(L, "first", (lua_Integer)m->first);
             lua_pushinteger(L, (lua_Integer)m->last);
         }
         lua_setfield(L, -2, "last");
-        lua_pushinteger(L, (lua_Integer)m->count);
-        lua_setfield(L, -2, "count");
-        lua_pushnumber(L, m->weight);
-        lua_setfield(L, -2, "weight");
+        dk_l_set_integer(L, "count", (lua_Integer)m->count);
+        dk_l_set_number(L, "weight", m->weight);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     dk_free(moves);
@@ -522,16 +515,11 @@ static int l_report(lua_State *L)
     }
     lua_setfield(L, -3, "shares");
     lua_setfield(L, -2, "loads");
-    lua_pushnumber(L, k.max_over_mean);
-    lua_setfield(L, -2, "max_over_mean");
-    lua_pushnumber(L, k.cv);
-    lua_setfield(L, -2, "cv");
-    lua_pushinteger(L, (lua_Integer)k.hottest + 1);
-    lua_setfield(L, -2, "hottest");
-    lua_pushnumber(L, k.hottest_share);
-    lua_setfield(L, -2, "hottest_share");
-    lua_pushinteger(L, (lua_Integer)dk_shard_count(ls->s));
-    lua_setfield(L, -2, "shards");
+    dk_l_set_number(L, "max_over_mean", k.max_over_mean);
+    dk_l_set_number(L, "cv", k.cv);
+    dk_l_set_integer(L, "hottest", (lua_Integer)k.hottest + 1);
+    dk_l_set_number(L, "hottest_share", k.hottest_share);
+    dk_l_set_integer(L, "shards", (lua_Integer)dk_shard_count(ls->s));
     if (after != NULL) {
         push_plan(L, ls->s, after->s, &keys);
         lua_setfield(L, -2, "plan");

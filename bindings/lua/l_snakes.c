@@ -178,12 +178,9 @@ static int b_simulate(lua_State *L)
     if (dk_snakes_simulate(lb->b, (uint64_t)seed, (size_t)games, (size_t)max, &est, &err) != DK_OK)
         return luaL_error(L, "%s", err.message);
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)est.games);
-    lua_setfield(L, -2, "games");
-    lua_pushnumber(L, est.mean);
-    lua_setfield(L, -2, "mean");
-    lua_pushnumber(L, est.sd);
-    lua_setfield(L, -2, "sd");
+    dk_l_set_integer(L, "games", (lua_Integer)est.games);
+    dk_l_set_number(L, "mean", est.mean);
+    dk_l_set_number(L, "sd", est.sd);
     lua_createtable(L, 2, 0);
     lua_pushnumber(L, est.ci_lo);
     lua_rawseti(L, -2, 1);
@@ -213,18 +210,13 @@ static void push_move(lua_State *L, const dk_snakes_move *m, int names)
                  {DK_SNAKES_EXTRA, "extra"},      {DK_SNAKES_FORFEIT, "forfeit"},
                  {DK_SNAKES_FINISHED, "finished"}};
     lua_createtable(L, 0, 8);
-    lua_pushinteger(L, (lua_Integer)m->turn);
-    lua_setfield(L, -2, "turn");
+    dk_l_set_integer(L, "turn", (lua_Integer)m->turn);
     push_player(L, names, m->player);
     lua_setfield(L, -2, "player");
-    lua_pushinteger(L, m->roll);
-    lua_setfield(L, -2, "roll");
-    lua_pushinteger(L, m->from);
-    lua_setfield(L, -2, "from");
-    lua_pushinteger(L, m->landed);
-    lua_setfield(L, -2, "landed");
-    lua_pushinteger(L, m->to);
-    lua_setfield(L, -2, "to");
+    dk_l_set_integer(L, "roll", m->roll);
+    dk_l_set_integer(L, "from", m->from);
+    dk_l_set_integer(L, "landed", m->landed);
+    dk_l_set_integer(L, "to", m->to);
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (m->flags & flags[i].flag) {
             lua_pushboolean(L, 1);
@@ -311,8 +303,7 @@ static int b_play(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "log");
-    lua_pushinteger(L, (lua_Integer)nlog);
-    lua_setfield(L, -2, "rolls");
+    dk_l_set_integer(L, "rolls", (lua_Integer)nlog);
     dk_l_box_free(L, box);
     return 1;
 }

@@ -71,13 +71,11 @@ static void push_plan(lua_State *L, const dk_transfer *t, size_t count, const ch
             lua_setfield(L, -2, "from");
             lua_pushstring(L, names[t[i].to]);
         } else {
-            lua_pushinteger(L, (lua_Integer)t[i].from + 1);
-            lua_setfield(L, -2, "from");
+            dk_l_set_integer(L, "from", (lua_Integer)t[i].from + 1);
             lua_pushinteger(L, (lua_Integer)t[i].to + 1);
         }
         lua_setfield(L, -2, "to");
-        lua_pushinteger(L, (lua_Integer)t[i].amount);
-        lua_setfield(L, -2, "amount");
+        dk_l_set_integer(L, "amount", (lua_Integer)t[i].amount);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -448,33 +446,19 @@ static int led_users(lua_State *L)
     return 1;
 }
 
-static void set_string(lua_State *L, const char *field, const char *value)
-{
-    if (value == NULL)
-        return;
-    lua_pushstring(L, value);
-    lua_setfield(L, -2, field);
-}
-
-static void set_integer(lua_State *L, const char *field, int64_t value)
-{
-    lua_pushinteger(L, (lua_Integer)value);
-    lua_setfield(L, -2, field);
-}
-
 /* Pushes event `ev` of `l` as the table ledger:history shows and dk.splitwise.replay reads. */
 static void push_event(lua_State *L, const dk_ledger_t *l, const dk_ledger_event *ev)
 {
     static const char *const kinds[] = {"user", "group", "expense", "settle"};
     const char *group = ev->group >= 0 ? dk_ledger_group_name(l, (size_t)ev->group) : NULL;
     lua_createtable(L, 0, 8);
-    set_string(L, "type", kinds[ev->kind]);
+    dk_l_set_string(L, "type", kinds[ev->kind]);
     switch (ev->kind) {
     case DK_LEDGER_USER:
-        set_string(L, "name", ev->name);
+        dk_l_set_string(L, "name", ev->name);
         break;
     case DK_LEDGER_GROUP:
-        set_string(L, "name", ev->name);
+        dk_l_set_string(L, "name", ev->name);
         lua_createtable(L, (int)ev->n, 0);
         for (size_t i = 0; i < ev->n; i++) {
             lua_pushstring(L, dk_ledger_user_name(l, ev->users[i]));
@@ -483,11 +467,11 @@ static void push_event(lua_State *L, const dk_ledger_t *l, const dk_ledger_event
         lua_setfield(L, -2, "members");
         break;
     case DK_LEDGER_EXPENSE:
-        set_string(L, "payer", dk_ledger_user_name(l, ev->payer));
-        set_integer(L, "amount", ev->amount);
-        set_string(L, "split", dk_split_name(ev->split));
-        set_string(L, "group", group);
-        set_string(L, "description", ev->name);
+        dk_l_set_string(L, "payer", dk_ledger_user_name(l, ev->payer));
+        dk_l_set_integer(L, "amount", (lua_Integer)ev->amount);
+        dk_l_set_string(L, "split", dk_split_name(ev->split));
+        dk_l_set_string(L, "group", group);
+        dk_l_set_string(L, "description", ev->name);
         lua_createtable(L, (int)ev->n, 0); /* among, or shares as ordered pairs */
         for (size_t i = 0; i < ev->n; i++) {
             const char *who = dk_ledger_user_name(l, ev->users[i]);
@@ -514,10 +498,10 @@ static void push_event(lua_State *L, const dk_ledger_t *l, const dk_ledger_event
         lua_setfield(L, -2, "owed");
         break;
     case DK_LEDGER_SETTLE:
-        set_string(L, "from", dk_ledger_user_name(l, ev->payer));
-        set_string(L, "to", dk_ledger_user_name(l, ev->to));
-        set_integer(L, "amount", ev->amount);
-        set_string(L, "group", group);
+        dk_l_set_string(L, "from", dk_ledger_user_name(l, ev->payer));
+        dk_l_set_string(L, "to", dk_ledger_user_name(l, ev->to));
+        dk_l_set_integer(L, "amount", (lua_Integer)ev->amount);
+        dk_l_set_string(L, "group", group);
         break;
     }
 }

@@ -701,8 +701,7 @@ static int sm_snapshot(lua_State *L)
     const char **ids = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ids, 0);
     dk_sm_active(s->m, ids, n);
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, (lua_Integer)dk_sm_now(s->m));
-    lua_setfield(L, -2, "clock");
+    dk_l_set_integer(L, "clock", (lua_Integer)dk_sm_now(s->m));
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_pushstring(L, ids[i]);
@@ -734,10 +733,8 @@ static int sm_snapshot(lua_State *L)
         lua_createtable(L, 0, 3);
         lua_pushstring(L, p[i].state);
         lua_setfield(L, -2, "state");
-        lua_pushinteger(L, p[i].nth + 1);
-        lua_setfield(L, -2, "nth");
-        lua_pushinteger(L, (lua_Integer)p[i].due);
-        lua_setfield(L, -2, "due");
+        dk_l_set_integer(L, "nth", p[i].nth + 1);
+        dk_l_set_integer(L, "due", (lua_Integer)p[i].due);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -3, "pending");

@@ -168,26 +168,20 @@ static int w_replay(lua_State *L)
     return 1;
 }
 
-static void set_int(lua_State *L, const char *k, uint64_t v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, k);
-}
-
 static int w_stats(lua_State *L)
 {
     dk_wal_stats st;
     dk_wal_stats_get(check_wal(L), &st);
     lua_createtable(L, 0, 9);
-    set_int(L, "first_seq", st.first_seq);
-    set_int(L, "next_seq", st.next_seq);
-    set_int(L, "written_seq", st.written_seq);
-    set_int(L, "durable_seq", st.durable_seq);
-    set_int(L, "records", st.records);
-    set_int(L, "bytes", st.bytes);
-    set_int(L, "writes", st.writes);
-    set_int(L, "fsyncs", st.fsyncs);
-    set_int(L, "truncated_bytes", st.truncated_bytes);
+    dk_l_set_integer(L, "first_seq", (lua_Integer)st.first_seq);
+    dk_l_set_integer(L, "next_seq", (lua_Integer)st.next_seq);
+    dk_l_set_integer(L, "written_seq", (lua_Integer)st.written_seq);
+    dk_l_set_integer(L, "durable_seq", (lua_Integer)st.durable_seq);
+    dk_l_set_integer(L, "records", (lua_Integer)st.records);
+    dk_l_set_integer(L, "bytes", (lua_Integer)st.bytes);
+    dk_l_set_integer(L, "writes", (lua_Integer)st.writes);
+    dk_l_set_integer(L, "fsyncs", (lua_Integer)st.fsyncs);
+    dk_l_set_integer(L, "truncated_bytes", (lua_Integer)st.truncated_bytes);
     return 1;
 }
 
@@ -356,11 +350,11 @@ static int i_stats(lua_State *L)
     else
         dk_hashindex_stats(li->h, &st);
     lua_createtable(L, 0, 5);
-    set_int(L, "count", st.count);
-    set_int(L, "pages", st.pages);
-    set_int(L, "leaf_pages", st.leaf_pages);
-    set_int(L, "height", st.height);
-    set_int(L, "page_reads", st.page_reads);
+    dk_l_set_integer(L, "count", (lua_Integer)st.count);
+    dk_l_set_integer(L, "pages", (lua_Integer)st.pages);
+    dk_l_set_integer(L, "leaf_pages", (lua_Integer)st.leaf_pages);
+    dk_l_set_integer(L, "height", (lua_Integer)st.height);
+    dk_l_set_integer(L, "page_reads", (lua_Integer)st.page_reads);
     return 1;
 }
 
