@@ -78,13 +78,6 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
     dk_snprintf(buf, size, "%s %.3g%s", dk_comp_text(c, POLICY), v, suffix[i]);
 }
 
-/* bytes against capacity, object_size and the policy (kinds/cache_sizing.h), for check. */
-static dk_status check(const dk_comp_t *c, dk_error *err)
-{
-    dk_cache_config cfg = {.policy = dk_comp_text(c, POLICY)};
-    return dk__kind_cache_sizing(c, CAPACITY, BYTES, OBJECT_SIZE, &cfg, err);
-}
-
 static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
     dk_cache_config cfg = {
@@ -135,7 +128,7 @@ const dk_kind_desc dk__kind_cache = {
             .replicas_prop = REPLICAS,
             .shape = "box3d",
             .detail = detail,
-            .check = check,
+            .check = dk__kind_cache_check,
         },
     .build = build,
     .wire = wire,

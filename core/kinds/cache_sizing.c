@@ -38,3 +38,11 @@ dk_status dk__kind_cache_sizing(const dk_comp_t *c, int capacity, int bytes, int
     cfg->object_size = dk_comp_dist(c, object_size);
     return DK_OK;
 }
+
+dk_status dk__kind_cache_check(const dk_comp_t *c, dk_error *err)
+{
+    const dk_kind *k = dk_comp_kind(c);
+    dk_cache_config cfg = {.policy = dk_comp_text(c, dk_kind_prop_id(k, "policy"))};
+    return dk__kind_cache_sizing(c, dk_kind_prop_id(k, "capacity"), dk_kind_prop_id(k, "bytes"),
+                                 dk_kind_prop_id(k, "object_size"), &cfg, err);
+}

@@ -34,4 +34,8 @@
 dk_status dk__kind_cache_sizing(const dk_comp_t *c, int capacity, int bytes, int object_size,
                                 dk_cache_config *cfg, dk_error *err);
 
+/* The kind's check (dk_kind.check) of a cache or cdn: dk__kind_cache_sizing on the properties
+ * named capacity, policy, bytes and object_size, which every kind with a byte capacity has. */
+dk_status dk__kind_cache_check(const dk_comp_t *c, dk_error *err);
+
 #endif

@@ -37,13 +37,6 @@ static void detail(const dk_comp_t *c, char *buf, size_t size)
         dk__detail_add(buf, size, instances);
 }
 
-/* bytes against capacity, object_size and the policy (kinds/cache_sizing.h), for check. */
-static dk_status check(const dk_comp_t *c, dk_error *err)
-{
-    dk_cache_config cfg = {.policy = dk_comp_text(c, POLICY)};
-    return dk__kind_cache_sizing(c, CAPACITY, BYTES, OBJECT_SIZE, &cfg, err);
-}
-
 static dk_actor_t *build(dk_sim_t *sim, const dk_comp_t *c, dk_error *err)
 {
     dk_cache_config cfg = {
@@ -84,7 +77,7 @@ const dk_kind_desc dk__kind_cdn = {
             .replicas_prop = EDGES,
             .shape = "tab",
             .detail = detail,
-            .check = check,
+            .check = dk__kind_cache_check,
         },
     .build = build,
     .wire = wire,
